@@ -1,0 +1,817 @@
+"""One function per figure of DATA_CONTRACT.md.
+
+Every function takes an open SQLAlchemy connection and the as-of date D: rows dated after D do not
+exist for it. "Per period" figures also take a Period and count events whose own date falls in it
+(clipped to D). Aggregation happens in SQL with bound parameters; the constructs in
+``sqlfunctions`` keep the SQL identical in meaning on SQLite and PostgreSQL. Each function's
+docstring lists the columns it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+
+from lead_data.models import (
+    REACHED_CONTACT_KINDS,
+    Arrest,
+    CareTeam,
+    Contact,
+    Enrollment,
+    Officer,
+    Participant,
+    Referral,
+    Service,
+    Staff,
+)
+from lead_data.periods import Period
+from lead_data.sqlfunctions import date_of, days_between, month_of
+from lead_data.zone import LOCATION_LABELS, PilotZone, locate
+
+NOT_RECORDED = "not recorded"
+UNASSIGNED = "Unassigned"
+ENGAGED, CONTACT_OVERDUE, IN_THE_WIND = "engaged", "contact_overdue", "in_the_wind"
+ENGAGEMENT_LEVELS = (ENGAGED, CONTACT_OVERDUE, IN_THE_WIND)
+ENGAGED_MAX_DAYS, OVERDUE_MAX_DAYS = 14, 30
+BEFORE_AFTER_DAYS = 180
+
+
+# --- shared building blocks -------------------------------------------------------------------
+
+
+def _day(value: date) -> ColumnElement[Any]:
+    return literal(value, Date())
+
+
+def _next_midnight(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def _on_or_before(column: Any, as_of: date, *, timestamp: bool = False) -> ColumnElement[bool]:
+    # Timestamps compare against the next midnight so an index on the column stays usable.
+    return column < _next_midnight(as_of) if timestamp else column <= as_of
+
+
+def _in_period(column: Any, period: Period | None, as_of: date, *, timestamp: bool = False) -> ColumnElement[bool]:
+    end = min(period.end, as_of) if period else as_of
+    condition = _on_or_before(column, end, timestamp=timestamp)
+    if period and period.start:
+        start = datetime.combine(period.start, time.min) if timestamp else period.start
+        condition = and_(condition, column >= start)
+    return condition
+
+
+def _labelled(column: Any) -> ColumnElement[Any]:
+    return func.coalesce(column, NOT_RECORDED)
+
+
+def _frame(conn: Connection, statement: Select[Any]) -> pd.DataFrame:
+    result = conn.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _scalar(conn: Connection, statement: Select[Any]) -> int:
+    return int(conn.execute(statement).scalar_one() or 0)
+
+
+def _is_active(as_of: date) -> ColumnElement[bool]:
+    return and_(
+        Enrollment.intake_on <= as_of,
+        or_(Enrollment.exited_on.is_(None), Enrollment.exited_on > as_of),
+    )
+
+
+def _first_intakes(as_of: date) -> Any:
+    """Each enrolled participant's earliest intake on or before D."""
+    return (
+        select(Enrollment.participant_id, func.min(Enrollment.intake_on).label("first_intake_on"))
+        .where(Enrollment.intake_on <= as_of)
+        .group_by(Enrollment.participant_id)
+        .subquery("first_intakes")
+    )
+
+
+def _rearrests(as_of: date) -> Any:
+    """Re-arrests on or before D: non-diverted arrests dated strictly after the first intake."""
+    first = _first_intakes(as_of)
+    arrested_on = date_of(Arrest.arrested_at)
+    return (
+        select(
+            Arrest.arrest_id,
+            Arrest.participant_id,
+            Arrest.severity,
+            arrested_on.label("arrested_on"),
+            first.c.first_intake_on,
+        )
+        .join(first, first.c.participant_id == Arrest.participant_id)
+        .where(
+            Arrest.referral_id.is_(None),
+            arrested_on > first.c.first_intake_on,
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+        )
+        .subquery("rearrests")
+    )
+
+
+def _last_contacts(as_of: date) -> Any:
+    """Each participant's latest reached contact (in person or phone) on or before D."""
+    return (
+        select(Contact.participant_id, func.max(Contact.contacted_on).label("last_contact_on"))
+        .where(Contact.kind.in_(REACHED_CONTACT_KINDS), Contact.contacted_on <= as_of)
+        .group_by(Contact.participant_id)
+        .subquery("last_contacts")
+    )
+
+
+def _engagement(days_since_contact: ColumnElement[Any]) -> ColumnElement[str]:
+    return case(
+        (days_since_contact <= ENGAGED_MAX_DAYS, ENGAGED),
+        (days_since_contact <= OVERDUE_MAX_DAYS, CONTACT_OVERDUE),
+        else_=IN_THE_WIND,
+    )
+
+
+def _active_engagement(as_of: date) -> Any:
+    """Active enrollments with days since last contact (or intake) and their engagement level."""
+    last = _last_contacts(as_of)
+    days_since = days_between(func.coalesce(last.c.last_contact_on, Enrollment.intake_on), _day(as_of))
+    return (
+        select(
+            Enrollment.enrollment_id,
+            Enrollment.participant_id,
+            Enrollment.team_id,
+            Enrollment.intake_on,
+            last.c.last_contact_on,
+            days_since.label("days_since_contact"),
+            _engagement(days_since).label("engagement"),
+        )
+        .outerjoin(last, last.c.participant_id == Enrollment.participant_id)
+        .where(_is_active(as_of))
+        .subquery("active_engagement")
+    )
+
+
+def median_of_counts(counts: pd.DataFrame, value: str, weight: str) -> float | None:
+    """The median of ``value`` when each row stands for ``weight`` observations; None if empty."""
+    counts = counts[counts[weight] > 0].sort_values(value)
+    total = int(counts[weight].sum())
+    if total == 0:
+        return None
+    cumulative = counts[weight].cumsum().to_numpy()
+    values = counts[value].to_numpy(dtype=float)
+    lower = values[np.searchsorted(cumulative, (total + 1) // 2)]
+    upper = values[np.searchsorted(cumulative, total // 2 + 1)]
+    return float((lower + upper) / 2)
+
+
+# --- referrals and enrollment ----------------------------------------------------------------
+
+REFERRAL_DIMENSIONS = {
+    "month": lambda: month_of(Referral.referred_at),
+    "referral_type": lambda: _labelled(Referral.referral_type),
+    "offense": lambda: _labelled(Referral.offense),
+    "unit": lambda: _labelled(Officer.unit),
+}
+
+
+def referral_count(conn: Connection, *, as_of: date, period: Period | None = None) -> int:
+    """Referrals with ``referred_at`` in the period (default: all on or before D)."""
+    statement = select(func.count()).select_from(Referral).where(
+        _in_period(Referral.referred_at, period, as_of, timestamp=True)
+    )
+    return _scalar(conn, statement)
+
+
+def referrals_by(
+    conn: Connection, *, as_of: date, period: Period | None = None, by: Sequence[str] = ("month", "referral_type")
+) -> pd.DataFrame:
+    """Referrals in the period grouped by ``by`` (any of month, referral_type, offense, unit).
+
+    Columns: the ``by`` columns (month as 'YYYY-MM-01'; missing values as "not recorded"), referrals.
+    """
+    unknown = set(by) - set(REFERRAL_DIMENSIONS)
+    if unknown:
+        raise ValueError(f"cannot group referrals by {sorted(unknown)}")
+    groups = [REFERRAL_DIMENSIONS[name]().label(name) for name in by]
+    statement = (
+        select(*groups, func.count().label("referrals"))
+        .select_from(Referral)
+        .outerjoin(Officer, Officer.officer_id == Referral.officer_id)
+        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+        .group_by(*groups)
+        .order_by(*groups)
+    )
+    return _frame(conn, statement)
+
+
+def enrolled_ever(conn: Connection, *, as_of: date) -> int:
+    """Distinct participants with an enrollment whose intake is on or before D."""
+    statement = select(func.count(distinct(Enrollment.participant_id))).where(Enrollment.intake_on <= as_of)
+    return _scalar(conn, statement)
+
+
+def active_count(conn: Connection, *, as_of: date) -> int:
+    """Active enrollments: intake on or before D and not exited by D."""
+    return _scalar(conn, select(func.count()).select_from(Enrollment).where(_is_active(as_of)))
+
+
+def intake_count(conn: Connection, *, as_of: date, period: Period) -> int:
+    """Enrollments whose intake falls in the period."""
+    statement = select(func.count()).select_from(Enrollment).where(_in_period(Enrollment.intake_on, period, as_of))
+    return _scalar(conn, statement)
+
+
+def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
+    """Enrollments whose exit falls in the period."""
+    statement = select(func.count()).select_from(Enrollment).where(
+        Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, period, as_of)
+    )
+    return _scalar(conn, statement)
+
+
+def intakes_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Enrollments with intake in the period by month and the referral's type.
+
+    Columns: month ('YYYY-MM-01'), referral_type, intakes.
+    """
+    month = month_of(Enrollment.intake_on).label("month")
+    referral_type = _labelled(Referral.referral_type).label("referral_type")
+    statement = (
+        select(month, referral_type, func.count().label("intakes"))
+        .select_from(Enrollment)
+        .outerjoin(Referral, Referral.referral_id == Enrollment.referral_id)
+        .where(_in_period(Enrollment.intake_on, period, as_of))
+        .group_by(month, referral_type)
+        .order_by(month, referral_type)
+    )
+    return _frame(conn, statement)
+
+
+def active_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Active enrollments at the end of each month (the last month ends on D).
+
+    Columns: month ('YYYY-MM-01'), active. Months before the period's start are left out.
+    """
+    intakes = (
+        select(month_of(Enrollment.intake_on).label("month"), func.count().label("moves"))
+        .where(Enrollment.intake_on <= as_of)
+        .group_by(month_of(Enrollment.intake_on))
+    )
+    exits = (
+        select(month_of(Enrollment.exited_on).label("month"), (-func.count()).label("moves"))
+        .where(Enrollment.intake_on <= as_of, Enrollment.exited_on <= as_of)
+        .group_by(month_of(Enrollment.exited_on))
+    )
+    moves = _frame(conn, intakes.union_all(exits))
+    if moves.empty:
+        return pd.DataFrame({"month": pd.Series(dtype=str), "active": pd.Series(dtype=int)})
+    net = moves.groupby("month")["moves"].sum()
+    months = pd.date_range(min(net.index), as_of.replace(day=1), freq="MS").strftime("%Y-%m-01")
+    active = net.reindex(months, fill_value=0).cumsum()
+    frame = pd.DataFrame({"month": active.index, "active": active.to_numpy(dtype=int)})
+    if period and period.start:
+        frame = frame[frame["month"] >= period.start.replace(day=1).isoformat()]
+    return frame.reset_index(drop=True)
+
+
+FUNNEL_STAGES = ("referred", "decided", "eligible", "sao_verified", "enrolled")
+
+
+def eligibility_funnel(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Referrals in the period at each stage: referred → decided → eligible → SAO verified → enrolled.
+
+    Each stage is a subset of the one before: decided = not pending; SAO verified = eligible with
+    ``sao_verified_on`` on or before D; enrolled = verified with an enrollment whose intake is on or
+    before D. Columns: stage, referrals.
+    """
+    enrolled_referrals = select(Enrollment.referral_id).where(Enrollment.intake_on <= as_of)
+    decided = Referral.eligibility != "pending"
+    eligible = Referral.eligibility == "eligible"
+    verified = and_(eligible, Referral.sao_verified_on <= as_of)
+    enrolled = and_(verified, Referral.referral_id.in_(enrolled_referrals))
+
+    def tally(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    statement = select(
+        func.count().label("referred"),
+        tally(decided).label("decided"),
+        tally(eligible).label("eligible"),
+        tally(verified).label("sao_verified"),
+        tally(enrolled).label("enrolled"),
+    ).where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+    row = conn.execute(statement).one()._mapping
+    return pd.DataFrame({"stage": FUNNEL_STAGES, "referrals": [int(row[stage]) for stage in FUNNEL_STAGES]})
+
+
+def ineligibility_reasons(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Ineligible referrals in the period by reason. Columns: reason, referrals (most first)."""
+    reason = _labelled(Referral.ineligible_reason).label("reason")
+    statement = (
+        select(reason, func.count().label("referrals"))
+        .where(
+            Referral.eligibility == "ineligible",
+            _in_period(Referral.referred_at, period, as_of, timestamp=True),
+        )
+        .group_by(reason)
+        .order_by(func.count().desc(), reason)
+    )
+    return _frame(conn, statement)
+
+
+def days_to_intake(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Days from referral date to intake, for enrollments with intake in the period.
+
+    Columns: days, enrollments (how many took that many days). Median: ``median_of_counts``.
+    """
+    days = days_between(date_of(Referral.referred_at), Enrollment.intake_on).label("days")
+    statement = (
+        select(days, func.count().label("enrollments"))
+        .select_from(Enrollment)
+        .join(Referral, Referral.referral_id == Enrollment.referral_id)
+        .where(_in_period(Enrollment.intake_on, period, as_of))
+        .group_by(days)
+        .order_by(days)
+    )
+    return _frame(conn, statement)
+
+
+# --- re-arrests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RearrestRate:
+    rearrested: int
+    enrolled: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.rearrested / self.enrolled if self.enrolled else None
+
+
+def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
+    """Participants with at least one re-arrest on or before D, over participants enrolled (ever)."""
+    rearrests = _rearrests(as_of)
+    rearrested = _scalar(conn, select(func.count(distinct(rearrests.c.participant_id))))
+    return RearrestRate(rearrested=rearrested, enrolled=enrolled_ever(conn, as_of=as_of))
+
+
+def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
+    """Re-arrests (events, not people) dated in the period."""
+    rearrests = _rearrests(as_of)
+    statement = select(func.count()).select_from(rearrests).where(_in_period(rearrests.c.arrested_on, period, as_of))
+    return _scalar(conn, statement)
+
+
+def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Re-arrests dated in the period by month and severity.
+
+    Columns: month ('YYYY-MM-01'), severity ("not recorded" when null), rearrests.
+    """
+    rearrests = _rearrests(as_of)
+    month = month_of(rearrests.c.arrested_on).label("month")
+    severity = _labelled(rearrests.c.severity).label("severity")
+    statement = (
+        select(month, severity, func.count().label("rearrests"))
+        .where(_in_period(rearrests.c.arrested_on, period, as_of))
+        .group_by(month, severity)
+        .order_by(month, severity)
+    )
+    return _frame(conn, statement)
+
+
+def days_to_first_rearrest(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Days from first intake to first re-arrest, for participants re-arrested by D.
+
+    Columns: days, participants (how many were first re-arrested that many days after intake).
+    """
+    rearrests = _rearrests(as_of)
+    first = (
+        select(
+            rearrests.c.participant_id,
+            days_between(rearrests.c.first_intake_on, func.min(rearrests.c.arrested_on)).label("days"),
+        )
+        .group_by(rearrests.c.participant_id, rearrests.c.first_intake_on)
+        .subquery()
+    )
+    statement = select(first.c.days, func.count().label("participants")).group_by(first.c.days).order_by(first.c.days)
+    return _frame(conn, statement)
+
+
+@dataclass(frozen=True)
+class BeforeAndAfter:
+    participants: int
+    arrests_before: int
+    rearrests_after: int
+
+
+def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter:
+    """For participants with at least 180 days since first intake: arrests in the 180 days before
+    the referral date against re-arrests in the 180 days after intake, diverted arrests excluded.
+
+    The referral is the one behind the participant's first enrollment.
+    """
+    window = BEFORE_AFTER_DAYS
+    first_enrollment = (
+        select(
+            Enrollment.participant_id,
+            Enrollment.intake_on,
+            date_of(Referral.referred_at).label("referred_on"),
+            func.row_number()
+            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
+            .label("position"),
+        )
+        .join(Referral, Referral.referral_id == Enrollment.referral_id)
+        .where(Enrollment.intake_on <= as_of)
+        .subquery()
+    )
+    cohort = (
+        select(first_enrollment.c.participant_id, first_enrollment.c.intake_on, first_enrollment.c.referred_on)
+        .where(
+            first_enrollment.c.position == 1,
+            days_between(first_enrollment.c.intake_on, _day(as_of)) >= window,
+        )
+        .subquery("cohort")
+    )
+    arrested_on = date_of(Arrest.arrested_at)
+    before = and_(
+        days_between(arrested_on, cohort.c.referred_on) >= 1,
+        days_between(arrested_on, cohort.c.referred_on) <= window,
+    )
+    after = and_(
+        days_between(cohort.c.intake_on, arrested_on) >= 1,
+        days_between(cohort.c.intake_on, arrested_on) <= window,
+    )
+    per_participant = (
+        select(
+            cohort.c.participant_id,
+            func.coalesce(func.sum(case((before, 1), else_=0)), 0).label("before"),
+            func.coalesce(func.sum(case((after, 1), else_=0)), 0).label("after"),
+        )
+        .select_from(cohort)
+        .outerjoin(
+            Arrest,
+            and_(
+                Arrest.participant_id == cohort.c.participant_id,
+                Arrest.referral_id.is_(None),
+                _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            ),
+        )
+        .group_by(cohort.c.participant_id)
+        .subquery()
+    )
+    row = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(per_participant.c.before), 0),
+            func.coalesce(func.sum(per_participant.c.after), 0),
+        )
+    ).one()
+    return BeforeAndAfter(participants=int(row[0]), arrests_before=int(row[1]), rearrests_after=int(row[2]))
+
+
+# --- caseload --------------------------------------------------------------------------------
+
+
+def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Each care team that is active or holds active enrollments, against its cap.
+
+    Columns: team_id, team, peer, case_manager, team_active, caseload, caseload_cap, open_slots,
+    utilisation (caseload ÷ cap), over_cap, contact_overdue, in_the_wind. Ordered by team name.
+    Unassigned active enrollments are not here: see ``unassigned_clients``.
+    """
+    engagement = _active_engagement(as_of)
+    peer = Staff.__table__.alias("peer")
+    case_manager = Staff.__table__.alias("case_manager")
+    caseload = func.count(engagement.c.enrollment_id)
+
+    def tally(level: str) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((engagement.c.engagement == level, 1), else_=0)), 0)
+
+    statement = (
+        select(
+            CareTeam.team_id,
+            CareTeam.name.label("team"),
+            peer.c.name.label("peer"),
+            case_manager.c.name.label("case_manager"),
+            CareTeam.active.label("team_active"),
+            caseload.label("caseload"),
+            CareTeam.caseload_cap,
+            tally(CONTACT_OVERDUE).label("contact_overdue"),
+            tally(IN_THE_WIND).label("in_the_wind"),
+        )
+        .select_from(CareTeam)
+        .outerjoin(engagement, engagement.c.team_id == CareTeam.team_id)
+        .outerjoin(peer, peer.c.staff_id == CareTeam.peer_id)
+        .outerjoin(case_manager, case_manager.c.staff_id == CareTeam.case_manager_id)
+        .group_by(CareTeam.team_id, CareTeam.name, peer.c.name, case_manager.c.name, CareTeam.active, CareTeam.caseload_cap)
+        .having(or_(CareTeam.active == true(), caseload > 0))
+        .order_by(CareTeam.name)
+    )
+    frame = _frame(conn, statement)
+    frame["team_active"] = frame["team_active"].astype(bool)
+    frame["open_slots"] = (frame["caseload_cap"] - frame["caseload"]).clip(lower=0)
+    frame["utilisation"] = (frame["caseload"] / frame["caseload_cap"].where(frame["caseload_cap"] > 0)).astype(float)
+    frame["over_cap"] = frame["caseload"] > frame["caseload_cap"]
+    columns = [
+        "team_id", "team", "peer", "case_manager", "team_active", "caseload", "caseload_cap",
+        "open_slots", "utilisation", "over_cap", "contact_overdue", "in_the_wind",
+    ]  # fmt: skip
+    return frame[columns]
+
+
+def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Active enrollments with no care team, longest waiting first.
+
+    Columns: participant_id, intake_on, days_since_intake, days_since_contact, engagement.
+    """
+    engagement = _active_engagement(as_of)
+    statement = (
+        select(
+            engagement.c.participant_id,
+            engagement.c.intake_on,
+            days_between(engagement.c.intake_on, _day(as_of)).label("days_since_intake"),
+            engagement.c.days_since_contact,
+            engagement.c.engagement,
+        )
+        .where(engagement.c.team_id.is_(None))
+        .order_by(engagement.c.intake_on, engagement.c.participant_id)
+    )
+    return _frame(conn, statement)
+
+
+@dataclass(frozen=True)
+class CaseloadBalance:
+    """Spread of caseloads among active teams (largest − smallest) and what it is made of."""
+
+    active_teams: int
+    largest: int
+    smallest: int
+    teams_over_cap: int
+
+    @property
+    def spread(self) -> int:
+        return self.largest - self.smallest
+
+
+def caseload_balance(caseload: pd.DataFrame) -> CaseloadBalance:
+    """Balance figures from ``caseload_by_team`` output; over-cap counts inactive teams too."""
+    active = caseload[caseload["team_active"]]
+    return CaseloadBalance(
+        active_teams=len(active),
+        largest=int(active["caseload"].max()) if len(active) else 0,
+        smallest=int(active["caseload"].min()) if len(active) else 0,
+        teams_over_cap=int(caseload["over_cap"].sum()),
+    )
+
+
+def next_intake_team(caseload: pd.DataFrame) -> pd.Series | None:
+    """The active team best placed for the next intake: most open slots, then lowest utilisation.
+
+    A suggestion only; None when there is no active team.
+    """
+    active = caseload[caseload["team_active"]]
+    if active.empty:
+        return None
+    ranked = active.sort_values(["open_slots", "utilisation", "team"], ascending=[False, True, True])
+    return ranked.iloc[0]
+
+
+# --- participants ----------------------------------------------------------------------------
+
+STATUSES = ("active", "exited")
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """Staff's filters on the participant list; an empty tuple or None means "any"."""
+
+    statuses: tuple[str, ...] = ()
+    engagement: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()  # team names, or UNASSIGNED
+    referral_types: tuple[str, ...] = ()
+    intake_from: date | None = None
+    intake_to: date | None = None
+    min_days_since_contact: int | None = None
+    name: str = ""
+
+
+def participant_list(conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()) -> pd.DataFrame:
+    """Enrolled participants (latest enrollment with intake on or before D), filtered.
+
+    Columns: participant_id, name, status (active / exited), engagement (active only), team,
+    referral_type, intake_on, exited_on, last_contact_on, days_since_contact (since the last reached
+    contact, or since intake when there is none). Ordered by last name, first name, id.
+    """
+    latest = (
+        select(
+            Enrollment,
+            func.row_number()
+            .over(
+                partition_by=Enrollment.participant_id,
+                order_by=(Enrollment.intake_on.desc(), Enrollment.enrollment_id.desc()),
+            )
+            .label("recency"),
+        )
+        .where(Enrollment.intake_on <= as_of)
+        .subquery("latest")
+    )
+    last = _last_contacts(as_of)
+    exited = and_(latest.c.exited_on.is_not(None), latest.c.exited_on <= as_of)
+    status = case((exited, "exited"), else_="active")
+    days_since = days_between(func.coalesce(last.c.last_contact_on, latest.c.intake_on), _day(as_of))
+    engagement = case((exited, None), else_=_engagement(days_since))
+    team = func.coalesce(CareTeam.name, UNASSIGNED)
+    referral_type = _labelled(Referral.referral_type)
+    rows = (
+        select(
+            Participant.participant_id,
+            (Participant.first_name + " " + Participant.last_name).label("name"),
+            status.label("status"),
+            engagement.label("engagement"),
+            team.label("team"),
+            referral_type.label("referral_type"),
+            latest.c.intake_on,
+            case((exited, latest.c.exited_on), else_=None).label("exited_on"),
+            last.c.last_contact_on,
+            days_since.label("days_since_contact"),
+        )
+        .select_from(latest)
+        .join(Participant, Participant.participant_id == latest.c.participant_id)
+        .outerjoin(CareTeam, CareTeam.team_id == latest.c.team_id)
+        .outerjoin(Referral, Referral.referral_id == latest.c.referral_id)
+        .outerjoin(last, last.c.participant_id == latest.c.participant_id)
+        .where(latest.c.recency == 1, *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since))
+        .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
+    )
+    frame = _frame(conn, rows)
+    for column in ("intake_on", "exited_on", "last_contact_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _participant_conditions(
+    filters: ParticipantFilters,
+    status: ColumnElement[str],
+    engagement: ColumnElement[str],
+    team: ColumnElement[str],
+    referral_type: ColumnElement[str],
+    latest: Any,
+    days_since: ColumnElement[int],
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.statuses:
+        conditions.append(status.in_(filters.statuses))
+    if filters.engagement:
+        conditions.append(engagement.in_(filters.engagement))
+    if filters.teams:
+        conditions.append(team.in_(filters.teams))
+    if filters.referral_types:
+        conditions.append(referral_type.in_(filters.referral_types))
+    if filters.intake_from:
+        conditions.append(latest.c.intake_on >= filters.intake_from)
+    if filters.intake_to:
+        conditions.append(latest.c.intake_on <= filters.intake_to)
+    if filters.min_days_since_contact is not None:
+        conditions.append(days_since >= filters.min_days_since_contact)
+    search = " ".join(filters.name.split()).lower()
+    if search:
+        full_name = func.lower(Participant.first_name + " " + Participant.last_name)
+        conditions.append(full_name.contains(search, autoescape=True))
+    if not conditions:
+        conditions.append(true())
+    return conditions
+
+
+def team_names(conn: Connection, *, as_of: date) -> list[str]:
+    """Names of teams a filter can offer: active teams and teams holding active enrollments."""
+    return caseload_by_team(conn, as_of=as_of)["team"].tolist()
+
+
+# --- services and the map --------------------------------------------------------------------
+
+
+def service_linkage(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
+    """Services referred in the period by category, and how many are connected (started by D).
+
+    Columns: category, referred, connected. Ordered by referrals, most first.
+    """
+    connected = func.coalesce(
+        func.sum(case((and_(Service.started_on.is_not(None), Service.started_on <= as_of), 1), else_=0)), 0
+    )
+    statement = (
+        select(Service.category, func.count().label("referred"), connected.label("connected"))
+        .where(_in_period(Service.referred_on, period, as_of))
+        .group_by(Service.category)
+        .order_by(func.count().desc(), Service.category)
+    )
+    return _frame(conn, statement)
+
+
+def referral_locations(
+    conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None
+) -> pd.DataFrame:
+    """Referrals in the period with where they happened against the pilot zone.
+
+    Columns: referral_id, referred_on, referral_type, offense, latitude, longitude, location_text,
+    location (in_zone / outside_zone / location_unknown / outside_baltimore). No names.
+    """
+    statement = (
+        select(
+            Referral.referral_id,
+            date_of(Referral.referred_at).label("referred_on"),
+            _labelled(Referral.referral_type).label("referral_type"),
+            _labelled(Referral.offense).label("offense"),
+            Referral.latitude,
+            Referral.longitude,
+            Referral.location_text,
+        )
+        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+        .order_by(Referral.referral_id)
+    )
+    frame = _frame(conn, statement)
+    frame["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce").astype(float)
+    frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype(float)
+    frame["location"] = locate(zone, frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
+    return frame
+
+
+def location_counts(locations: pd.DataFrame) -> pd.DataFrame:
+    """How many referrals of ``referral_locations`` fall in each location class, zeros included.
+
+    Columns: location, label, referrals.
+    """
+    counts = locations["location"].value_counts().reindex(list(LOCATION_LABELS), fill_value=0)
+    return pd.DataFrame(
+        {"location": counts.index, "label": [LOCATION_LABELS[key] for key in counts.index], "referrals": counts.to_numpy()}
+    )
+
+
+# --- the weekly meeting ----------------------------------------------------------------------
+
+
+def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """This week (the 7 days ending D) against the 7 days before.
+
+    Columns: figure, this_week, last_week, change. Event counts are per week; active, unassigned and
+    teams over cap are as at the end of each week.
+    """
+    this_week = Period(as_of - timedelta(days=6), as_of)
+    last_week_end = as_of - timedelta(days=7)
+    last_week = Period(last_week_end - timedelta(days=6), last_week_end)
+
+    def figures(period: Period) -> dict[str, int]:
+        end = period.end
+        caseload = caseload_by_team(conn, as_of=end)
+        return {
+            "New referrals": referral_count(conn, as_of=end, period=period),
+            "Intakes": intake_count(conn, as_of=end, period=period),
+            "Re-arrests": rearrest_count(conn, as_of=end, period=period),
+            "Exits": exit_count(conn, as_of=end, period=period),
+            "Active participants": active_count(conn, as_of=end),
+            "Unassigned": len(unassigned_clients(conn, as_of=end)),
+            "Teams over cap": int(caseload["over_cap"].sum()),
+        }
+
+    now, before = figures(this_week), figures(last_week)
+    return pd.DataFrame(
+        {
+            "figure": list(now),
+            "this_week": list(now.values()),
+            "last_week": [before[name] for name in now],
+            "change": [now[name] - before[name] for name in now],
+        }
+    )
+
+
+def caseload_change(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Each team's caseload now and a week before D.
+
+    Columns: team, caseload, caseload_cap, over_cap, last_week, change.
+    """
+    now = caseload_by_team(conn, as_of=as_of)
+    before = caseload_by_team(conn, as_of=as_of - timedelta(days=7))[["team_id", "caseload"]]
+    merged = now.merge(before.rename(columns={"caseload": "last_week"}), on="team_id", how="left")
+    merged["last_week"] = merged["last_week"].fillna(0).astype(int)
+    merged["change"] = merged["caseload"] - merged["last_week"]
+    return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]
+

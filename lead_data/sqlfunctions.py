@@ -1,0 +1,69 @@
+"""Date functions that SQLite and PostgreSQL spell differently, so every query reads the same on both.
+
+SQLite keeps dates as ISO text (what SQLAlchemy writes); PostgreSQL has real date types. Each
+construct below compiles to the idiom of the dialect it runs on and always yields the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Date, Integer, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+
+class date_of(FunctionElement[Any]):
+    """The calendar date of a timestamp."""
+
+    type = Date()
+    inherit_cache = True
+    name = "date_of"
+
+
+@compiles(date_of)
+def _date_of_default(element: date_of, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(date_of, "sqlite")
+def _date_of_sqlite(element: date_of, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class month_of(FunctionElement[Any]):
+    """The first day of the month of a date or timestamp, as 'YYYY-MM-01' text."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_of"
+
+
+@compiles(month_of)
+def _month_of_default(element: month_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-01')"
+
+
+@compiles(month_of, "sqlite")
+def _month_of_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m-01', {compiler.process(element.clauses, **kw)})"
+
+
+class days_between(FunctionElement[Any]):
+    """Whole days from the first date to the second (``later - earlier``); both must be dates."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"

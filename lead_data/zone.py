@@ -1,0 +1,77 @@
+"""The pilot zone: a polygon read from GeoJSON configuration, and where a point falls against it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon, shape
+
+PILOT_ZONE_VARIABLE = "LEAD_PILOT_ZONE"
+DEFAULT_PILOT_ZONE = Path(__file__).with_name("pilot_zone.geojson")
+
+# Baltimore City's extent with a small margin; a point beyond it is a recording error, not a place.
+BALTIMORE_BOUNDS = {"west": -76.72, "east": -76.52, "south": 39.19, "north": 39.38}
+
+IN_ZONE = "in_zone"
+OUTSIDE_ZONE = "outside_zone"
+LOCATION_UNKNOWN = "location_unknown"
+OUTSIDE_BALTIMORE = "outside_baltimore"
+LOCATION_LABELS = {
+    IN_ZONE: "In the pilot zone",
+    OUTSIDE_ZONE: "Outside the zone",
+    LOCATION_UNKNOWN: "Location unknown",
+    OUTSIDE_BALTIMORE: "Coordinates outside Baltimore",
+}
+
+
+@dataclass(frozen=True)
+class PilotZone:
+    name: str
+    polygon: Polygon
+
+    @property
+    def outline(self) -> list[list[float]]:
+        """The exterior ring as [longitude, latitude] pairs, closed."""
+        return [[x, y] for x, y in self.polygon.exterior.coords]
+
+
+def pilot_zone_path() -> Path:
+    return Path(os.environ.get(PILOT_ZONE_VARIABLE, DEFAULT_PILOT_ZONE))
+
+
+def load_pilot_zone(path: Path | None = None) -> PilotZone:
+    """The first polygon feature of a GeoJSON file (default: the Baltimore pilot zone)."""
+    path = path or pilot_zone_path()
+    document = json.loads(Path(path).read_text())
+    features = document["features"] if document.get("type") == "FeatureCollection" else [document]
+    for feature in features:
+        geometry = shape(feature["geometry"])
+        if isinstance(geometry, Polygon):
+            return PilotZone(feature.get("properties", {}).get("name", "Pilot zone"), geometry)
+    raise ValueError(f"{path} holds no Polygon feature")
+
+
+def locate(zone: PilotZone, longitudes: np.ndarray, latitudes: np.ndarray) -> np.ndarray:
+    """For each point, one of IN_ZONE, OUTSIDE_ZONE, LOCATION_UNKNOWN or OUTSIDE_BALTIMORE."""
+    lon = np.asarray(longitudes, dtype=float)
+    lat = np.asarray(latitudes, dtype=float)
+    unknown = np.isnan(lon) | np.isnan(lat)
+    in_baltimore = (
+        (lon >= BALTIMORE_BOUNDS["west"])
+        & (lon <= BALTIMORE_BOUNDS["east"])
+        & (lat >= BALTIMORE_BOUNDS["south"])
+        & (lat <= BALTIMORE_BOUNDS["north"])
+    )
+    inside = np.zeros(lon.shape, dtype=bool)
+    known = ~unknown
+    inside[known] = shapely.contains_xy(zone.polygon, lon[known], lat[known])
+    return np.select(
+        [unknown, ~in_baltimore, inside],
+        [LOCATION_UNKNOWN, OUTSIDE_BALTIMORE, IN_ZONE],
+        default=OUTSIDE_ZONE,
+    )

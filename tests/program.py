@@ -1,0 +1,176 @@
+"""Small program databases built inside a test, row by row, with sensible defaults.
+
+A test names only what its rule is about: ``db.enroll(person, intake_on=...)``; everything else
+gets a valid default. The dashboard reads the result through its own read-only engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, insert
+
+from lead_data.db import read_only_engine
+from lead_data.models import (
+    Arrest,
+    Base,
+    CareTeam,
+    Consent,
+    Contact,
+    Enrollment,
+    Officer,
+    Participant,
+    Referral,
+    Service,
+    Staff,
+)
+
+
+class ProgramDatabase:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        self._writer: Engine = create_engine(self.url)
+        Base.metadata.create_all(self._writer)
+        self._ids = count(1)
+        self._reader: Engine | None = None
+
+    def _add(self, model: type[Base], **values: Any) -> int:
+        key = model.__table__.primary_key.columns.values()[0].name
+        values.setdefault(key, next(self._ids))
+        with self._writer.begin() as conn:
+            conn.execute(insert(model), [values])
+        return values[key]
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection through the dashboard's own read-only engine."""
+        if self._reader is None:
+            self._reader = read_only_engine(self.url)
+        with self._reader.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self._writer.dispose()
+        if self._reader is not None:
+            self._reader.dispose()
+
+    # --- rows ---------------------------------------------------------------------------
+
+    def officer(self, *, unit: str = "Central District Patrol") -> int:
+        number = next(self._ids)
+        return self._add(Officer, badge_number=f"TEST-{number}", name=f"Officer Test-{number}", unit=unit)
+
+    def staff(self, *, role: str = "peer", active: bool = True) -> int:
+        return self._add(Staff, name=f"Staff Test-{next(self._ids)}", role=role, active=active)
+
+    def team(self, name: str | None = None, *, cap: int = 28, active: bool = True) -> int:
+        peer = self.staff(role="peer")
+        case_manager = self.staff(role="case_manager")
+        number = next(self._ids)
+        return self._add(
+            CareTeam,
+            name=name or f"Team {number}",
+            peer_id=peer,
+            case_manager_id=case_manager,
+            caseload_cap=cap,
+            active=active,
+        )
+
+    def participant(self, first_name: str = "Test", last_name: str | None = None) -> int:
+        number = next(self._ids)
+        return self._add(
+            Participant, participant_id=number, first_name=first_name, last_name=last_name or f"Person-{number}"
+        )
+
+    def referral(
+        self,
+        participant_id: int,
+        referred_on: date | datetime,
+        *,
+        referral_type: str = "arrest_diversion",
+        offense: str | None = "drug",
+        eligibility: str = "eligible",
+        ineligible_reason: str | None = None,
+        sao_verified_on: date | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        officer_id: int | None = None,
+    ) -> int:
+        referred_at = referred_on if isinstance(referred_on, datetime) else datetime.combine(referred_on, time(10, 30))
+        return self._add(
+            Referral,
+            participant_id=participant_id,
+            officer_id=officer_id,
+            referred_at=referred_at,
+            referral_type=referral_type,
+            offense=offense,
+            eligibility=eligibility,
+            ineligible_reason=ineligible_reason,
+            sao_verified_on=sao_verified_on,
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+    def enroll(
+        self,
+        participant_id: int,
+        *,
+        intake_on: date,
+        referred_on: date | None = None,
+        team_id: int | None = None,
+        exited_on: date | None = None,
+        exit_reason: str | None = None,
+        referral_type: str = "arrest_diversion",
+    ) -> int:
+        """An eligible, SAO-verified referral on ``referred_on`` (default: intake day) and its enrollment."""
+        referred_on = referred_on or intake_on
+        referral_id = self.referral(
+            participant_id, referred_on, referral_type=referral_type, sao_verified_on=referred_on
+        )
+        return self._add(
+            Enrollment,
+            participant_id=participant_id,
+            referral_id=referral_id,
+            team_id=team_id,
+            intake_on=intake_on,
+            exited_on=exited_on,
+            exit_reason=exit_reason or ("graduated" if exited_on else None),
+        )
+
+    def enrollment_referral(self, enrollment_id: int) -> int:
+        with self._writer.connect() as conn:
+            return conn.execute(
+                Enrollment.__table__.select().where(Enrollment.enrollment_id == enrollment_id)
+            ).one().referral_id
+
+    def arrest(
+        self,
+        participant_id: int,
+        arrested_at: date | datetime,
+        *,
+        severity: str | None = "misdemeanor",
+        referral_id: int | None = None,
+    ) -> int:
+        when = arrested_at if isinstance(arrested_at, datetime) else datetime.combine(arrested_at, time(14, 0))
+        return self._add(
+            Arrest, participant_id=participant_id, arrested_at=when, severity=severity, referral_id=referral_id
+        )
+
+    def contact(self, participant_id: int, contacted_on: date, *, kind: str = "in_person") -> int:
+        return self._add(Contact, participant_id=participant_id, contacted_on=contacted_on, kind=kind)
+
+    def service(
+        self, participant_id: int, *, category: str = "housing", referred_on: date, started_on: date | None = None
+    ) -> int:
+        return self._add(
+            Service, participant_id=participant_id, category=category, referred_on=referred_on, started_on=started_on
+        )
+
+    def consent(self, participant_id: int, *, signed_on: date, revoked_on: date | None = None) -> int:
+        return self._add(Consent, participant_id=participant_id, signed_on=signed_on, revoked_on=revoked_on)
