@@ -23,7 +23,7 @@ class Period:
 PERIOD_CHOICES: dict[str, str] = {
     "4w": "Last 4 weeks",
     "13w": "Last 13 weeks",
-    "12m": "Last 12 months",
+    "12m": "Last 12 months",  # this month and the 11 before
     "ytd": "Year to date",
     "all": "Since launch",
 }
@@ -36,8 +36,9 @@ def period_ending(as_of: date, choice: str) -> Period:
         return Period(as_of - timedelta(days=27), as_of)
     if choice == "13w":
         return Period(as_of - timedelta(days=90), as_of)
-    if choice == "12m":
-        return Period(_same_day_a_year_before(as_of) + timedelta(days=1), as_of)
+    if choice == "12m":  # whole calendar months, so monthly charts have no stub first month
+        first_month = as_of.year * 12 + as_of.month - 1 - 11
+        return Period(date(first_month // 12, first_month % 12 + 1, 1), as_of)
     if choice == "ytd":
         return Period(date(as_of.year, 1, 1), as_of)
     if choice == "all":
@@ -49,10 +50,3 @@ def week_ending(as_of: date, weeks_back: int = 0) -> Period:
     """The seven days ending on ``as_of`` (or that many weeks earlier): the weekly meeting's window."""
     end = as_of - timedelta(weeks=weeks_back)
     return Period(end - timedelta(days=6), end)
-
-
-def _same_day_a_year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)

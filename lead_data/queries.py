@@ -43,7 +43,7 @@ from lead_data.models import (
     Service,
     Staff,
 )
-from lead_data.periods import Period
+from lead_data.periods import Period, week_ending
 from lead_data.sqlfunctions import date_of, days_between, month_of
 from lead_data.zone import LOCATION_LABELS, PilotZone, locate
 
@@ -496,7 +496,7 @@ def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Each care team that is active or holds active enrollments, against its cap.
 
     Columns: team_id, team, peer, case_manager, team_active, caseload, caseload_cap, open_slots,
-    utilisation (caseload ÷ cap), over_cap, contact_overdue, in_the_wind. Ordered by team name.
+    utilisation (caseload ÷ cap), over_cap, contact_overdue, in_the_wind. Ordered by team id.
     Unassigned active enrollments are not here: see ``unassigned_clients``.
     """
     engagement = _active_engagement(as_of)
@@ -525,7 +525,7 @@ def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
         .outerjoin(case_manager, case_manager.c.staff_id == CareTeam.case_manager_id)
         .group_by(CareTeam.team_id, CareTeam.name, peer.c.name, case_manager.c.name, CareTeam.active, CareTeam.caseload_cap)
         .having(or_(CareTeam.active == true(), caseload > 0))
-        .order_by(CareTeam.name)
+        .order_by(CareTeam.team_id)
     )
     frame = _frame(conn, statement)
     frame["team_active"] = frame["team_active"].astype(bool)
@@ -665,7 +665,7 @@ def participant_list(conn: Connection, *, as_of: date, filters: ParticipantFilte
     )
     frame = _frame(conn, rows)
     for column in ("intake_on", "exited_on", "last_contact_on"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
+        frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
@@ -775,10 +775,6 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
     Columns: figure, this_week, last_week, change. Event counts are per week; active, unassigned and
     teams over cap are as at the end of each week.
     """
-    this_week = Period(as_of - timedelta(days=6), as_of)
-    last_week_end = as_of - timedelta(days=7)
-    last_week = Period(last_week_end - timedelta(days=6), last_week_end)
-
     def figures(period: Period) -> dict[str, int]:
         end = period.end
         caseload = caseload_by_team(conn, as_of=end)
@@ -792,7 +788,7 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
             "Teams over cap": int(caseload["over_cap"].sum()),
         }
 
-    now, before = figures(this_week), figures(last_week)
+    now, before = figures(week_ending(as_of)), figures(week_ending(as_of, weeks_back=1))
     return pd.DataFrame(
         {
             "figure": list(now),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,14 @@ LOCATION_LABELS = {
 
 @dataclass(frozen=True)
 class PilotZone:
+    """A named polygon; plain coordinates, so it can key a cache."""
+
     name: str
-    polygon: Polygon
+    corners: tuple[tuple[float, float], ...]  # (longitude, latitude), exterior ring
+
+    @cached_property
+    def polygon(self) -> Polygon:
+        return Polygon(self.corners)
 
     @property
     def outline(self) -> list[list[float]]:
@@ -52,7 +59,8 @@ def load_pilot_zone(path: Path | None = None) -> PilotZone:
     for feature in features:
         geometry = shape(feature["geometry"])
         if isinstance(geometry, Polygon):
-            return PilotZone(feature.get("properties", {}).get("name", "Pilot zone"), geometry)
+            name = feature.get("properties", {}).get("name", "Pilot zone")
+            return PilotZone(name, tuple((x, y) for x, y in geometry.exterior.coords))
     raise ValueError(f"{path} holds no Polygon feature")
 
 

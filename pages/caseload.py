@@ -1,0 +1,78 @@
+"""Caseload: each peer / case-manager pair against its cap of 28, and who should take the next intake."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import queries
+from ui.charts import caseload_bars, show
+from ui.data import load
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of = settings.as_of
+
+caseload = load(queries.caseload_by_team, as_of=as_of)
+unassigned = load(queries.unassigned_clients, as_of=as_of)
+balance = queries.caseload_balance(caseload)
+suggestion = queries.next_intake_team(caseload)
+
+st.title("Caseload")
+st.caption(f"Active clients per care team as of {as_of:%d %B %Y}. Team assignments are as currently recorded.")
+
+row = st.columns(4)
+row[0].metric("Active teams", balance.active_teams, border=True)
+row[1].metric("Teams over cap", balance.teams_over_cap, border=True)
+row[2].metric(
+    "Caseload spread",
+    balance.spread,
+    help=f"Largest ({balance.largest}) minus smallest ({balance.smallest}) caseload among active teams.",
+    border=True,
+)
+row[3].metric("Unassigned clients", len(unassigned), border=True)
+
+if suggestion is not None:
+    st.info(
+        f"Suggested team for the next intake: **{suggestion['team']}** "
+        f"({suggestion['caseload']} of {suggestion['caseload_cap']}, {suggestion['open_slots']} open slots). "
+        "A suggestion only: any team can take a client.",
+        icon=":material/assignment_ind:",
+    )
+
+if caseload.empty:
+    st.warning("No care teams are recorded.")
+else:
+    show(caseload_bars(caseload))
+    st.dataframe(
+        caseload.drop(columns=["team_id"]),
+        hide_index=True,
+        column_config={
+            "team": "Team",
+            "peer": "Peer recovery counselor",
+            "case_manager": "Case manager",
+            "team_active": st.column_config.CheckboxColumn("Team active"),
+            "caseload": st.column_config.NumberColumn("Caseload"),
+            "caseload_cap": st.column_config.NumberColumn("Cap"),
+            "open_slots": st.column_config.NumberColumn("Open slots"),
+            "utilisation": st.column_config.ProgressColumn("Utilisation", format="percent", min_value=0, max_value=1.25),
+            "over_cap": st.column_config.CheckboxColumn("Over cap"),
+            "contact_overdue": st.column_config.NumberColumn("Contact overdue", help="15–30 days since last contact"),
+            "in_the_wind": st.column_config.NumberColumn("In the wind", help="More than 30 days since last contact"),
+        },
+    )
+
+st.subheader(f"Unassigned clients ({len(unassigned)})")
+if unassigned.empty:
+    st.success("Every active client has a care team.")
+else:
+    st.dataframe(
+        unassigned,
+        hide_index=True,
+        column_config={
+            "participant_id": st.column_config.NumberColumn("Participant ID", format="%d"),
+            "intake_on": st.column_config.DateColumn("Intake"),
+            "days_since_intake": st.column_config.NumberColumn("Days since intake"),
+            "days_since_contact": st.column_config.NumberColumn("Days since contact"),
+            "engagement": "Engagement",
+        },
+    )

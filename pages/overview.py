@@ -1,0 +1,72 @@
+"""Overview for leadership: the headline figures and how they have moved."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from lead_data import queries
+from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, monthly_bars, service_bars, show, styled
+from ui.data import load
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of, period = settings.as_of, settings.period
+
+enrolled = load(queries.enrolled_ever, as_of=as_of)
+active = load(queries.active_count, as_of=as_of)
+referrals = load(queries.referral_count, as_of=as_of, period=period)
+rearrests = load(queries.rearrest_rate, as_of=as_of)
+caseload = load(queries.caseload_by_team, as_of=as_of)
+unassigned = load(queries.unassigned_clients, as_of=as_of)
+active_trend = load(queries.active_by_month, as_of=as_of, period=period)
+referral_trend = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
+services = load(queries.service_linkage, as_of=as_of)
+
+st.title("LEAD at a glance")
+st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
+
+row = st.columns(6)
+row[0].metric("Enrolled (ever)", enrolled, border=True)
+row[1].metric("Active now", active, border=True)
+row[2].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
+row[3].metric(
+    "Participants re-arrested",
+    rearrests.rearrested,
+    "no one enrolled yet" if rearrests.rate is None else f"{rearrests.rate:.1%} of {rearrests.enrolled} enrolled",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+row[4].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
+row[5].metric("Unassigned clients", len(unassigned), border=True)
+
+left, right = st.columns(2)
+with left:
+    trend = px.line(
+        active_trend,
+        x="month",
+        y="active",
+        markers=True,
+        title="Active participants at month end",
+        labels={"month": "Month", "active": "Active participants"},
+    )
+    trend.update_traces(line_color=ACCENT)
+    show(styled(trend))
+with right:
+    show(
+        monthly_bars(
+            referral_trend,
+            value="referrals",
+            colour_by="referral_type",
+            colours=REFERRAL_TYPE_COLOURS,
+            title="Referrals per month",
+            y_title="Referrals",
+        )
+    )
+
+st.subheader("Linkage to services")
+if services.empty:
+    st.info("No service referrals recorded yet.")
+else:
+    show(service_bars(services))

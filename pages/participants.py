@@ -1,0 +1,72 @@
+"""Participants, for staff: a filterable list of everyone enrolled, with a CSV of exactly what is shown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import queries
+from lead_data.export import csv_bytes
+from lead_data.models import REFERRAL_TYPES
+from ui.charts import label, labelled
+from ui.data import load
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of = settings.as_of
+
+st.title("Participants")
+st.caption(f"Everyone enrolled by {as_of:%d %B %Y}, with their latest enrollment. Staff only: contains names.")
+
+teams = load(queries.team_names, as_of=as_of) + [queries.UNASSIGNED]
+with st.container(border=True):
+    row = st.columns([2, 2, 2, 2])
+    statuses = row[0].multiselect("Status", queries.STATUSES, default=["active"], format_func=label)
+    engagement = row[1].multiselect("Engagement", queries.ENGAGEMENT_LEVELS, format_func=label, help="Active participants only")
+    chosen_teams = row[2].multiselect("Team", teams)
+    referral_types = row[3].multiselect("Referral type", REFERRAL_TYPES, format_func=label)
+    row = st.columns([2, 2, 2, 2])
+    name = row[0].text_input("Name contains", max_chars=80, placeholder="first or last name")
+    intake_range = row[1].date_input("Intake between", value=(), max_value=as_of, help="Leave empty for any date.")
+    min_days = row[2].number_input("At least N days since contact", min_value=0, max_value=10_000, value=None, step=1)
+
+intake_from = intake_range[0] if len(intake_range) >= 1 else None
+intake_to = intake_range[1] if len(intake_range) == 2 else None
+filters = queries.ParticipantFilters(
+    statuses=tuple(statuses),
+    engagement=tuple(engagement),
+    teams=tuple(chosen_teams),
+    referral_types=tuple(referral_types),
+    intake_from=intake_from,
+    intake_to=intake_to,
+    min_days_since_contact=None if min_days is None else int(min_days),
+    name=name,
+)
+participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters), "status", "engagement", "referral_type")
+
+heading, download = st.columns([3, 1], vertical_alignment="bottom")
+heading.subheader(f"{len(participants)} participants")
+download.download_button(
+    "Download CSV",
+    data=csv_bytes(participants),
+    file_name=f"lead-participants-{as_of.isoformat()}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    width="stretch",
+)
+st.dataframe(
+    participants,
+    hide_index=True,
+    column_config={
+        "participant_id": st.column_config.NumberColumn("ID", format="%d"),
+        "name": "Name",
+        "status": "Status",
+        "engagement": "Engagement",
+        "team": "Team",
+        "referral_type": "Referral type",
+        "intake_on": st.column_config.DateColumn("Intake"),
+        "exited_on": st.column_config.DateColumn("Exited"),
+        "last_contact_on": st.column_config.DateColumn("Last contact"),
+        "days_since_contact": st.column_config.NumberColumn("Days since contact"),
+    },
+)

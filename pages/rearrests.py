@@ -1,0 +1,64 @@
+"""Re-arrests: how many participants were arrested again after intake, when, and for what."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import queries
+from ui.charts import SEVERITY_COLOURS, days_bars, monthly_bars, show
+from ui.data import load
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of, period = settings.as_of, settings.period
+
+rate = load(queries.rearrest_rate, as_of=as_of)
+in_period = load(queries.rearrest_count, as_of=as_of, period=period)
+by_month = load(queries.rearrests_by_month, as_of=as_of, period=period)
+first_rearrest = load(queries.days_to_first_rearrest, as_of=as_of)
+median_days = queries.median_of_counts(first_rearrest, "days", "participants")
+before_after = load(queries.arrests_before_and_after, as_of=as_of)
+
+st.title("Re-arrests")
+st.caption(
+    "A re-arrest is an arrest dated after a participant's first intake, other than the arrest diverted "
+    f"to LEAD; exiting the program does not stop the count. As of {as_of:%d %B %Y}."
+)
+
+row = st.columns(4)
+row[0].metric("Participants re-arrested", rate.rearrested, border=True)
+row[1].metric(
+    "Re-arrest rate",
+    "—" if rate.rate is None else f"{rate.rate:.1%}",
+    help="Participants re-arrested ÷ participants enrolled (ever).",
+    border=True,
+)
+row[2].metric("Enrolled (ever)", rate.enrolled, border=True)
+row[3].metric(f"Re-arrests, {settings.period_name.lower()}", in_period, border=True)
+
+if by_month.empty:
+    st.info(f"No re-arrests in {settings.period_name.lower()} ({period.label()}).")
+else:
+    show(monthly_bars(by_month, value="rearrests", colour_by="severity", colours=SEVERITY_COLOURS, title="Re-arrests per month, by severity", y_title="Re-arrests"))
+
+left, right = st.columns(2)
+with left:
+    if first_rearrest.empty:
+        st.info("No participant has been re-arrested.")
+    else:
+        show(days_bars(first_rearrest, count="participants", title="Days from intake to first re-arrest", y_title="Participants", median=median_days))
+with right:
+    st.subheader("Arrests before and after LEAD")
+    st.caption(
+        f"{before_after.participants} participants enrolled at least 180 days: arrests in the 180 days "
+        "before referral against re-arrests in the 180 days after intake (diverted arrests excluded)."
+    )
+    pair = st.columns(2)
+    pair[0].metric("Arrests, 180 days before", before_after.arrests_before, border=True)
+    pair[1].metric(
+        "Re-arrests, 180 days after",
+        before_after.rearrests_after,
+        before_after.rearrests_after - before_after.arrests_before,
+        delta_color="inverse",
+        border=True,
+    )

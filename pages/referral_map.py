@@ -1,0 +1,28 @@
+"""Referral map: where officers referred people, against the pilot zone. Never shows names."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import queries
+from lead_data.zone import load_pilot_zone
+from ui.data import load
+from ui.maps import map_legend, referral_map
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of, period = settings.as_of, settings.period
+
+zone = load_pilot_zone()
+locations = load(queries.referral_locations, as_of=as_of, zone=zone, period=period)
+counts = queries.location_counts(locations)
+
+st.title("Referral map")
+st.caption(f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}. {zone.name}.")
+
+row = st.columns(len(counts))
+for column, count in zip(row, counts.itertuples()):
+    column.metric(count.label, count.referrals, border=True)
+
+st.pydeck_chart(referral_map(locations, zone), height=620)
+st.html(map_legend())

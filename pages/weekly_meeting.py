@@ -1,0 +1,51 @@
+"""Weekly partner meeting: one projector screen, this week against last week. No names."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import queries
+from ui.charts import caseload_bars, show
+from ui.data import load
+from ui.settings import report_settings
+
+settings = report_settings()
+as_of = settings.as_of
+
+changes = load(queries.weekly_changes, as_of=as_of)
+caseload = load(queries.caseload_change, as_of=as_of)
+teams = load(queries.caseload_by_team, as_of=as_of)
+
+st.title(f"Week ending {as_of:%A %d %B %Y}")
+st.caption("This week = the 7 days ending on the as-of date; change against the 7 days before.")
+
+# More re-arrests, exits, unassigned clients or teams over cap is bad news: red when they rise.
+RISING_IS_BAD = {"Re-arrests", "Exits", "Unassigned", "Teams over cap"}
+for row_figures in (changes.iloc[:4], changes.iloc[4:]):
+    columns = st.columns(4)
+    for column, figure in zip(columns, row_figures.itertuples()):
+        column.metric(
+            figure.figure,
+            figure.this_week,
+            f"{figure.change:+d} vs last week ({figure.last_week})",
+            delta_color="off" if figure.change == 0 else "inverse" if figure.figure in RISING_IS_BAD else "normal",
+            border=True,
+        )
+
+left, right = st.columns([3, 2])
+with left:
+    show(caseload_bars(teams))
+with right:
+    st.dataframe(
+        caseload,
+        hide_index=True,
+        height="content",
+        column_config={
+            "team": "Team",
+            "caseload": st.column_config.NumberColumn("Caseload"),
+            "caseload_cap": st.column_config.NumberColumn("Cap"),
+            "over_cap": st.column_config.CheckboxColumn("Over cap"),
+            "last_week": st.column_config.NumberColumn("Last week"),
+            "change": st.column_config.NumberColumn("Change", format="%+d"),
+        },
+    )
