@@ -16,6 +16,7 @@ from lead_data.models import CONTRACT_TABLES
 DATABASE_URL_VARIABLE = "LEAD_DATABASE_URL"
 DEMO_DATABASE_VARIABLE = "LEAD_DEMO_DATABASE"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+STATEMENT_TIMEOUT_SECONDS = 30
 DEFAULT_DEMO_DATABASE = Path(__file__).resolve().parents[1] / "data" / "demo.sqlite"
 
 
@@ -73,7 +74,13 @@ def read_only_engine(url: str) -> Engine:
             )
         uri = f"file:{Path(path).resolve()}?mode=ro"
         return create_engine("sqlite://", creator=_sqlite_read_only_connector(uri))
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+        # Every transaction starts read-only, and no statement runs away with the server.
+        options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    raise DatabaseProblem(
+        f"The dashboard reads SQLite or PostgreSQL databases; {parsed.get_backend_name()!r} is not supported."
+    )
 
 
 def _sqlite_read_only_connector(uri: str):

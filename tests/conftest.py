@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,12 +11,40 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.postgres import PostgresServer  # noqa: E402
 from tests.program import ProgramDatabase  # noqa: E402
 
+REQUIRE_POSTGRES = "LEAD_REQUIRE_POSTGRES"
+BACKENDS = ("sqlite", "postgresql")
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[ProgramDatabase]:
-    """An empty program database with the contract's schema, built by the test."""
-    database = ProgramDatabase(tmp_path / "program.sqlite")
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session. In CI (LEAD_REQUIRE_POSTGRES=1) it must start."""
+    root = Path(tempfile.mkdtemp(prefix="lead-pg-"))
+    try:
+        server = PostgresServer(root)
+        server.start()
+    except Exception as error:  # noqa: BLE001 - any failure to start means no PostgreSQL here
+        shutil.rmtree(root, ignore_errors=True)
+        message = f"PostgreSQL test server unavailable: {error}"
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'program.sqlite'}"
+    return request.getfixturevalue("postgres_server").create_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgramDatabase]:
+    """An empty program database with the contract's schema, on each backend in turn."""
+    database = ProgramDatabase(database_url(request.param, request, tmp_path))
     yield database
     database.dispose()

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import count
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, insert
+from sqlalchemy import Connection, Engine, create_engine, insert, text
 
 from lead_data.db import read_only_engine
 from lead_data.models import (
@@ -32,10 +31,10 @@ from lead_data.models import (
 
 
 class ProgramDatabase:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.url = f"sqlite:///{path}"
+    def __init__(self, url: str) -> None:
+        self.url = url
         self._writer: Engine = create_engine(self.url)
+        self.backend = self._writer.dialect.name
         Base.metadata.create_all(self._writer)
         self._ids = count(1)
         self._reader: Engine | None = None
@@ -54,6 +53,15 @@ class ProgramDatabase:
             self._reader = read_only_engine(self.url)
         with self._reader.connect() as conn:
             yield conn
+
+    def execute(self, *statements: str) -> None:
+        """Raw SQL as the database's owner, for tests that damage the schema on purpose."""
+        with self._writer.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+
+    def drop_table(self, table: str) -> None:
+        self.execute(f"DROP TABLE {table} CASCADE" if self.backend == "postgresql" else f"DROP TABLE {table}")
 
     def dispose(self) -> None:
         self._writer.dispose()

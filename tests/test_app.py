@@ -206,9 +206,8 @@ def test_unreachable_database_server_shows_a_message_not_a_traceback(monkeypatch
 
 
 def test_contract_table_with_a_missing_column_shows_a_message(db, monkeypatch):
-    with sqlite3.connect(db.path) as conn:
-        conn.execute("DROP TABLE referrals")
-        conn.execute("CREATE TABLE referrals (referral_id INTEGER PRIMARY KEY, referred_at TIMESTAMP)")
+    db.drop_table("referrals")
+    db.execute("CREATE TABLE referrals (referral_id INTEGER PRIMARY KEY, referred_at TIMESTAMP)")
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     at = open_app("pages/enrollment.py", as_of=D.isoformat())
     assert "could not answer" in at.error[0].value
