@@ -1,7 +1,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: setup run test
+.PHONY: setup system-packages run test
 
 # The virtual environment is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -15,5 +15,8 @@ setup: $(VENV)/.installed
 run: setup
 	$(PYTHON) -m streamlit run dashboard.py
 
-test: setup
+system-packages:
+	scripts/install-system-packages.sh
+
+test: setup system-packages
 	$(PYTHON) -m pytest

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -60,10 +63,15 @@ def choose_database(secrets_file: Path = SECRETS_FILE) -> DatabaseChoice:
     return DatabaseChoice(f"sqlite:///{demo_database_path()}", "demo")
 
 
-def read_only_engine(url: str) -> Engine:
-    """An engine that cannot write: SQLite files are opened with ``mode=ro``."""
+def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_SECONDS) -> Engine:
+    """An engine that cannot write and whose statements give up after ``statement_timeout`` seconds.
+
+    SQLite files are opened with ``mode=ro``; PostgreSQL sessions start every transaction read-only.
+    Pooled connections are pinged before use, so a restarted server is picked up without a restart.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
         path = parsed.database
         if not path or path == ":memory:":
             raise DatabaseProblem("The dashboard needs a SQLite database file, not an in-memory database.")
@@ -72,24 +80,37 @@ def read_only_engine(url: str) -> Engine:
                 f"There is no database file at {path}. Check {DATABASE_URL_VARIABLE} or "
                 f"{SECRETS_FILE}, or unset them to use the demo database."
             )
-        uri = f"file:{Path(path).resolve()}?mode=ro"
-        return create_engine("sqlite://", creator=_sqlite_read_only_connector(uri))
-    if parsed.get_backend_name() == "postgresql":
-        # Every transaction starts read-only, and no statement runs away with the server.
-        options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
-        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
-    raise DatabaseProblem(
-        f"The dashboard reads SQLite or PostgreSQL databases; {parsed.get_backend_name()!r} is not supported."
-    )
+        return _sqlite_read_only_engine(Path(path).resolve(), statement_timeout)
+    if backend == "postgresql":
+        options = f"-c default_transaction_read_only=on -c statement_timeout={int(statement_timeout * 1000)}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options, "connect_timeout": 5})
+    raise DatabaseProblem(f"The dashboard reads SQLite or PostgreSQL databases; {backend!r} is not supported.")
 
 
-def _sqlite_read_only_connector(uri: str):
-    import sqlite3
+class _TimedSQLiteConnection(sqlite3.Connection):
+    """A SQLite connection that knows when its current statement started."""
 
+    statement_started: float = 0.0
+
+
+def _sqlite_read_only_engine(path: Path, statement_timeout: float) -> Engine:
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, check_same_thread=False, factory=_TimedSQLiteConnection
+        )
+        # SQLite has no statement timeout: a progress handler interrupts a statement that runs too long.
+        connection.set_progress_handler(
+            lambda: int(time.monotonic() - connection.statement_started > statement_timeout), 10_000
+        )
+        return connection
 
-    return connect
+    engine = create_engine("sqlite://", creator=connect, pool_pre_ping=True)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def start_clock(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        cursor.connection.statement_started = time.monotonic()
+
+    return engine
 
 
 def missing_tables(engine: Engine) -> list[str]:

@@ -18,9 +18,8 @@ REQUIRE_POSTGRES = "LEAD_REQUIRE_POSTGRES"
 BACKENDS = ("sqlite", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One PostgreSQL server for the session. In CI (LEAD_REQUIRE_POSTGRES=1) it must start."""
+def started_postgres() -> Iterator[PostgresServer]:
+    """A new PostgreSQL server in a temporary directory. In CI (LEAD_REQUIRE_POSTGRES=1) it must start."""
     root = Path(tempfile.mkdtemp(prefix="lead-pg-"))
     try:
         server = PostgresServer(root)
@@ -32,8 +31,20 @@ def postgres_server() -> Iterator[PostgresServer]:
             pytest.fail(message)
         pytest.skip(message)
     yield server
-    server.stop()
+    server.stop(missing_ok=True)
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server shared by the whole session."""
+    yield from started_postgres()
+
+
+@pytest.fixture
+def own_postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, which it may stop and start."""
+    yield from started_postgres()
 
 
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:

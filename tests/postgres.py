@@ -56,7 +56,9 @@ class PostgresServer:
         self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start")
         self._wait_until_ready()
 
-    def stop(self) -> None:
+    def stop(self, *, missing_ok: bool = False) -> None:
+        if missing_ok and not (self.data / "postmaster.pid").exists():
+            return
         self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def _wait_until_ready(self, seconds: float = 20) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from lead_data.db import (
@@ -61,12 +61,23 @@ def _missing_tables(url: str) -> list[str]:
 
 
 def require_database() -> DatabaseChoice:
-    """Stop the page with what to do when the database is missing, unreachable or not the contract's."""
+    """Stop the page with what to do when the database is missing, unreachable or not the contract's.
+
+    The connection is checked on every run (cheaply: one pooled ping), so an outage shows at once
+    instead of cached figures, and recovery needs no restart.
+    """
     choice = database()
     try:
+        with _engine(choice.url).connect() as conn:
+            conn.execute(select(1))
         missing = _missing_tables(choice.url)
     except DatabaseProblem as problem:
         stop_with_problem(f"The program database at {choice.display_url} cannot be opened. {problem}")
+    except SQLAlchemyError as error:
+        stop_with_problem(
+            f"The program database at {choice.display_url} is unavailable ({describe_database_error(error)}). "
+            "Figures will return when it answers again: reload the page in a moment, or tell the database's administrator."
+        )
     if missing:
         stop_with_problem(
             f"The database at {choice.display_url} is not a LEAD program database: it lacks the "

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the full test suite needs beyond pip: a PostgreSQL server to start in a temp dir.
+set -euo pipefail
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "note: 'sudo apt-get install ${missing[*]}' to run every test; tests that need them will skip." >&2
+    exit 0
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null

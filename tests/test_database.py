@@ -1,0 +1,77 @@
+"""The dashboard's connection: read-only for real, bounded in time, explicit about what it reads."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from lead_data.db import DatabaseProblem, choose_database, missing_tables, read_only_engine
+
+WRITES = {
+    "insert": "INSERT INTO participants (participant_id, first_name, last_name) VALUES (999, 'Not', 'Allowed')",
+    "update": "UPDATE participants SET first_name = 'Changed'",
+    "delete": "DELETE FROM participants",
+    "create": "CREATE TABLE sneaky (x INTEGER)",
+    "drop": "DROP TABLE consents",
+    "alter": "ALTER TABLE participants ADD COLUMN sneaky INTEGER",
+}
+RUNAWAY = {
+    "sqlite": "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r",
+    "postgresql": "SELECT pg_sleep(10)",
+}
+
+
+@pytest.mark.parametrize("statement", WRITES.values(), ids=WRITES.keys())
+def test_the_dashboard_engine_refuses_every_write(db, statement):
+    db.participant("Kept")
+    engine = read_only_engine(db.url)
+    with engine.connect() as conn, pytest.raises(DBAPIError):
+        conn.execute(text(statement))
+        conn.commit()
+    engine.dispose()
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT first_name FROM participants")).scalars().all() == ["Kept"]
+        assert not missing_tables(conn.engine)
+
+
+def test_a_runaway_query_is_stopped_by_the_statement_timeout(db):
+    engine = read_only_engine(db.url, statement_timeout=0.5)
+    started = time.monotonic()
+    with engine.connect() as conn, pytest.raises(DBAPIError):
+        conn.execute(text(RUNAWAY[db.backend]))
+    assert time.monotonic() - started < 5
+    engine.dispose()
+
+
+def test_a_missing_sqlite_file_is_a_clear_problem_not_a_new_empty_database(tmp_path):
+    with pytest.raises(DatabaseProblem, match="There is no database file"):
+        read_only_engine(f"sqlite:///{tmp_path / 'absent.sqlite'}")
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_other_database_kinds_are_refused_with_a_message():
+    with pytest.raises(DatabaseProblem, match="SQLite or PostgreSQL"):
+        read_only_engine("mysql://user@localhost/lead")
+
+
+def test_the_environment_variable_wins_over_secrets_and_demo(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.lead]\nurl = "postgresql+psycopg://reader:pw@db.invalid/lead"\n')
+    monkeypatch.setenv("LEAD_DATABASE_URL", "sqlite:////srv/lead.sqlite")
+    assert choose_database(secrets).url == "sqlite:////srv/lead.sqlite"
+    monkeypatch.delenv("LEAD_DATABASE_URL")
+    chosen = choose_database(secrets)
+    assert (chosen.url, chosen.source) == ("postgresql+psycopg://reader:pw@db.invalid/lead", "secrets")
+    assert "pw" not in chosen.display_url
+    assert choose_database(tmp_path / "absent.toml").source == "demo"
+
+
+def test_a_broken_secrets_file_is_a_clear_problem(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEAD_DATABASE_URL", raising=False)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[connections.lead\nurl = ")
+    with pytest.raises(DatabaseProblem, match="not valid TOML"):
+        choose_database(secrets)
