@@ -25,6 +25,9 @@ pages = {
     "Partners": [
         st.Page("pages/weekly_meeting.py", title="Weekly meeting", icon=":material/co_present:"),
     ],
+    "Data": [
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    ],
 }
 page = st.navigation(pages)
 

@@ -1,4 +1,5 @@
-"""Command line for the program-database tools: ``python -m lead_data demo --out PATH``.
+"""Command line for the program-database tools: ``python -m lead_data demo --out PATH``,
+``python -m lead_data demo --url URL``, ``python -m lead_data init-db --url URL``.
 
 Subcommands, so that later tools (checking a site's database, say) sit beside ``demo``.
 Mistakes end with one line on stderr and a non-zero exit, never a traceback: the people running
@@ -13,7 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from lead_data.demo import DEFAULT_SEED, generate_demo_database
+from alembic.util import CommandError
+from sqlalchemy.exc import SQLAlchemyError
+
+from lead_data.db import DatabaseProblem, describe_database_error, display_url
+from lead_data.demo import DEFAULT_SEED, generate_demo_database, load_demo
+from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
+from lead_data.schema import create_schema, head_revision, schema_revision
 
 PROG = "python -m lead_data"
 BAD_ARGUMENTS_EXIT = 2
@@ -39,11 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
-        help="write a synthetic demo database (SQLite)",
+        help="write a synthetic demo database (a SQLite file, or into an empty database)",
         description="Write a fresh, obviously fake demo database; the same seed and as-of date give the same rows.",
     )
-    demo.add_argument(
-        "--out", type=Path, required=True, metavar="PATH", help="the SQLite file to write (replaced if it exists)"
+    target = demo.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="PATH", help="the SQLite file to write (replaced if it exists)")
+    target.add_argument(
+        "--url",
+        metavar="URL",
+        help="or a database (SQLAlchemy URL) to load into: its contract tables must be absent (created) or empty",
     )
     demo.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"random seed (default {DEFAULT_SEED})"
@@ -52,11 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="last day of program history (default today)"
     )
     demo.set_defaults(run=run_demo)
+    init_db = commands.add_parser(
+        "init-db",
+        help="create the contract schema in a database",
+        description="Create (or upgrade) the contract's tables, constraints and indexes through the migrations.",
+    )
+    init_db.add_argument("--url", required=True, metavar="URL", help="the database, as a SQLAlchemy URL")
+    init_db.set_defaults(run=run_init_db)
+    check = commands.add_parser(
+        "check",
+        help="check a database against DATA_CONTRACT.md",
+        description="Report every way a database departs from DATA_CONTRACT.md, with counts and example ids. "
+        "Reads only. Exit status 0: no problems; 1: problems found; 2: the database cannot be read.",
+    )
+    check.add_argument("--url", required=True, metavar="URL", help="the database, as a SQLAlchemy URL")
+    check.add_argument(
+        "--today", type=iso_date, metavar="YYYY-MM-DD", help="dates after this day are in the future (default today)"
+    )
+    check.set_defaults(run=run_check)
     return parser
 
 
 def run_demo(arguments: argparse.Namespace) -> int:
     as_of = arguments.as_of or date.today()
+    if arguments.url is not None:
+        return run_demo_into_database(arguments.url, seed=arguments.seed, as_of=as_of)
     try:
         counts = generate_demo_database(arguments.out, seed=arguments.seed, as_of=as_of)
     except ValueError as error:
@@ -66,10 +97,68 @@ def run_demo(arguments: argparse.Namespace) -> int:
         print(f"{PROG}: error: cannot write {arguments.out}: {error.strerror or error}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
     print(f"Wrote the demo database to {arguments.out} (seed {arguments.seed}, as of {as_of}):")
+    print_counts(counts)
+    return 0
+
+
+def run_demo_into_database(url: str, *, seed: int, as_of: date) -> int:
+    try:
+        counts = load_demo(url, seed=seed, as_of=as_of)
+    except ValueError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return BAD_ARGUMENTS_EXIT
+    except (SQLAlchemyError, CommandError) as error:
+        print(f"{PROG}: error: cannot load into {display_url(url)}: {describe_error(error)}", file=sys.stderr)
+        return CANNOT_WRITE_EXIT
+    print(f"Loaded the demo rows into {display_url(url)} (seed {seed}, as of {as_of}):")
+    print_counts(counts)
+    return 0
+
+
+def run_init_db(arguments: argparse.Namespace) -> int:
+    url = arguments.url
+    try:
+        before = schema_revision(url)
+        create_schema(url)
+    except ValueError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return BAD_ARGUMENTS_EXIT
+    except (SQLAlchemyError, CommandError) as error:
+        print(
+            f"{PROG}: error: cannot create the schema in {display_url(url)}: {describe_error(error)}", file=sys.stderr
+        )
+        return CANNOT_WRITE_EXIT
+    head = head_revision()
+    if before == head:
+        print(f"{display_url(url)} already has the contract schema (revision {head}); nothing to do.")
+    elif before is None:
+        print(f"Created the contract schema (tables, constraints, indexes; revision {head}) in {display_url(url)}.")
+    else:
+        print(f"Upgraded the contract schema in {display_url(url)} from revision {before} to {head}.")
+    return 0
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    try:
+        findings = check_url(arguments.url, today=arguments.today or date.today())
+    except DatabaseProblem as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return CANNOT_OPEN_EXIT
+    print(format_report(findings, url_for_display=display_url(arguments.url)), end="")
+    return FINDINGS_EXIT if findings else CLEAN_EXIT
+
+
+def print_counts(counts: dict[str, int]) -> None:
     width = max(map(len, counts))
     for table, count in counts.items():
         print(f"  {table:<{width}} {count:>7,}")
-    return 0
+
+
+def describe_error(error: Exception) -> str:
+    if isinstance(error, SQLAlchemyError):
+        return describe_database_error(error)
+    first_line = str(error).strip().splitlines()
+    return first_line[0] if first_line else type(error).__name__
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from lead_data.models import CONTRACT_TABLES
 
@@ -36,7 +36,15 @@ class DatabaseChoice:
 
     @property
     def display_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        return display_url(self.url)
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, fit to print or show."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that cannot be read)"
 
 
 class DatabaseProblem(Exception):

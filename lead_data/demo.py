@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from sqlalchemy import create_engine, insert
+from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select, text
 
 from lead_data.models import (
     CONTACT_KINDS,
@@ -41,9 +41,13 @@ from lead_data.models import (
     Base,
 )
 from lead_data.periods import PROGRAM_START
+from lead_data.schema import create_schema
 from lead_data.zone import BALTIMORE_BOUNDS, DEFAULT_PILOT_ZONE, load_pilot_zone
 
 DEFAULT_SEED = 2017
+# Rows per INSERT executemany when loading: big enough to be fast, small enough to bound memory
+# and statement size on any server.
+BATCH_ROWS = 5_000
 
 Row = dict[str, Any]
 # Unpacked from the contract's tuples so that a renamed value breaks here, not in the data.
@@ -347,7 +351,19 @@ def generate_demo_database(path: Path, *, seed: int = DEFAULT_SEED, as_of: date 
     """Write a fresh demo SQLite database at path; return row counts per table."""
     rows = build_demo_rows(seed=seed, as_of=as_of or date.today())
     _write_atomically(Path(path), rows)
-    return {table: len(table_rows) for table, table_rows in rows.items()}
+    return _counts(rows)
+
+
+def load_demo(url: str, *, seed: int = DEFAULT_SEED, as_of: date | None = None) -> dict[str, int]:
+    """Load the demo rows into the database at url (any SQLAlchemy URL); return row counts per table.
+
+    Creates the contract schema through the migrations when its tables are absent. Refuses with a
+    ValueError, changing nothing, when a contract table already holds rows, so demo rows are never
+    mixed into a program's real data. All rows go in one transaction: all or nothing.
+    """
+    rows = build_demo_rows(seed=seed, as_of=as_of or date.today())
+    _load(url, rows)
+    return _counts(rows)
 
 
 def build_demo_rows(*, seed: int, as_of: date) -> dict[str, list[Row]]:
@@ -396,20 +412,68 @@ def _write_atomically(path: Path, rows: dict[str, list[Row]]) -> None:
     os.close(handle)
     temporary = Path(temporary_name)
     try:
-        engine = create_engine(f"sqlite:///{temporary}")
-        try:
-            Base.metadata.create_all(engine)
-            with engine.begin() as connection:
-                for table in Base.metadata.sorted_tables:
-                    if rows[table.name]:
-                        connection.execute(insert(table), rows[table.name])
-        finally:
-            engine.dispose()
+        _load(f"sqlite:///{temporary}", rows)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; the dashboard may run as another user
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _load(url: str, rows: dict[str, list[Row]]) -> None:
+    """Create the schema if its tables are absent, then insert rows in one transaction, refusing a
+    database whose contract tables already hold rows."""
+    engine = create_engine(url)
+    try:
+        if _missing_tables(engine):
+            create_schema(url)
+        with engine.begin() as connection:
+            _refuse_unless_empty(connection)
+            _insert(connection, rows)
+    finally:
+        engine.dispose()
+
+
+def _missing_tables(engine: Engine) -> list[str]:
+    present = set(inspect(engine).get_table_names())
+    return [table.name for table in Base.metadata.sorted_tables if table.name not in present]
+
+
+def _refuse_unless_empty(connection: Connection) -> None:
+    holding = [
+        table.name
+        for table in Base.metadata.tables.values()
+        if connection.execute(select(text("1")).select_from(table).limit(1)).first() is not None
+    ]
+    if holding:
+        raise ValueError(
+            f"the database already holds rows in {', '.join(holding)}; "
+            "the demo is only loaded into an empty database, never beside a program's data"
+        )
+
+
+def _insert(connection: Connection, rows: dict[str, list[Row]]) -> None:
+    """Every table's rows, parents before children, in executemany batches."""
+    for table in Base.metadata.sorted_tables:
+        table_rows = rows[table.name]
+        for start in range(0, len(table_rows), BATCH_ROWS):
+            connection.execute(insert(table), table_rows[start : start + BATCH_ROWS])
+    if connection.dialect.name == "postgresql":
+        # The keys were given explicitly, so the serial sequences never moved: set each past the
+        # largest key, or the next row inserted without a key would collide with a demo row.
+        for table in Base.metadata.sorted_tables:
+            (key,) = table.primary_key.columns
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence(:table, :key), COALESCE(MAX({key.name}), 0) + 1, false) "
+                    f"FROM {table.name}"
+                ),
+                {"table": table.name, "key": key.name},
+            )
+
+
+def _counts(rows: dict[str, list[Row]]) -> dict[str, int]:
+    return {table: len(table_rows) for table, table_rows in rows.items()}
 
 
 # --- officers and referrals ---------------------------------------------------------------

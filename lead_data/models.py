@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
 )
@@ -83,6 +84,10 @@ class Staff(Base):
 
 class CareTeam(Base):
     __tablename__ = "care_teams"
+    __table_args__ = (
+        Index("ix_care_teams_peer_id", "peer_id"),
+        Index("ix_care_teams_case_manager_id", "case_manager_id"),
+    )
 
     team_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
@@ -113,6 +118,9 @@ class Referral(Base):
         _one_of("offense", OFFENSES, nullable=True),
         _one_of("eligibility", ELIGIBILITY),
         _one_of("ineligible_reason", INELIGIBLE_REASONS, nullable=True),
+        Index("ix_referrals_participant_id", "participant_id"),
+        Index("ix_referrals_officer_id", "officer_id"),
+        Index("ix_referrals_referred_at", "referred_at"),
     )
 
     referral_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,7 +139,14 @@ class Referral(Base):
 
 class Enrollment(Base):
     __tablename__ = "enrollments"
-    __table_args__ = (_one_of("exit_reason", EXIT_REASONS, nullable=True),)
+    __table_args__ = (
+        _one_of("exit_reason", EXIT_REASONS, nullable=True),
+        # referral_id needs none of its own: its unique constraint is backed by an index.
+        Index("ix_enrollments_participant_id_intake_on", "participant_id", "intake_on"),
+        Index("ix_enrollments_team_id", "team_id"),
+        Index("ix_enrollments_intake_on", "intake_on"),
+        Index("ix_enrollments_exited_on", "exited_on"),
+    )
 
     enrollment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
@@ -144,7 +159,11 @@ class Enrollment(Base):
 
 class Arrest(Base):
     __tablename__ = "arrests"
-    __table_args__ = (_one_of("severity", SEVERITIES, nullable=True),)
+    __table_args__ = (
+        _one_of("severity", SEVERITIES, nullable=True),
+        Index("ix_arrests_participant_id_arrested_at", "participant_id", "arrested_at"),
+        Index("ix_arrests_referral_id", "referral_id"),
+    )
 
     arrest_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
@@ -159,7 +178,10 @@ class Arrest(Base):
 
 class Contact(Base):
     __tablename__ = "contacts"
-    __table_args__ = (_one_of("kind", CONTACT_KINDS),)
+    __table_args__ = (
+        _one_of("kind", CONTACT_KINDS),
+        Index("ix_contacts_participant_id_kind_contacted_on", "participant_id", "kind", "contacted_on"),
+    )
 
     contact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
@@ -170,7 +192,11 @@ class Contact(Base):
 
 class Service(Base):
     __tablename__ = "services"
-    __table_args__ = (_one_of("category", SERVICE_CATEGORIES),)
+    __table_args__ = (
+        _one_of("category", SERVICE_CATEGORIES),
+        Index("ix_services_participant_id", "participant_id"),
+        Index("ix_services_referred_on", "referred_on"),
+    )
 
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
@@ -181,6 +207,7 @@ class Service(Base):
 
 class Consent(Base):
     __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_participant_id", "participant_id"),)
 
     consent_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Connection,
     ColumnElement,
+    Connection,
     Date,
     Select,
     and_,
@@ -195,8 +195,10 @@ REFERRAL_DIMENSIONS = {
 
 def referral_count(conn: Connection, *, as_of: date, period: Period | None = None) -> int:
     """Referrals with ``referred_at`` in the period (default: all on or before D)."""
-    statement = select(func.count()).select_from(Referral).where(
-        _in_period(Referral.referred_at, period, as_of, timestamp=True)
+    statement = (
+        select(func.count())
+        .select_from(Referral)
+        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
     )
     return _scalar(conn, statement)
 
@@ -242,8 +244,10 @@ def intake_count(conn: Connection, *, as_of: date, period: Period) -> int:
 
 def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Enrollments whose exit falls in the period."""
-    statement = select(func.count()).select_from(Enrollment).where(
-        Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, period, as_of)
+    statement = (
+        select(func.count())
+        .select_from(Enrollment)
+        .where(Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, period, as_of))
     )
     return _scalar(conn, statement)
 
@@ -523,7 +527,9 @@ def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
         .outerjoin(engagement, engagement.c.team_id == CareTeam.team_id)
         .outerjoin(peer, peer.c.staff_id == CareTeam.peer_id)
         .outerjoin(case_manager, case_manager.c.staff_id == CareTeam.case_manager_id)
-        .group_by(CareTeam.team_id, CareTeam.name, peer.c.name, case_manager.c.name, CareTeam.active, CareTeam.caseload_cap)
+        .group_by(
+            CareTeam.team_id, CareTeam.name, peer.c.name, case_manager.c.name, CareTeam.active, CareTeam.caseload_cap
+        )
         .having(or_(CareTeam.active == true(), caseload > 0))
         .order_by(CareTeam.team_id)
     )
@@ -615,7 +621,9 @@ class ParticipantFilters:
     name: str = ""
 
 
-def participant_list(conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()) -> pd.DataFrame:
+def participant_list(
+    conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()
+) -> pd.DataFrame:
     """Enrolled participants (latest enrollment with intake on or before D), filtered.
 
     Columns: participant_id, name, status (active / exited), engagement (active only), team,
@@ -660,7 +668,10 @@ def participant_list(conn: Connection, *, as_of: date, filters: ParticipantFilte
         .outerjoin(CareTeam, CareTeam.team_id == latest.c.team_id)
         .outerjoin(Referral, Referral.referral_id == latest.c.referral_id)
         .outerjoin(last, last.c.participant_id == latest.c.participant_id)
-        .where(latest.c.recency == 1, *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since))
+        .where(
+            latest.c.recency == 1,
+            *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since),
+        )
         .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
     )
     frame = _frame(conn, rows)
@@ -727,9 +738,7 @@ def service_linkage(conn: Connection, *, as_of: date, period: Period | None = No
     return _frame(conn, statement)
 
 
-def referral_locations(
-    conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None
-) -> pd.DataFrame:
+def referral_locations(conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None) -> pd.DataFrame:
     """Referrals in the period with where they happened against the pilot zone.
 
     Columns: referral_id, referred_on, referral_type, offense, latitude, longitude, location_text,
@@ -762,7 +771,11 @@ def location_counts(locations: pd.DataFrame) -> pd.DataFrame:
     """
     counts = locations["location"].value_counts().reindex(list(LOCATION_LABELS), fill_value=0)
     return pd.DataFrame(
-        {"location": counts.index, "label": [LOCATION_LABELS[key] for key in counts.index], "referrals": counts.to_numpy()}
+        {
+            "location": counts.index,
+            "label": [LOCATION_LABELS[key] for key in counts.index],
+            "referrals": counts.to_numpy(),
+        }
     )
 
 
@@ -775,6 +788,7 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
     Columns: figure, this_week, last_week, change. Event counts are per week; active, unassigned and
     teams over cap are as at the end of each week.
     """
+
     def figures(period: Period) -> dict[str, int]:
         end = period.end
         caseload = caseload_by_team(conn, as_of=end)
@@ -810,4 +824,3 @@ def caseload_change(conn: Connection, *, as_of: date) -> pd.DataFrame:
     merged["last_week"] = merged["last_week"].fillna(0).astype(int)
     merged["change"] = merged["caseload"] - merged["last_week"]
     return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]
-

@@ -54,7 +54,9 @@ else:
             "caseload": st.column_config.NumberColumn("Caseload"),
             "caseload_cap": st.column_config.NumberColumn("Cap"),
             "open_slots": st.column_config.NumberColumn("Open slots"),
-            "utilisation": st.column_config.ProgressColumn("Utilisation", format="percent", min_value=0, max_value=1.25),
+            "utilisation": st.column_config.ProgressColumn(
+                "Utilisation", format="percent", min_value=0, max_value=1.25
+            ),
             "over_cap": st.column_config.CheckboxColumn("Over cap"),
             "contact_overdue": st.column_config.NumberColumn("Contact overdue", help="15–30 days since last contact"),
             "in_the_wind": st.column_config.NumberColumn("In the wind", help="More than 30 days since last contact"),

@@ -38,9 +38,27 @@ row[2].metric(
 
 left, right = st.columns(2)
 with left:
-    show(monthly_bars(referral_months, value="referrals", colour_by="referral_type", colours=REFERRAL_TYPE_COLOURS, title="Referrals per month, by type", y_title="Referrals"))
+    show(
+        monthly_bars(
+            referral_months,
+            value="referrals",
+            colour_by="referral_type",
+            colours=REFERRAL_TYPE_COLOURS,
+            title="Referrals per month, by type",
+            y_title="Referrals",
+        )
+    )
 with right:
-    show(monthly_bars(intake_months, value="intakes", colour_by="referral_type", colours=REFERRAL_TYPE_COLOURS, title="Intakes per month, by referral type", y_title="Intakes"))
+    show(
+        monthly_bars(
+            intake_months,
+            value="intakes",
+            colour_by="referral_type",
+            colours=REFERRAL_TYPE_COLOURS,
+            title="Intakes per month, by referral type",
+            y_title="Intakes",
+        )
+    )
 
 left, right = st.columns(2)
 with left:
@@ -49,13 +67,42 @@ with right:
     if reasons.empty:
         st.info("No ineligible referrals in this period.")
     else:
-        show(category_bars(reasons, category="reason", value="referrals", title="Why referrals were ineligible", x_title="Ineligible referrals"))
+        show(
+            category_bars(
+                reasons,
+                category="reason",
+                value="referrals",
+                title="Why referrals were ineligible",
+                x_title="Ineligible referrals",
+            )
+        )
 
 left, right = st.columns(2)
 with left:
-    show(category_bars(offenses, category="offense", value="referrals", title="Referrals by suspected offense", x_title="Referrals"))
+    show(
+        category_bars(
+            offenses, category="offense", value="referrals", title="Referrals by suspected offense", x_title="Referrals"
+        )
+    )
 with right:
-    show(category_bars(units, category="unit", value="referrals", title="Referrals by officer's unit", x_title="Referrals", colour=ACCENT))
+    show(
+        category_bars(
+            units,
+            category="unit",
+            value="referrals",
+            title="Referrals by officer's unit",
+            x_title="Referrals",
+            colour=ACCENT,
+        )
+    )
 
 if not days_to_intake.empty:
-    show(days_bars(days_to_intake, count="enrollments", title="Days from referral to intake", y_title="Intakes", median=median_days))
+    show(
+        days_bars(
+            days_to_intake,
+            count="enrollments",
+            title="Days from referral to intake",
+            y_title="Intakes",
+            median=median_days,
+        )
+    )

@@ -21,7 +21,9 @@ teams = load(queries.team_names, as_of=as_of) + [queries.UNASSIGNED]
 with st.container(border=True):
     row = st.columns([2, 2, 2, 2])
     statuses = row[0].multiselect("Status", queries.STATUSES, default=["active"], format_func=label)
-    engagement = row[1].multiselect("Engagement", queries.ENGAGEMENT_LEVELS, format_func=label, help="Active participants only")
+    engagement = row[1].multiselect(
+        "Engagement", queries.ENGAGEMENT_LEVELS, format_func=label, help="Active participants only"
+    )
     chosen_teams = row[2].multiselect("Team", teams)
     referral_types = row[3].multiselect("Referral type", REFERRAL_TYPES, format_func=label)
     row = st.columns([2, 2, 2, 2])
@@ -41,7 +43,9 @@ filters = queries.ParticipantFilters(
     min_days_since_contact=None if min_days is None else int(min_days),
     name=name,
 )
-participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters), "status", "engagement", "referral_type")
+participants = labelled(
+    load(queries.participant_list, as_of=as_of, filters=filters), "status", "engagement", "referral_type"
+)
 
 heading, download = st.columns([3, 1], vertical_alignment="bottom")
 heading.subheader(f"{len(participants)} participants")

@@ -39,14 +39,31 @@ row[3].metric(f"Re-arrests, {settings.period_name.lower()}", in_period, border=T
 if by_month.empty:
     st.info(f"No re-arrests in {settings.period_name.lower()} ({period.label()}).")
 else:
-    show(monthly_bars(by_month, value="rearrests", colour_by="severity", colours=SEVERITY_COLOURS, title="Re-arrests per month, by severity", y_title="Re-arrests"))
+    show(
+        monthly_bars(
+            by_month,
+            value="rearrests",
+            colour_by="severity",
+            colours=SEVERITY_COLOURS,
+            title="Re-arrests per month, by severity",
+            y_title="Re-arrests",
+        )
+    )
 
 left, right = st.columns(2)
 with left:
     if first_rearrest.empty:
         st.info("No participant has been re-arrested.")
     else:
-        show(days_bars(first_rearrest, count="participants", title="Days from intake to first re-arrest", y_title="Participants", median=median_days))
+        show(
+            days_bars(
+                first_rearrest,
+                count="participants",
+                title="Days from intake to first re-arrest",
+                y_title="Participants",
+                median=median_days,
+            )
+        )
 with right:
     st.subheader("Arrests before and after LEAD")
     st.caption(

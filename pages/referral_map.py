@@ -21,7 +21,7 @@ st.title("Referral map")
 st.caption(f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}. {zone.name}.")
 
 row = st.columns(len(counts))
-for column, count in zip(row, counts.itertuples()):
+for column, count in zip(row, counts.itertuples(), strict=True):
     column.metric(count.label, count.referrals, border=True)
 
 st.pydeck_chart(referral_map(locations, zone), height=620)

@@ -23,7 +23,7 @@ st.caption("This week = the 7 days ending on the as-of date; change against the 
 RISING_IS_BAD = {"Re-arrests", "Exits", "Unassigned", "Teams over cap"}
 for row_figures in (changes.iloc[:4], changes.iloc[4:]):
     columns = st.columns(4)
-    for column, figure in zip(columns, row_figures.itertuples()):
+    for column, figure in zip(columns, row_figures.itertuples(), strict=False):
         column.metric(
             figure.figure,
             figure.this_week,

@@ -53,7 +53,9 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off"
-        self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start")
+        self._as_postgres(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start"
+        )
         self._wait_until_ready()
 
     def stop(self, *, missing_ok: bool = False) -> None:

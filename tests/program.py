@@ -153,9 +153,11 @@ class ProgramDatabase:
 
     def enrollment_referral(self, enrollment_id: int) -> int:
         with self._writer.connect() as conn:
-            return conn.execute(
-                Enrollment.__table__.select().where(Enrollment.enrollment_id == enrollment_id)
-            ).one().referral_id
+            return (
+                conn.execute(Enrollment.__table__.select().where(Enrollment.enrollment_id == enrollment_id))
+                .one()
+                .referral_id
+            )
 
     def arrest(
         self,

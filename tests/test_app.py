@@ -22,6 +22,7 @@ PAGES = (
     "pages/referral_map.py",
     "pages/participants.py",
     "pages/weekly_meeting.py",
+    "pages/data_quality.py",
 )
 
 
@@ -111,7 +112,12 @@ def test_rearrests_page(known):
 
 def test_caseload_page_flags_over_cap_inactive_team_and_unassigned(known):
     at = open_app("pages/caseload.py", as_of=D.isoformat())
-    assert metrics(at) == {"Active teams": "2", "Teams over cap": "1", "Caseload spread": "2", "Unassigned clients": "1"}
+    assert metrics(at) == {
+        "Active teams": "2",
+        "Teams over cap": "1",
+        "Caseload spread": "2",
+        "Unassigned clients": "1",
+    }
     teams = at.dataframe[0].value.set_index("team")
     assert teams.loc["Team A", ["caseload", "caseload_cap", "open_slots", "over_cap"]].tolist() == [3, 2, 0, True]
     assert teams.loc["Team A", ["contact_overdue", "in_the_wind"]].tolist() == [1, 1]
@@ -219,7 +225,9 @@ def test_nonsense_as_of_in_the_url_is_ignored(known):
     assert metrics(at)["Enrolled (ever)"] == "7"  # today: everything in the known database
 
 
-def test_a_postgresql_outage_shows_unavailable_and_the_page_recovers_without_a_restart(own_postgres_server, monkeypatch):
+def test_a_postgresql_outage_shows_unavailable_and_the_page_recovers_without_a_restart(
+    own_postgres_server, monkeypatch
+):
     database = ProgramDatabase(own_postgres_server.create_database())
     database.enroll(database.participant(), intake_on=date(2024, 1, 1))
     database.dispose()
@@ -237,3 +245,22 @@ def test_a_postgresql_outage_shows_unavailable_and_the_page_recovers_without_a_r
     after = open_app(as_of=D.isoformat())
     assert not after.error
     assert metrics(after)["Enrolled (ever)"] == "1"
+
+
+def test_data_quality_page_lists_what_breaks_the_contract(db, monkeypatch):
+    person = db.participant()
+    db.enroll(person, intake_on=date(2024, 3, 1), exited_on=date(2024, 2, 1))
+    db.referral(person, date(2024, 3, 5), latitude=-39.29, longitude=76.62)
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app("pages/data_quality.py")
+    findings = at.dataframe[0].value
+    assert set(findings["check"]) >= {"impossible date", "outside Baltimore"}
+    exits = findings[findings["column"] == "exited_on"]
+    assert exits["rows"].tolist() == [1]
+
+
+def test_data_quality_page_says_so_when_the_database_is_clean(db, monkeypatch):
+    db.enroll(db.participant(), intake_on=date(2024, 3, 1))
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app("pages/data_quality.py")
+    assert "No problems found" in at.success[0].value

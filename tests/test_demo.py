@@ -18,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from lead_data.demo import DEFAULT_SEED, PROGRAM_START, generate_demo_database
+import lead_data.demo
+from lead_data.demo import DEFAULT_SEED, PROGRAM_START, build_demo_rows, generate_demo_database, load_demo
 from lead_data.models import (
     CONTACT_KINDS,
     CONTRACT_TABLES,
@@ -34,7 +37,10 @@ from lead_data.models import (
     SEVERITIES,
     STAFF_ROLES,
     Base,
+    Contact,
+    Officer,
 )
+from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.zone import (
     DEFAULT_PILOT_ZONE,
     IN_ZONE,
@@ -44,6 +50,7 @@ from lead_data.zone import (
     load_pilot_zone,
     locate,
 )
+from tests.conftest import BACKENDS, database_url
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_AS_OF = date(2026, 11, 26)
@@ -584,3 +591,104 @@ def test_cli_refuses_bad_arguments_with_one_line(tmp_path: Path, arguments: tupl
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "error" in result.stderr
     assert not out.exists()
+
+
+# --- loading into a database URL ---------------------------------------------------------
+
+
+def dump_url(url: str) -> dict[str, list[tuple]]:
+    """Every row of every contract table, ordered by its key, as Python values (dates, booleans)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cli_loads_into_a_database_url_the_same_rows_as_the_file(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, generate: Generate
+) -> None:
+    url = database_url(backend, request, tmp_path)
+    result = run_cli("demo", "--url", url, "--seed", str(DEFAULT_SEED), "--as-of", EARLY_AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert f"as of {EARLY_AS_OF}" in result.stdout
+    expected, loaded = dump_url(f"sqlite:///{generate(DEFAULT_SEED, EARLY_AS_OF)}"), dump_url(url)
+    for table in CONTRACT_TABLES:
+        assert re.search(rf"\b{table}\s+{len(expected[table]):,}\n", result.stdout), table
+    assert {table: len(rows) for table, rows in loaded.items()} == {
+        table: len(rows) for table, rows in expected.items()
+    }
+    assert loaded == expected
+    assert schema_revision(url) == head_revision()
+    # The keys were loaded as given; a row added afterwards still gets a fresh one.
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            officer = connection.execute(
+                insert(Officer).values(badge_number="NEW-1", name="Officer New", unit="Central District Patrol")
+            ).inserted_primary_key[0]
+            contact = connection.execute(
+                insert(Contact).values(participant_id=1, contacted_on=EARLY_AS_OF, kind="phone")
+            ).inserted_primary_key[0]
+    finally:
+        engine.dispose()
+    assert (officer, contact) == (len(expected["officers"]) + 1, len(expected["contacts"]) + 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cli_refuses_to_load_the_demo_beside_existing_rows(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = database_url(backend, request, tmp_path)
+    create_schema(url)
+    real_officer = {
+        "officer_id": 7,
+        "badge_number": "B-7",
+        "name": "A real officer",
+        "unit": "Central District Patrol",
+        "lead_trained_on": None,
+    }
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(Officer), [real_officer])
+    finally:
+        engine.dispose()
+    result = run_cli("demo", "--url", url, "--as-of", "2019-06-30")
+    assert result.returncode != 0 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "already holds rows in officers" in result.stderr
+    untouched = {table: [] for table in CONTRACT_TABLES} | {"officers": [tuple(real_officer.values())]}
+    assert dump_url(url) == untouched
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_demo_loads_into_a_database_init_db_prepared(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = database_url(backend, request, tmp_path)
+    create_schema(url)
+    counts = load_demo(url, seed=5, as_of=date(2018, 3, 31))
+    assert counts == {table: len(rows) for table, rows in dump_url(url).items()}
+    assert all(counts.values())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_load_that_fails_part_way_leaves_no_rows_behind(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rows_with_a_bad_last_contact(*, seed: int, as_of: date) -> dict:
+        rows = build_demo_rows(seed=seed, as_of=as_of)
+        rows["contacts"][-1]["kind"] = "email"  # in the last batch of a late table: the CHECK refuses it
+        return rows
+
+    url = database_url(backend, request, tmp_path)
+    monkeypatch.setattr(lead_data.demo, "build_demo_rows", rows_with_a_bad_last_contact)
+    with pytest.raises(IntegrityError):
+        load_demo(url, seed=5, as_of=date(2018, 3, 31))
+    assert dump_url(url) == {table: [] for table in CONTRACT_TABLES}

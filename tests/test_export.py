@@ -13,5 +13,5 @@ def test_csv_export_has_exactly_the_rows_and_columns_given():
 def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas():
     frame = pd.DataFrame({"name": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "Plain"], "days": [1, -2, 3, 4, 5]})
     exported = pd.read_csv(io.BytesIO(csv_bytes(frame)))
-    assert exported["name"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "Plain"]
+    assert exported["name"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "Plain"]
     assert exported["days"].tolist() == [1, -2, 3, 4, 5]  # numbers stay numbers

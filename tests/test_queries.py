@@ -52,10 +52,11 @@ def test_referrals_by_type_offense_unit_and_month(db):
         {"month": "2024-05-01", "referral_type": "social_contact", "referrals": 1},
         {"month": "2024-06-01", "referral_type": "arrest_diversion", "referrals": 2},
     ]
-    assert dict(zip(by_offense["offense"], by_offense["referrals"])) == {
+    assert dict(zip(by_offense["offense"], by_offense["referrals"], strict=True)) == {
         "drug": 2, "not recorded": 1, "prostitution": 1,
     }  # fmt: skip
-    assert dict(zip(by_unit["unit"], by_unit["referrals"])) == {"Central": 2, "Western": 1, "not recorded": 1}
+    units = dict(zip(by_unit["unit"], by_unit["referrals"], strict=True))
+    assert units == {"Central": 2, "Western": 1, "not recorded": 1}
 
 
 def test_referrals_cannot_be_grouped_by_an_unknown_column(db):
@@ -134,7 +135,7 @@ def test_funnel_counts_each_stage_as_a_subset_of_the_one_before(db):
     db.enroll(db.participant(), intake_on=D + DAY, referred_on=date(2024, 6, 2))  # intake after D
     with db.connect() as conn:
         funnel = q.eligibility_funnel(conn, as_of=D)
-    assert dict(zip(funnel["stage"], funnel["referrals"])) == {
+    assert dict(zip(funnel["stage"], funnel["referrals"], strict=True)) == {
         "referred": 6, "decided": 5, "eligible": 4, "sao_verified": 2, "enrolled": 1,
     }  # fmt: skip
 
@@ -553,7 +554,7 @@ def test_referral_locations_classify_zone_outside_unknown_and_outside_baltimore(
     with db.connect() as conn:
         locations = q.referral_locations(conn, as_of=D, zone=load_pilot_zone())
     counts = q.location_counts(locations)
-    assert dict(zip(counts["location"], counts["referrals"])) == {
+    assert dict(zip(counts["location"], counts["referrals"], strict=True)) == {
         "in_zone": 2, "outside_zone": 1, "location_unknown": 2, "outside_baltimore": 1,
     }  # fmt: skip
     assert int(counts["referrals"].sum()) == 6

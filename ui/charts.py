@@ -140,9 +140,7 @@ def funnel(stages: pd.DataFrame) -> go.Figure:
     return styled(figure)
 
 
-def days_bars(
-    counts: pd.DataFrame, *, count: str, title: str, y_title: str, median: float | None
-) -> go.Figure:
+def days_bars(counts: pd.DataFrame, *, count: str, title: str, y_title: str, median: float | None) -> go.Figure:
     """A distribution of whole days, one bar per day, with its median marked."""
     figure = px.bar(counts, x="days", y=count, title=title, labels={"days": "Days", count: y_title})
     figure.update_traces(marker_color=ACCENT)
@@ -153,8 +151,10 @@ def days_bars(
 
 def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     """Caseload per team with each team's cap marked; over-cap and inactive teams stand out."""
-    status = caseload["over_cap"].map({True: "Over cap", False: "Within cap"}).where(
-        caseload["team_active"], "Inactive team"
+    status = (
+        caseload["over_cap"]
+        .map({True: "Over cap", False: "Within cap"})
+        .where(caseload["team_active"], "Inactive team")
     )
     figure = go.Figure()
     for name, colour in (("Within cap", ACCENT), ("Over cap", CAP_COLOUR), ("Inactive team", "#999999")):

@@ -76,7 +76,8 @@ def require_database() -> DatabaseChoice:
     except SQLAlchemyError as error:
         stop_with_problem(
             f"The program database at {choice.display_url} is unavailable ({describe_database_error(error)}). "
-            "Figures will return when it answers again: reload the page in a moment, or tell the database's administrator."
+            "Figures will return when it answers again: reload the page in a moment, "
+            "or tell the database's administrator."
         )
     if missing:
         stop_with_problem(

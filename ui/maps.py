@@ -61,5 +61,8 @@ def map_legend() -> str:
         for name, colour in REFERRAL_TYPE_COLOURS.items()
         if name != "Not recorded"
     )
-    outline = '<span><span style="display:inline-block;width:1.6em;border-top:3px solid #000;vertical-align:middle"></span> Pilot zone</span>'
+    outline = (
+        '<span><span style="display:inline-block;width:1.6em;border-top:3px solid #000;'
+        'vertical-align:middle"></span> Pilot zone</span>'
+    )
     return f'<div style="font-size:1.1rem">{swatches}{outline}</div>'

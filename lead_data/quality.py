@@ -1,0 +1,511 @@
+"""Checks a program database against ``DATA_CONTRACT.md``: every departure, with counts and example ids.
+
+The schema comes first (tables or views, columns, loose type families, through ``inspect``), then
+the rows: each row-level rule is one aggregate query that returns how many rows break it and the
+first few keys. Nothing is written or created, so the dashboard's read-only connection is enough.
+
+A missing table or column, or one of the wrong type, is reported once, and the row checks that
+would need it are skipped. A check the database refuses to run becomes a "could not check" finding
+and the other checks go on (each runs in a savepoint, so on PostgreSQL one failed statement does
+not abort the rest). Errors in this module's own code are not caught: they are bugs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    FromClause,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    and_,
+    func,
+    inspect,
+    literal,
+    nulls_last,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import sqltypes, visitors
+from sqlalchemy.types import TypeEngine
+
+from lead_data.db import DatabaseProblem, describe_database_error, display_url, read_only_engine
+from lead_data.models import (
+    CONTACT_KINDS,
+    CONTRACT_TABLES,
+    ELIGIBILITY,
+    EXIT_REASONS,
+    INELIGIBLE_REASONS,
+    OFFENSES,
+    REFERRAL_TYPES,
+    SERVICE_CATEGORIES,
+    SEVERITIES,
+    STAFF_ROLES,
+    Base,
+)
+from lead_data.sqlfunctions import date_of
+from lead_data.zone import BALTIMORE_BOUNDS
+
+EXAMPLES = 5
+
+# Exit statuses of ``python -m lead_data check``.
+CLEAN_EXIT, FINDINGS_EXIT, CANNOT_OPEN_EXIT = 0, 1, 2
+
+# The kinds of finding, as the report and the dashboard page show them.
+MISSING_TABLE = "missing table"
+MISSING_COLUMN = "missing column"
+WRONG_TYPE = "wrong type"
+MISSING_VALUE = "missing value"
+NOT_ALLOWED = "not allowed"
+DUPLICATE_VALUE = "duplicate value"
+ORPHANED_REFERENCE = "orphaned reference"
+NOT_A_DATE = "not a date"
+IMPOSSIBLE_DATE = "impossible date"
+INCONSISTENT = "inconsistent"
+FUTURE_DATE = "future date"
+OUTSIDE_BALTIMORE = "outside Baltimore"
+COULD_NOT_CHECK = "could not check"
+
+CONTRACT: dict[str, Table] = {name: Base.metadata.tables[name] for name in CONTRACT_TABLES}
+
+ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("staff", "role"): STAFF_ROLES,
+    ("referrals", "referral_type"): REFERRAL_TYPES,
+    ("referrals", "offense"): OFFENSES,
+    ("referrals", "eligibility"): ELIGIBILITY,
+    ("referrals", "ineligible_reason"): INELIGIBLE_REASONS,
+    ("enrollments", "exit_reason"): EXIT_REASONS,
+    ("arrests", "severity"): SEVERITIES,
+    ("contacts", "kind"): CONTACT_KINDS,
+    ("services", "category"): SERVICE_CATEGORIES,
+}
+
+# Type families: the contract's types compared loosely, by kind rather than by exact name.
+INTEGER, TEXT, DATE, TIMESTAMP, REAL, BOOLEAN = "integer", "text", "date", "timestamp", "real", "boolean"
+UNKNOWN, OTHER = "unknown", "other"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One way the database departs from the contract."""
+
+    check: str  # the kind of finding: one of the constants above
+    table: str
+    column: str | None  # None for a whole table; "latitude, longitude" for the coordinate pair
+    problem: str  # one readable sentence
+    rows: int  # how many rows break the rule (0 for schema findings)
+    example_ids: tuple[int, ...]  # up to EXAMPLES primary keys, ascending
+
+
+# --- the contract's shape -----------------------------------------------------------------------
+
+
+def key_column(table: str) -> str:
+    """The name of a contract table's key column (``enrollment_id`` for ``enrollments``)."""
+    return CONTRACT[table].primary_key.columns.values()[0].name
+
+
+def type_family(column_type: TypeEngine[Any], dialect_name: str = "") -> str:
+    """The loose family of a column type as reflected from ``dialect_name``; UNKNOWN when it does not say."""
+    if isinstance(column_type, sqltypes.NullType):
+        return UNKNOWN
+    if isinstance(column_type, Boolean):
+        return BOOLEAN
+    if isinstance(column_type, DateTime):
+        return TIMESTAMP
+    if isinstance(column_type, Date):
+        return DATE
+    if isinstance(column_type, Integer):
+        return INTEGER
+    if isinstance(column_type, Float):
+        return REAL
+    if isinstance(column_type, Numeric):
+        # SQLite reflects every declared type name it does not recognise ("STRING", "MONEY", ...)
+        # as plain NUMERIC, by its affinity rule: the real declared name is unknown.
+        if dialect_name == "sqlite" and type(column_type) is sqltypes.NUMERIC:
+            return UNKNOWN
+        return REAL
+    if isinstance(column_type, String):
+        return TEXT
+    return OTHER
+
+
+def _acceptable(expected: str, found: str, dialect_name: str) -> bool:
+    if found in (expected, UNKNOWN):
+        return True
+    # SQLite has no boolean storage: an INTEGER column of 0/1 is how most tools write one.
+    return expected == BOOLEAN and found == INTEGER and dialect_name == "sqlite"
+
+
+def _type_name(column_type: TypeEngine[Any], conn: Connection) -> str:
+    try:
+        return str(column_type.compile(dialect=conn.dialect))
+    except SQLAlchemyError:  # a type the dialect cannot spell still has a class name
+        return type(column_type).__name__.upper()
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def check_database(conn: Connection, *, today: date) -> list[Finding]:
+    """Every way the database departs from the contract; empty when clean.
+
+    ``today`` is the date after which any recorded date is in the future. Reads only, creates
+    nothing. A check the database cannot run is a "could not check" finding; SQLAlchemyError is
+    raised only when the database cannot be read at all (listing its tables fails).
+    """
+    findings: list[Finding] = []
+    usable = _check_schema(conn, findings)
+    for rule in _row_rules(today, conn.dialect.name):
+        if rule.needs <= usable:
+            finding = _run(conn, rule)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def _check_schema(conn: Connection, findings: list[Finding]) -> set[tuple[str, str]]:
+    """Report missing tables, columns and wrong types; return the (table, column) pairs fit to query."""
+    dialect_name = conn.dialect.name
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names()) | set(inspector.get_view_names())
+    try:
+        present |= set(inspector.get_materialized_view_names())
+    except NotImplementedError:
+        pass
+    usable: set[tuple[str, str]] = set()
+    for name, table in CONTRACT.items():
+        if name not in present:
+            findings.append(Finding(MISSING_TABLE, name, None, f"table {name} is missing (no table or view)", 0, ()))
+            continue
+        try:
+            with conn.begin_nested():
+                reflected = {column["name"]: column["type"] for column in inspector.get_columns(name)}
+        except SQLAlchemyError as error:
+            findings.append(_could_not_check(name, None, f"the columns of {name}", error))
+            continue
+        for column in table.columns:
+            if column.name not in reflected:
+                findings.append(Finding(MISSING_COLUMN, name, column.name, f"{name}.{column.name} is missing", 0, ()))
+                continue
+            expected = type_family(column.type)
+            found = type_family(reflected[column.name], dialect_name)
+            if not _acceptable(expected, found, dialect_name):
+                declared = _type_name(reflected[column.name], conn)
+                problem = f"{name}.{column.name} is of type {declared}, but the contract says {expected}"
+                findings.append(Finding(WRONG_TYPE, name, column.name, problem, 0, ()))
+                continue
+            usable.add((name, column.name))
+    return usable
+
+
+@dataclass(frozen=True)
+class _RowRule:
+    """Rows of ``table`` (joined as ``source`` says) that meet ``condition`` break the rule."""
+
+    check: str
+    table: str
+    column: str | None
+    problem: str
+    condition: ColumnElement[bool]
+    source: FromClause | None = None
+    shown: ColumnElement[Any] | None = None  # values quoted from the example rows
+
+    @property
+    def needs(self) -> frozenset[tuple[str, str]]:
+        """Every contract column the rule's SQL touches, so a rule runs only when they all exist."""
+        parts: list[Any] = [self.condition, CONTRACT[self.table].c[key_column(self.table)]]
+        parts += [part for part in (self.source, self.shown) if part is not None]
+        return frozenset(
+            (base.table.name, base.name)
+            for part in parts
+            for element in visitors.iterate(part)
+            for base in getattr(element, "base_columns", ())
+            if isinstance(getattr(base, "table", None), Table)
+        )
+
+
+def _run(conn: Connection, rule: _RowRule) -> Finding | None:
+    table = CONTRACT[rule.table]
+    key = table.c[key_column(rule.table)]
+    columns: list[ColumnElement[Any]] = [key.label("example_id"), func.count().over().label("total")]
+    if rule.shown is not None:
+        columns.append(rule.shown.label("shown"))
+    statement = (
+        select(*columns)
+        .select_from(rule.source if rule.source is not None else table)
+        .where(rule.condition)
+        .order_by(nulls_last(key))
+        .limit(EXAMPLES)
+    )
+    try:
+        with conn.begin_nested():
+            rows = conn.execute(statement).all()
+    except SQLAlchemyError as error:
+        return _could_not_check(rule.table, rule.column, f"whether {rule.problem}", error)
+    if not rows:
+        return None
+    problem = rule.problem
+    if rule.shown is not None:
+        shown = _distinct(repr(row.shown) for row in rows)
+        problem = f"{problem} (found {', '.join(shown)})"
+    example_ids = tuple(_distinct(row.example_id for row in rows if _is_id(row.example_id)))
+    return Finding(rule.check, rule.table, rule.column, problem, int(rows[0].total), example_ids)
+
+
+def _could_not_check(table: str, column: str | None, what: str, error: SQLAlchemyError) -> Finding:
+    return Finding(COULD_NOT_CHECK, table, column, f"could not check {what}: {describe_database_error(error)}", 0, ())
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _distinct(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _day(value: date) -> ColumnElement[Any]:
+    return literal(value, Date())
+
+
+def _row_rules(today: date, dialect_name: str) -> Iterator[_RowRule]:
+    """Every row-level rule of the contract, table by table."""
+    for name, table in CONTRACT.items():
+        yield from _generic_rules(name, table, today, dialect_name)
+        if name in _SPECIFIC_RULES:
+            yield from _SPECIFIC_RULES[name]()
+
+
+def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> Iterator[_RowRule]:
+    """Rules that follow from the columns' declarations: not null, allowed values, keys, dates."""
+    for column in table.columns:
+        if not column.nullable:
+            problem = f"{name}.{column.name} is empty, but the contract requires a value"
+            yield _RowRule(MISSING_VALUE, name, column.name, problem, column.is_(None))
+    for column in table.columns:
+        allowed = ALLOWED_VALUES.get((name, column.name))
+        if allowed:
+            problem = f"{name}.{column.name} holds a value that is not one of {', '.join(allowed)}"
+            condition = and_(column.is_not(None), column.not_in(allowed))
+            yield _RowRule(NOT_ALLOWED, name, column.name, problem, condition, shown=column)
+        if dialect_name == "sqlite" and isinstance(column.type, Boolean):
+            # PostgreSQL's booleans hold nothing else; SQLite's may hold any text or number.
+            problem = f"{name}.{column.name} holds a value that is not true or false"
+            as_stored = type_coerce(column, String)
+            condition = and_(column.is_not(None), type_coerce(column, Integer).not_in([0, 1]))
+            yield _RowRule(NOT_ALLOWED, name, column.name, problem, condition, shown=as_stored)
+    for column in table.columns:
+        if column.primary_key or column.unique:
+            other = table.alias(f"other_{name}")
+            repeated = (
+                select(other.c[column.name])
+                .where(other.c[column.name].is_not(None))
+                .group_by(other.c[column.name])
+                .having(func.count() > 1)
+            )
+            problem = f"{name}.{column.name} repeats a value that must be unique"
+            yield _RowRule(DUPLICATE_VALUE, name, column.name, problem, column.in_(repeated))
+    for column in table.columns:
+        for foreign_key in column.foreign_keys:
+            referenced = foreign_key.column
+            problem = f"{name}.{column.name} refers to a row of {referenced.table.name} that does not exist"
+            condition = and_(column.is_not(None), ~select(referenced).where(referenced == column).exists())
+            yield _RowRule(ORPHANED_REFERENCE, name, column.name, problem, condition)
+    dated = [column for column in table.columns if isinstance(column.type, (Date, DateTime))]
+    if dialect_name == "sqlite":
+        # SQLite keeps dates as ISO text (what SQLAlchemy writes). Text that date() cannot read drops
+        # out of every date comparison, and a number would be read as a Julian day: report both.
+        for column in dated:
+            problem = f"{name}.{column.name} holds a value that is not an ISO date (YYYY-MM-DD text)"
+            condition = and_(column.is_not(None), or_(func.typeof(column) != "text", func.date(column).is_(None)))
+            yield _RowRule(NOT_A_DATE, name, column.name, problem, condition, shown=type_coerce(column, String))
+    for column in dated:
+        problem = f"{name}.{column.name} is after today ({today.isoformat()})"
+        yield _RowRule(FUTURE_DATE, name, column.name, problem, date_of(column) > _day(today))
+
+
+_teams, _referrals, _enrollments, _arrests, _services, _consents = (
+    CONTRACT[name] for name in ("care_teams", "referrals", "enrollments", "arrests", "services", "consents")
+)
+
+
+def _before(table: Table, later: str, earlier: str) -> _RowRule:
+    problem = f"{table.name}.{later} is before {earlier}"
+    condition = date_of(table.c[later]) < date_of(table.c[earlier])
+    return _RowRule(IMPOSSIBLE_DATE, table.name, later, problem, condition)
+
+
+def _coordinate_rules(table: Table) -> Iterator[_RowRule]:
+    latitude, longitude = table.c.latitude, table.c.longitude
+    bounds = BALTIMORE_BOUNDS
+    outside = or_(
+        latitude < bounds["south"],
+        latitude > bounds["north"],
+        longitude < bounds["west"],
+        longitude > bounds["east"],
+    )
+    problem = (
+        f"{table.name}.latitude/longitude lie outside Baltimore (latitude {bounds['south']} to "
+        f"{bounds['north']}, longitude {bounds['west']} to {bounds['east']})"
+    )
+    condition = and_(latitude.is_not(None), longitude.is_not(None), outside)
+    yield _RowRule(OUTSIDE_BALTIMORE, table.name, "latitude, longitude", problem, condition)
+    problem = f"{table.name} has a latitude without a longitude, or a longitude without a latitude"
+    condition = or_(and_(latitude.is_(None), longitude.is_not(None)), and_(latitude.is_not(None), longitude.is_(None)))
+    yield _RowRule(INCONSISTENT, table.name, "latitude, longitude", problem, condition)
+
+
+def _care_team_rules() -> Iterator[_RowRule]:
+    problem = "care_teams.caseload_cap is not a positive number"
+    cap = _teams.c.caseload_cap
+    yield _RowRule(NOT_ALLOWED, "care_teams", "caseload_cap", problem, cap <= 0, shown=cap)
+
+
+def _referral_rules() -> Iterator[_RowRule]:
+    referrals = _referrals.c
+    problem = "referrals.sao_verified_on is before the referral date (referred_at)"
+    condition = date_of(referrals.sao_verified_on) < date_of(referrals.referred_at)
+    yield _RowRule(IMPOSSIBLE_DATE, "referrals", "sao_verified_on", problem, condition)
+    problem = "referrals.ineligible_reason is set, but eligibility is not 'ineligible'"
+    condition = and_(
+        referrals.ineligible_reason.is_not(None),
+        or_(referrals.eligibility.is_(None), referrals.eligibility != "ineligible"),
+    )
+    yield _RowRule(INCONSISTENT, "referrals", "ineligible_reason", problem, condition)
+    yield from _coordinate_rules(_referrals)
+
+
+def _enrollment_rules() -> Iterator[_RowRule]:
+    enrollments, referrals = _enrollments.c, _referrals.c
+    with_referral = _enrollments.join(_referrals, enrollments.referral_id == referrals.referral_id)
+    yield _before(_enrollments, "exited_on", "intake_on")
+    problem = "enrollments.intake_on is before the date of its referral (referrals.referred_at)"
+    condition = date_of(enrollments.intake_on) < date_of(referrals.referred_at)
+    yield _RowRule(IMPOSSIBLE_DATE, "enrollments", "intake_on", problem, condition, source=with_referral)
+    problem = "enrollments.exit_reason is set, but exited_on is empty"
+    condition = and_(enrollments.exit_reason.is_not(None), enrollments.exited_on.is_(None))
+    yield _RowRule(INCONSISTENT, "enrollments", "exit_reason", problem, condition)
+    problem = "enrollments.exited_on is set, but exit_reason is empty"
+    condition = and_(enrollments.exited_on.is_not(None), enrollments.exit_reason.is_(None))
+    yield _RowRule(INCONSISTENT, "enrollments", "exited_on", problem, condition)
+    problem = "enrollments.participant_id is not the participant of its referral"
+    condition = enrollments.participant_id != referrals.participant_id
+    yield _RowRule(INCONSISTENT, "enrollments", "participant_id", problem, condition, source=with_referral)
+
+
+def _arrest_rules() -> Iterator[_RowRule]:
+    arrests, referrals = _arrests.c, _referrals.c
+    with_referral = _arrests.join(_referrals, arrests.referral_id == referrals.referral_id)
+    problem = "arrests.participant_id is not the participant of the referral it was diverted to"
+    condition = arrests.participant_id != referrals.participant_id
+    yield _RowRule(INCONSISTENT, "arrests", "participant_id", problem, condition, source=with_referral)
+    yield from _coordinate_rules(_arrests)
+
+
+def _service_rules() -> Iterator[_RowRule]:
+    yield _before(_services, "started_on", "referred_on")
+
+
+def _consent_rules() -> Iterator[_RowRule]:
+    yield _before(_consents, "revoked_on", "signed_on")
+
+
+_SPECIFIC_RULES = {
+    "care_teams": _care_team_rules,
+    "referrals": _referral_rules,
+    "enrollments": _enrollment_rules,
+    "arrests": _arrest_rules,
+    "services": _service_rules,
+    "consents": _consent_rules,
+}
+
+
+# --- presenting ---------------------------------------------------------------------------------
+
+FRAME_COLUMNS = ("check", "table", "column", "problem", "rows", "example_ids")
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """One row per finding; ``example_ids`` as text ("3, 7, 12") so it displays as written."""
+    records = [
+        {
+            "check": finding.check,
+            "table": finding.table,
+            "column": finding.column,
+            "problem": finding.problem,
+            "rows": finding.rows,
+            "example_ids": ", ".join(str(example) for example in finding.example_ids),
+        }
+        for finding in findings
+    ]
+    return pd.DataFrame(records, columns=list(FRAME_COLUMNS)).astype({"rows": "int64"})
+
+
+def format_report(findings: list[Finding], *, url_for_display: str) -> str:
+    """A readable report: what was checked, then the findings grouped by table."""
+    lines = [f"Checked {url_for_display} against DATA_CONTRACT.md.", ""]
+    if not findings:
+        lines.append("No problems found.")
+        return "\n".join(lines) + "\n"
+    tables = _distinct(finding.table for finding in findings)
+    lines.append(f"{_plural(len(findings), 'problem')} found in {_plural(len(tables), 'table')}:")
+    order = {name: index for index, name in enumerate(CONTRACT)}
+    for table in sorted(tables, key=lambda name: order.get(name, len(order))):
+        in_table = [finding for finding in findings if finding.table == table]
+        lines += ["", f"{table} ({_plural(len(in_table), 'problem')})"]
+        for finding in in_table:
+            lines.append(f"  - [{finding.check}] {finding.problem}{_rows_text(finding)}")
+    lines += ["", "Fix these in the source system, then run the check again."]
+    return "\n".join(lines) + "\n"
+
+
+def _rows_text(finding: Finding) -> str:
+    if not finding.rows:
+        return ""
+    text = f": {_plural(finding.rows, 'row')}"
+    if finding.example_ids:
+        key = key_column(finding.table) if finding.table in CONTRACT else "id"
+        first = "first " if finding.rows > len(finding.example_ids) else ""
+        text += f" ({first}{key} {', '.join(str(example) for example in finding.example_ids)})"
+    return text
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def check_url(url: str, *, today: date) -> list[Finding]:
+    """Open ``url`` read-only and check it; DatabaseProblem (one line) when it cannot be opened or read."""
+    try:
+        engine = read_only_engine(url)
+    except SQLAlchemyError as error:
+        raise DatabaseProblem(f"cannot open {display_url(url)}: {describe_database_error(error)}") from error
+    except ImportError as error:
+        raise DatabaseProblem(
+            f"cannot open {display_url(url)}: its database driver is not installed ({error.name or error})"
+        ) from error
+    try:
+        with engine.connect() as conn:
+            return check_database(conn, today=today)
+    except SQLAlchemyError as error:
+        raise DatabaseProblem(f"cannot read {display_url(url)}: {describe_database_error(error)}") from error
+    finally:
+        engine.dispose()

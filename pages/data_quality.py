@@ -1,0 +1,42 @@
+"""Data quality: where the program database departs from the data contract, so staff can fix the source."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from lead_data import quality
+from ui.data import load
+
+findings = load(quality.check_database, today=date.today())
+table = quality.findings_frame(findings)
+
+st.title("Data quality")
+st.caption(
+    "The program database checked against the data contract: schema, allowed values, references "
+    "between tables, impossible or future dates, coordinates. Fix problems in the source system; "
+    "the dashboard only reads. The same report: `python -m lead_data check --url URL`."
+)
+
+if not findings:
+    st.success("No problems found: the database matches the data contract.", icon=":material/verified:")
+else:
+    st.metric(
+        "Problems found",
+        len(findings),
+        help="One per kind of problem and column; see Rows for how many rows each touches.",
+        border=True,
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "check": "Check",
+            "table": "Table",
+            "column": "Column",
+            "problem": st.column_config.TextColumn("Problem", width="large"),
+            "rows": st.column_config.NumberColumn("Rows"),
+            "example_ids": "Example ids",
+        },
+    )
