@@ -1,41 +1,57 @@
-"""LEAD operational dashboard: the router. Declares every page and draws what all pages share."""
+"""LEAD operational dashboard: the router. Declares every page, shows each viewer the pages their
+role may open, and draws what all pages share."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from lead_data import access
+from ui.access import current_viewer, draw_access_gate, draw_identity, signed_out_when_idle
 from ui.data import require_database
 from ui.settings import draw_report_settings
 
 st.set_page_config(page_title="LEAD dashboard", page_icon=":material/diversity_3:", layout="wide")
 
-pages = {
+SECTIONS = {
     "Leadership": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        ("pages/overview.py", "Overview", ":material/dashboard:", access.OVERVIEW),
+        ("pages/public_summary.py", "Public summary", ":material/public:", access.PUBLIC_SUMMARY),
     ],
     "Program": [
-        st.Page("pages/enrollment.py", title="Enrollment", icon=":material/how_to_reg:"),
-        st.Page("pages/rearrests.py", title="Re-arrests", icon=":material/gavel:"),
-        st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:"),
-        st.Page("pages/referral_map.py", title="Referral map", icon=":material/map:"),
+        ("pages/enrollment.py", "Enrollment", ":material/how_to_reg:", access.ENROLLMENT),
+        ("pages/rearrests.py", "Re-arrests", ":material/gavel:", access.REARRESTS),
+        ("pages/caseload.py", "Caseload", ":material/groups:", access.CASELOAD),
+        ("pages/referral_map.py", "Referral map", ":material/map:", access.REFERRAL_MAP),
     ],
     "Staff": [
-        st.Page("pages/participants.py", title="Participants", icon=":material/person_search:"),
+        ("pages/participants.py", "Participants", ":material/person_search:", access.PARTICIPANTS),
     ],
     "Partners": [
-        st.Page("pages/weekly_meeting.py", title="Weekly meeting", icon=":material/co_present:"),
+        ("pages/weekly_meeting.py", "Weekly meeting", ":material/co_present:", access.WEEKLY_MEETING),
     ],
     "Data": [
-        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+        ("pages/data_quality.py", "Data quality", ":material/fact_check:", access.DATA_QUALITY),
     ],
 }
-page = st.navigation(pages)
+
+viewer = current_viewer()
+signed_out_when_idle(viewer)
+if viewer.permissions is None:
+    st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")]).run()
+    st.stop()
+
+allowed = {
+    section: [
+        st.Page(path, title=title, icon=icon) for path, title, icon, key in entries if viewer.permissions.may_open(key)
+    ]
+    for section, entries in SECTIONS.items()
+}
+page = st.navigation({section: pages for section, pages in allowed.items() if pages})
 
 database = require_database()
 draw_report_settings()
-if database.is_demo:
-    st.sidebar.warning("Demo data: synthetic, fake people. Not a real program database.", icon=":material/science:")
-else:
+draw_identity(viewer)
+if not database.is_demo:
     st.sidebar.caption(f"Database: {database.display_url}")
 
 page.run()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
+    false,
     func,
     literal,
     or_,
@@ -35,6 +36,7 @@ from lead_data.models import (
     REACHED_CONTACT_KINDS,
     Arrest,
     CareTeam,
+    Consent,
     Contact,
     Enrollment,
     Officer,
@@ -44,7 +46,7 @@ from lead_data.models import (
     Staff,
 )
 from lead_data.periods import Period, week_ending
-from lead_data.sqlfunctions import date_of, days_between, month_of
+from lead_data.sqlfunctions import date_of, days_between, month_of, quarter_of
 from lead_data.zone import LOCATION_LABELS, PilotZone, locate
 
 NOT_RECORDED = "not recorded"
@@ -187,6 +189,7 @@ def median_of_counts(counts: pd.DataFrame, value: str, weight: str) -> float | N
 
 REFERRAL_DIMENSIONS = {
     "month": lambda: month_of(Referral.referred_at),
+    "quarter": lambda: quarter_of(Referral.referred_at),
     "referral_type": lambda: _labelled(Referral.referral_type),
     "offense": lambda: _labelled(Referral.offense),
     "unit": lambda: _labelled(Officer.unit),
@@ -206,9 +209,10 @@ def referral_count(conn: Connection, *, as_of: date, period: Period | None = Non
 def referrals_by(
     conn: Connection, *, as_of: date, period: Period | None = None, by: Sequence[str] = ("month", "referral_type")
 ) -> pd.DataFrame:
-    """Referrals in the period grouped by ``by`` (any of month, referral_type, offense, unit).
+    """Referrals in the period grouped by ``by`` (any of month, quarter, referral_type, offense, unit).
 
-    Columns: the ``by`` columns (month as 'YYYY-MM-01'; missing values as "not recorded"), referrals.
+    Columns: the ``by`` columns (month as 'YYYY-MM-01', quarter as 'YYYY-Qn'; missing values as
+    "not recorded"), referrals.
     """
     unknown = set(by) - set(REFERRAL_DIMENSIONS)
     if unknown:
@@ -565,6 +569,12 @@ def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
     return _frame(conn, statement)
 
 
+def unassigned_count(conn: Connection, *, as_of: date) -> int:
+    """Active enrollments with no care team."""
+    statement = select(func.count()).select_from(Enrollment).where(_is_active(as_of), Enrollment.team_id.is_(None))
+    return _scalar(conn, statement)
+
+
 @dataclass(frozen=True)
 class CaseloadBalance:
     """Spread of caseloads among active teams (largest − smallest) and what it is made of."""
@@ -619,6 +629,19 @@ class ParticipantFilters:
     intake_to: date | None = None
     min_days_since_contact: int | None = None
     name: str = ""
+
+    def for_audit(self) -> dict[str, Any]:
+        """The filters as the audit log records them: a searched name is never written down."""
+        return {
+            "statuses": list(self.statuses),
+            "engagement": list(self.engagement),
+            "teams": list(self.teams),
+            "referral_types": list(self.referral_types),
+            "intake_from": self.intake_from,
+            "intake_to": self.intake_to,
+            "min_days_since_contact": self.min_days_since_contact,
+            "name_search": bool(self.name.strip()),
+        }
 
 
 def participant_list(
@@ -798,7 +821,7 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
             "Re-arrests": rearrest_count(conn, as_of=end, period=period),
             "Exits": exit_count(conn, as_of=end, period=period),
             "Active participants": active_count(conn, as_of=end),
-            "Unassigned": len(unassigned_clients(conn, as_of=end)),
+            "Unassigned": unassigned_count(conn, as_of=end),
             "Teams over cap": int(caseload["over_cap"].sum()),
         }
 
@@ -824,3 +847,60 @@ def caseload_change(conn: Connection, *, as_of: date) -> pd.DataFrame:
     merged["last_week"] = merged["last_week"].fillna(0).astype(int)
     merged["change"] = merged["caseload"] - merged["last_week"]
     return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]
+
+
+AGENDA_REASONS = ("new_intake", "rearrested", "contact_overdue", "in_the_wind", "exited")
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The weekly meeting's client agenda. Names only of people with a release in force."""
+
+    listed: pd.DataFrame  # name and one boolean column per reason in AGENDA_REASONS
+    without_release: int  # people with something to discuss who are not listed by name
+
+
+def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda:
+    """Participants with something to discuss this week (the 7 days ending D): a new intake, a
+    re-arrest, contact overdue or in the wind, an exit.
+
+    With ``with_names``, those with a release of information in force on D (signed on or before D,
+    not revoked by D) are listed by name, the rest counted; without it, everyone is counted.
+    """
+    week = week_ending(as_of)
+    person = Participant.participant_id
+    rearrests = _rearrests(as_of)
+    engagement = _active_engagement(as_of)
+
+    def anyone(table: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return select(literal(1)).select_from(table).where(*conditions).exists()
+
+    enrollment_of, rearrest_of = Enrollment.participant_id == person, rearrests.c.participant_id == person
+    engagement_of = engagement.c.participant_id == person
+    reasons = {
+        "new_intake": anyone(Enrollment, enrollment_of, _in_period(Enrollment.intake_on, week, as_of)),
+        "rearrested": anyone(rearrests, rearrest_of, _in_period(rearrests.c.arrested_on, week, as_of)),
+        "contact_overdue": anyone(engagement, engagement_of, engagement.c.engagement == CONTACT_OVERDUE),
+        "in_the_wind": anyone(engagement, engagement_of, engagement.c.engagement == IN_THE_WIND),
+        "exited": anyone(
+            Enrollment, enrollment_of, Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, week, as_of)
+        ),
+    }
+    release = anyone(
+        Consent,
+        Consent.participant_id == person,
+        Consent.signed_on <= as_of,
+        or_(Consent.revoked_on.is_(None), Consent.revoked_on > as_of),
+    )
+    listed_by_name = and_(release, true() if with_names else false())
+    name = case((listed_by_name, Participant.first_name + " " + Participant.last_name), else_=None)
+    statement = (
+        select(name.label("name"), *(condition.label(reason) for reason, condition in reasons.items()))
+        .where(or_(*reasons.values()))
+        .order_by(Participant.last_name, Participant.first_name, person)
+    )
+    rows = _frame(conn, statement)
+    for reason in AGENDA_REASONS:
+        rows[reason] = rows[reason].astype(bool)
+    named = rows["name"].notna()
+    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()))

@@ -67,3 +67,22 @@ def _days_between_default(element: days_between, compiler: Any, **kw: Any) -> st
 def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+class quarter_of(FunctionElement[Any]):
+    """The calendar quarter of a date or timestamp, as 'YYYY-Qn' text."""
+
+    type = String()
+    inherit_cache = True
+    name = "quarter_of"
+
+
+@compiles(quarter_of)
+def _quarter_of_default(element: quarter_of, compiler: Any, **kw: Any) -> str:
+    return f"""to_char({compiler.process(element.clauses, **kw)}, 'YYYY-"Q"Q')"""
+
+
+@compiles(quarter_of, "sqlite")
+def _quarter_of_sqlite(element: quarter_of, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"(strftime('%Y', {value}) || '-Q' || ((CAST(strftime('%m', {value}) AS INTEGER) + 2) / 3))"

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import queries
+from lead_data import access, queries
+from ui.access import record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 
+viewer = require_page(access.CASELOAD)
 settings = report_settings()
 as_of = settings.as_of
 
 caseload = load(queries.caseload_by_team, as_of=as_of)
-unassigned = load(queries.unassigned_clients, as_of=as_of)
+unassigned = load(queries.unassigned_count, as_of=as_of)
+show_clients = viewer.permissions.participant_lists
 balance = queries.caseload_balance(caseload)
 suggestion = queries.next_intake_team(caseload)
 
@@ -29,7 +32,7 @@ row[2].metric(
     help=f"Largest ({balance.largest}) minus smallest ({balance.smallest}) caseload among active teams.",
     border=True,
 )
-row[3].metric("Unassigned clients", len(unassigned), border=True)
+row[3].metric("Unassigned clients", unassigned, border=True)
 
 if suggestion is not None:
     st.info(
@@ -43,8 +46,9 @@ if caseload.empty:
     st.warning("No care teams are recorded.")
 else:
     show(caseload_bars(caseload))
+    hidden = ["team_id"] if viewer.permissions.staff_names else ["team_id", "peer", "case_manager"]
     st.dataframe(
-        caseload.drop(columns=["team_id"]),
+        caseload.drop(columns=hidden),
         hide_index=True,
         column_config={
             "team": "Team",
@@ -63,12 +67,14 @@ else:
         },
     )
 
-st.subheader(f"Unassigned clients ({len(unassigned)})")
-if unassigned.empty:
+st.subheader(f"Unassigned clients ({unassigned})")
+if not unassigned:
     st.success("Every active client has a care team.")
-else:
+elif show_clients:
+    clients = load(queries.unassigned_clients, as_of=as_of)
+    record_view(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"})
     st.dataframe(
-        unassigned,
+        clients,
         hide_index=True,
         column_config={
             "participant_id": st.column_config.NumberColumn("Participant ID", format="%d"),

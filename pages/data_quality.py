@@ -6,9 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from lead_data import quality
+from lead_data import access, quality
+from ui.access import require_page
 from ui.data import load
 
+viewer = require_page(access.DATA_QUALITY)
 findings = load(quality.check_database, today=date.today())
 table = quality.findings_frame(findings)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import queries
+from lead_data import access, queries
+from ui.access import require_page
 from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, category_bars, days_bars, funnel, monthly_bars, show
 from ui.data import load
 from ui.settings import report_settings
 
+viewer = require_page(access.ENROLLMENT)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from lead_data import queries
+from lead_data import access, queries
+from ui.access import require_page
 from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, monthly_bars, service_bars, show, styled
 from ui.data import load
 from ui.settings import report_settings
 
+viewer = require_page(access.OVERVIEW)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
@@ -18,10 +20,10 @@ active = load(queries.active_count, as_of=as_of)
 referrals = load(queries.referral_count, as_of=as_of, period=period)
 rearrests = load(queries.rearrest_rate, as_of=as_of)
 caseload = load(queries.caseload_by_team, as_of=as_of)
-unassigned = load(queries.unassigned_clients, as_of=as_of)
+unassigned = load(queries.unassigned_count, as_of=as_of)
 active_trend = load(queries.active_by_month, as_of=as_of, period=period)
 referral_trend = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
-services = load(queries.service_linkage, as_of=as_of)
+services = load(queries.service_linkage, as_of=as_of) if viewer.permissions.services else None
 
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
@@ -39,7 +41,7 @@ row[3].metric(
     border=True,
 )
 row[4].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
-row[5].metric("Unassigned clients", len(unassigned), border=True)
+row[5].metric("Unassigned clients", unassigned, border=True)
 
 left, right = st.columns(2)
 with left:
@@ -65,8 +67,9 @@ with right:
         )
     )
 
-st.subheader("Linkage to services")
-if services.empty:
-    st.info("No service referrals recorded yet.")
-else:
-    show(service_bars(services))
+if services is not None:
+    st.subheader("Linkage to services")
+    if services.empty:
+        st.info("No service referrals recorded yet.")
+    else:
+        show(service_bars(services))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import queries
-from lead_data.export import csv_bytes
+from lead_data import access, queries
 from lead_data.models import REFERRAL_TYPES
+from ui.access import record_export, record_view, require_page
 from ui.charts import label, labelled
 from ui.data import load
 from ui.settings import report_settings
+from ui.tables import table
 
+viewer = require_page(access.PARTICIPANTS)
 settings = report_settings()
 as_of = settings.as_of
 
@@ -47,20 +49,13 @@ participants = labelled(
     load(queries.participant_list, as_of=as_of, filters=filters), "status", "engagement", "referral_type"
 )
 
-heading, download = st.columns([3, 1], vertical_alignment="bottom")
-heading.subheader(f"{len(participants)} participants")
-download.download_button(
-    "Download CSV",
-    data=csv_bytes(participants),
-    file_name=f"lead-participants-{as_of.isoformat()}.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    width="stretch",
-)
-st.dataframe(
+record_view(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit()})
+
+st.subheader(f"{len(participants)} participants")
+table(
     participants,
-    hide_index=True,
+    file_name=f"lead-participants-{as_of.isoformat()}.csv",
+    on_export=lambda: record_export(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit()}),
     column_config={
         "participant_id": st.column_config.NumberColumn("ID", format="%d"),
         "name": "Name",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import queries
+from lead_data import access, queries
 from lead_data.zone import load_pilot_zone
+from ui.access import require_page
 from ui.data import load
 from ui.maps import map_legend, referral_map
 from ui.settings import report_settings
 
+viewer = require_page(access.REFERRAL_MAP)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

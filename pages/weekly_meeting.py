@@ -1,20 +1,28 @@
-"""Weekly partner meeting: one projector screen, this week against last week. No names."""
+"""Weekly partner meeting: one projector screen, this week against last week, and the client agenda.
+
+Names appear only on the agenda, only for people with a release of information in force, and only
+for roles that may see them; everyone else with something to discuss is a count.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import queries
+from lead_data import access, queries
+from ui.access import record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 
+viewer = require_page(access.WEEKLY_MEETING)
 settings = report_settings()
 as_of = settings.as_of
 
 changes = load(queries.weekly_changes, as_of=as_of)
 caseload = load(queries.caseload_change, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
+with_names = viewer.permissions.consented_agenda_names
+agenda = load(queries.meeting_agenda, as_of=as_of, with_names=with_names)
 
 st.title(f"Week ending {as_of:%A %d %B %Y}")
 st.caption("This week = the 7 days ending on the as-of date; change against the 7 days before.")
@@ -49,3 +57,25 @@ with right:
             "change": st.column_config.NumberColumn("Change", format="%+d"),
         },
     )
+
+st.subheader("Client agenda")
+if agenda.listed.empty and not agenda.without_release:
+    st.info("No participant has a new intake, a re-arrest, an exit or overdue contact this week.")
+if not agenda.listed.empty:
+    record_view(viewer, access.WEEKLY_MEETING, {"as_of": as_of, "list": "client agenda"})
+    st.dataframe(
+        agenda.listed,
+        hide_index=True,
+        column_config={
+            "name": "Name (release on file)",
+            "new_intake": st.column_config.CheckboxColumn("New intake"),
+            "rearrested": st.column_config.CheckboxColumn("Re-arrest"),
+            "contact_overdue": st.column_config.CheckboxColumn("Contact overdue"),
+            "in_the_wind": st.column_config.CheckboxColumn("In the wind"),
+            "exited": st.column_config.CheckboxColumn("Exited"),
+        },
+    )
+if agenda.without_release:
+    more = "more " if not agenda.listed.empty else ""
+    without = "without a release on file" if with_names else "with something to discuss"
+    st.markdown(f"**{agenda.without_release} {more}participants {without}.**")

@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.apptest import ROLES_FILE  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 from tests.program import ProgramDatabase  # noqa: E402
 
@@ -59,3 +60,16 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgramDataba
     database = ProgramDatabase(database_url(request.param, request, tmp_path))
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def roles_and_audit_files(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets the test roles file and an audit log of its own; returns the audit log's path."""
+    folder = tmp_path_factory.mktemp("access")
+    roles = folder / "roles.toml"
+    roles.write_text(ROLES_FILE)
+    monkeypatch.setenv("LEAD_ROLES_FILE", str(roles))
+    audit_log = folder / "audit.jsonl"
+    monkeypatch.setenv("LEAD_AUDIT_LOG", str(audit_log))
+    monkeypatch.delenv("LEAD_TRUST_PROXY_HEADER", raising=False)
+    return audit_log

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
+from tests.apptest import metrics, open_app
 from tests.program import ProgramDatabase
 
-APP = Path(__file__).resolve().parents[1] / "dashboard.py"
 D = date(2024, 6, 30)
 PAGES = (
     "pages/overview.py",
@@ -23,22 +22,8 @@ PAGES = (
     "pages/participants.py",
     "pages/weekly_meeting.py",
     "pages/data_quality.py",
+    "pages/public_summary.py",
 )
-
-
-def open_app(page: str = "pages/overview.py", **query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
 
 
 @pytest.fixture
@@ -181,7 +166,7 @@ def demo_path(tmp_path_factory) -> Path:
 def test_every_page_renders_on_the_demo_database_generated_on_first_use(page, demo_path, monkeypatch):
     monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
     monkeypatch.setenv(DEMO_DATABASE_VARIABLE, str(demo_path))
-    at = open_app(page)
+    at = open_app(page, user=None)
     assert demo_path.is_file()
     assert not at.error, [e.value for e in at.error]
     assert at.title, "every page has a title"

@@ -27,6 +27,7 @@ from lead_data.db import (
     read_only_engine,
 )
 from lead_data.demo import generate_demo_database
+from ui.access import require_figure
 
 log = logging.getLogger("lead_dashboard")
 Figure = TypeVar("Figure")
@@ -89,7 +90,9 @@ def require_database() -> DatabaseChoice:
 
 
 def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
-    """The value of a ``lead_data.queries`` function on the dashboard's database."""
+    """The value of a ``lead_data`` query function on the dashboard's database, if the viewer's role
+    may see it."""
+    require_figure(figure.__name__)
     choice = database()
     try:
         return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)

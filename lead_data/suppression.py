@@ -1,0 +1,84 @@
+"""Small-cell suppression for figures shown to the public.
+
+Any count from 1 to 10 is shown as "<11". Hiding the small cells alone is not enough: a reader who
+sees a total and all but one of its parts can subtract. So every count on one screen is suppressed
+together, with the sums a reader could use ("equations"): in each equation either no entry is
+hidden or at least two are (complementary suppression). A ratio is hidden when either of its
+counts is. Zero is shown: it discloses no one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SMALLEST_SHOWN = 11
+HIDDEN = f"<{SMALLEST_SHOWN}"
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``total`` is the sum of ``parts``: all of them are on the same screen."""
+
+    total: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``name`` is ``numerator`` ÷ ``denominator``."""
+
+    name: str
+    numerator: str
+    denominator: str
+
+
+def is_small(count: int) -> bool:
+    return 0 < count < SMALLEST_SHOWN
+
+
+def hidden_entries(counts: Mapping[str, int], equations: Sequence[Equation]) -> set[str]:
+    """Names of the counts to hide: the small ones, and enough others that none can be derived."""
+    hidden = {name for name, count in counts.items() if is_small(count)}
+    changed = True
+    while changed:
+        changed = False
+        for equation in equations:
+            members = (equation.total, *equation.parts)
+            if sum(member in hidden for member in members) != 1:
+                continue
+            hidden.add(_complement(counts, equation, hidden))
+            changed = True
+    return hidden
+
+
+def _complement(counts: Mapping[str, int], equation: Equation, hidden: set[str]) -> str:
+    # Hide the smallest other part that is not zero (it discloses least), else a zero part, else the total.
+    visible_parts = [part for part in equation.parts if part not in hidden]
+    nonzero = sorted((part for part in visible_parts if counts[part] > 0), key=lambda part: (counts[part], part))
+    if nonzero:
+        return nonzero[0]
+    if visible_parts:
+        return sorted(visible_parts)[0]
+    return equation.total
+
+
+def suppress(
+    counts: Mapping[str, int], equations: Sequence[Equation] = (), ratios: Sequence[Ratio] = ()
+) -> dict[str, int | float | str | None]:
+    """Every count as shown to the public (an int, or "<11"), and every ratio (a float, or "<11").
+
+    A ratio with a zero denominator is None.
+    """
+    hidden = hidden_entries(counts, equations)
+    shown: dict[str, int | float | str | None] = {
+        name: HIDDEN if name in hidden else count for name, count in counts.items()
+    }
+    for ratio in ratios:
+        if ratio.numerator in hidden or ratio.denominator in hidden:
+            shown[ratio.name] = HIDDEN
+        elif counts[ratio.denominator] == 0:
+            shown[ratio.name] = None
+        else:
+            shown[ratio.name] = counts[ratio.numerator] / counts[ratio.denominator]
+    return shown

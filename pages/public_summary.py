@@ -1,0 +1,57 @@
+"""Public summary, for community and business presentations: month-level aggregates, small cells hidden."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import access
+from lead_data.public import public_summary
+from lead_data.suppression import HIDDEN, SMALLEST_SHOWN
+from lead_data.zone import load_pilot_zone
+from ui.access import require_page
+from ui.data import load
+from ui.settings import report_settings
+
+viewer = require_page(access.PUBLIC_SUMMARY)
+settings = report_settings()
+
+summary = load(public_summary, as_of=settings.as_of, zone=load_pilot_zone())
+headline = summary.headline
+rate = headline["rearrest_rate"]
+
+st.title("LEAD in Baltimore")
+st.caption(
+    f"As of the end of {summary.month_label}; referrals over the twelve months "
+    f"{summary.period.start:%B %Y} to {summary.month_label}. Counts from 1 to {SMALLEST_SHOWN - 1} show as "
+    f'"{HIDDEN}", and so do other cells that would give them away, to protect the people counted.'
+)
+
+row = st.columns(4)
+row[0].metric("People enrolled since 2017", headline["enrolled"], border=True)
+row[1].metric("Enrolled now", headline["active"], border=True)
+row[2].metric("Referrals, last 12 months", headline["referrals"], border=True)
+row[3].metric(
+    "Re-arrested after enrolling",
+    rate if isinstance(rate, str) or rate is None else f"{rate:.0%}",
+    help="Share of everyone ever enrolled who was arrested again after their intake.",
+    border=True,
+)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Referrals by quarter")
+    st.dataframe(
+        summary.referrals_by_quarter,
+        hide_index=True,
+        column_config={
+            "quarter": "Quarter",
+            "arrest_diversion": "Arrest diversion",
+            "social_contact": "Social contact",
+            "not recorded": "Type not recorded",
+        },
+    )
+with right:
+    st.subheader("Where referrals happened")
+    st.dataframe(
+        summary.referrals_by_place, hide_index=True, column_config={"place": "Place", "referrals": "Referrals"}
+    )

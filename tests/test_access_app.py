@@ -1,0 +1,216 @@
+"""Who may see what, through the running app: the role × page matrix, canaries, the gates, the audit log."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lead_data.access import PERMISSIONS, ROLES
+from lead_data.db import DATABASE_URL_VARIABLE
+from tests.apptest import (
+    APP,
+    AUTH_SECRETS,
+    NO_ROLE_USER,
+    PARTNER_USER,
+    PUBLIC_USER,
+    STAFF_USER,
+    USER_OF_ROLE,
+    metrics,
+    open_app,
+)
+
+D = date(2024, 6, 30)
+PAGES = {
+    "overview": "pages/overview.py",
+    "enrollment": "pages/enrollment.py",
+    "rearrests": "pages/rearrests.py",
+    "caseload": "pages/caseload.py",
+    "referral_map": "pages/referral_map.py",
+    "participants": "pages/participants.py",
+    "weekly_meeting": "pages/weekly_meeting.py",
+    "data_quality": "pages/data_quality.py",
+    "public_summary": "pages/public_summary.py",
+}
+CANARIES = ("Qqcanary", "Zzcanary", "Xxcanary", "Wwcanary")
+
+
+def default_page(role: str) -> str:
+    return PAGES[PERMISSIONS[role].pages[0]]
+
+
+def everything_shown(at: AppTest) -> str:
+    """All the text an AppTest run put on screen, tables, charts and maps included."""
+
+    def walk(node) -> list[str]:
+        children = getattr(node, "children", None)
+        if children:
+            return [text for child in children.values() for text in walk(child)]
+        texts = [str(getattr(node, "proto", ""))]
+        if getattr(node, "type", "") == "arrow_data_frame":
+            texts.append(node.value.to_csv())
+        return texts
+
+    return "\n".join(walk(at.main) + walk(at.sidebar))
+
+
+@pytest.fixture
+def program(db, monkeypatch):
+    """A program with distinctive fake names: one with a release in force, one never, one revoked."""
+    team = db.team("Team A")
+    consented = db.participant("Qqcanary", "Consented")
+    db.enroll(consented, intake_on=D - timedelta(days=2), team_id=team)
+    db.consent(consented, signed_on=D - timedelta(days=2))
+    never = db.participant("Zzcanary", "Hidden")
+    db.enroll(never, intake_on=D - timedelta(days=3), team_id=team)
+    db.service(never, category="sud_treatment", referred_on=D - timedelta(days=3), started_on=D - timedelta(days=1))
+    revoked = db.participant("Xxcanary", "Revoked")
+    db.enroll(revoked, intake_on=date(2024, 1, 2), exited_on=D - timedelta(days=1), team_id=team)
+    db.consent(revoked, signed_on=date(2024, 1, 2), revoked_on=date(2024, 5, 1))
+    waiting = db.participant("Wwcanary", "Unassigned")
+    db.enroll(waiting, intake_on=date(2024, 5, 1))
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    return {"consented": consented, "never": never, "waiting": waiting}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_role_page_matrix(program, role, page):
+    user, first = USER_OF_ROLE[role], default_page(role)
+    if PERMISSIONS[role].may_open(page):
+        at = open_app(PAGES[page], user=user, first_page=first, as_of=D.isoformat())
+        assert not any("not available" in error.value for error in at.error)
+        assert at.title
+        return
+    # Absent from the navigation ...
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_app(PAGES[page], user=user, first_page=first, as_of=D.isoformat())
+    # ... and refusing to draw when its script is reached directly, as by its URL.
+    direct = AppTest.from_file(str(APP.parent / PAGES[page]), default_timeout=60)
+    direct.secrets["auth"] = AUTH_SECRETS
+    direct.user = {"is_logged_in": True, "email": user}
+    direct.query_params["as_of"] = D.isoformat()
+    direct.run()
+    assert f"not available to the {role} role" in direct.error[0].value
+    assert not direct.metric and not direct.dataframe
+
+
+@pytest.mark.parametrize("role", ["partner", "public"])
+def test_canary_names_never_reach_partners_or_the_public(program, role, roles_and_audit_files):
+    shown = []
+    for page in PERMISSIONS[role].pages:
+        at = open_app(PAGES[page], user=USER_OF_ROLE[role], first_page=default_page(role), as_of=D.isoformat())
+        shown.append(everything_shown(at))
+    text = "\n".join(shown)
+    allowed = {"Qqcanary"} if role == "partner" else set()  # consented, on the meeting agenda only
+    for canary in CANARIES:
+        assert (canary in text) == (canary in allowed), canary
+    assert "sud_treatment" not in text and "SUD treatment" not in text
+
+
+def test_partners_see_consented_names_on_the_agenda_and_a_count_for_the_rest(program):
+    at = open_app("pages/weekly_meeting.py", user=PARTNER_USER, as_of=D.isoformat())
+    agenda = at.dataframe[-1].value
+    assert agenda["name"].tolist() == ["Qqcanary Consented"]
+    assert agenda[["new_intake", "contact_overdue"]].iloc[0].tolist() == [True, False]
+    assert "3 more participants without a release on file" in everything_shown(at)
+
+
+def test_leadership_sees_the_agenda_as_counts_only(program):
+    at = open_app("pages/weekly_meeting.py", user="director@lead.test", as_of=D.isoformat())
+    text = everything_shown(at)
+    assert "4 participants with something to discuss" in text
+    assert not any(canary in text for canary in CANARIES)
+
+
+def test_staff_see_the_unassigned_client_list_but_partners_only_its_count(program):
+    staff = open_app("pages/caseload.py", user=STAFF_USER, as_of=D.isoformat())
+    assert staff.dataframe[-1].value["participant_id"].tolist() == [program["waiting"]]
+    partner = open_app("pages/caseload.py", user=PARTNER_USER, as_of=D.isoformat())
+    assert metrics(partner)["Unassigned clients"] == "1"
+    assert len(partner.dataframe) == 1  # the team table only
+    assert "peer" not in partner.dataframe[0].value.columns
+
+
+def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
+    at = open_app(user=NO_ROLE_USER, first_page="pages/overview.py")
+    assert "no access" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+    assert [button.label for button in at.button] == ["Sign out"]
+
+
+def test_signing_in_is_required_when_sign_in_is_configured(program):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [button.label for button in at.button] == ["Sign in"]
+    assert not at.metric
+
+
+def test_a_real_database_without_sign_in_shows_no_data(program):
+    at = open_app(user=None)
+    assert "no sign-in is configured" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_a_trusted_proxy_without_its_identity_header_gets_no_access(program, monkeypatch):
+    monkeypatch.setenv("LEAD_TRUST_PROXY_HEADER", "X-Forwarded-Email")
+    at = open_app(user=None)
+    assert "no access" in at.warning[0].value
+    assert not at.metric
+
+
+def test_an_idle_session_is_signed_out_after_30_minutes(program):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.session_state["_lead_last_interaction"] = time.time() - 31 * 60
+    at.run()
+    assert at.user.get("is_logged_in") is False
+
+
+def test_a_recently_active_session_stays_signed_in(program):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.session_state["_lead_last_interaction"] = time.time() - 29 * 60
+    at.query_params["as_of"] = D.isoformat()
+    at.run()
+    assert at.user.get("is_logged_in") is True
+    assert metrics(at)["Active now"] == "3"
+
+
+def test_viewing_the_participant_list_is_audited_without_names(program, roles_and_audit_files):
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    at.text_input[0].input("Qqcanary").run()
+    assert at.dataframe[0].value["name"].tolist() == ["Qqcanary Consented"]
+    lines = [json.loads(line) for line in roles_and_audit_files.read_text().splitlines()]
+    assert [(line["event"], line["user"], line["role"], line["page"]) for line in lines][-1] == (
+        "view",
+        STAFF_USER,
+        "staff",
+        "participants",
+    )
+    assert lines[-1]["filters"]["name_search"] is True
+    assert not any(canary in roles_and_audit_files.read_text() for canary in CANARIES)
+
+
+@pytest.mark.parametrize("search", ["' OR 1=1 --", "'; DROP TABLE participants; --", "%' --"])
+def test_name_search_with_sql_injection_strings_finds_nobody_and_breaks_nothing(program, search):
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    at.text_input[0].input(search).run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.empty
+
+
+def test_public_summary_hides_small_counts(program):
+    at = open_app(
+        "pages/public_summary.py", user=PUBLIC_USER, first_page="pages/public_summary.py", as_of=D.isoformat()
+    )
+    shown = metrics(at)
+    assert shown["People enrolled since 2017"] == "<11"
+    assert shown["Re-arrested after enrolling"] == "<11"

@@ -1,0 +1,120 @@
+"""Small-cell suppression: counts 1–10 hidden, and nothing hidden can be worked back out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from lead_data.public import last_month_end, public_summary
+from lead_data.suppression import HIDDEN, Equation, Ratio, hidden_entries, suppress
+from lead_data.zone import load_pilot_zone
+
+
+def derivable(shown, equations):
+    """Hidden entries a reader could compute: the only hidden member of some equation."""
+    found = set()
+    for equation in equations:
+        members = (equation.total, *equation.parts)
+        hidden = [member for member in members if shown[member] == HIDDEN]
+        if len(hidden) == 1:
+            found.add(hidden[0])
+    return found
+
+
+@pytest.mark.parametrize("count", [1, 5, 10])
+def test_counts_from_1_to_10_show_as_less_than_11(count):
+    assert suppress({"n": count}) == {"n": HIDDEN}
+
+
+@pytest.mark.parametrize("count", [0, 11, 250])
+def test_zero_and_counts_of_11_or_more_are_shown(count):
+    assert suppress({"n": count}) == {"n": count}
+
+
+def test_hiding_only_the_small_cell_leaks_through_the_total():
+    counts = {"total": 120, "in_zone": 100, "outside": 17, "unknown": 3}
+    equations = [Equation("total", ("in_zone", "outside", "unknown"))]
+    naive = {name: HIDDEN if 0 < n < 11 else n for name, n in counts.items()}
+    assert derivable(naive, equations) == {"unknown"}  # 120 - 100 - 17 = 3
+    shown = suppress(counts, equations)
+    assert shown["unknown"] == HIDDEN and shown["outside"] == HIDDEN  # the smallest other part goes too
+    assert shown["in_zone"] == 100 and shown["total"] == 120
+    assert not derivable(shown, equations)
+
+
+def test_a_complement_hidden_in_a_row_is_covered_again_in_its_column():
+    # quarters × types, with row totals, column totals and the grand total all on screen
+    cells = {"q1|a": 40, "q1|b": 4, "q2|a": 30, "q2|b": 25}
+    counts = {**cells, "q1|t": 44, "q2|t": 55, "t|a": 70, "t|b": 29, "all": 99}
+    equations = [
+        Equation("q1|t", ("q1|a", "q1|b")),
+        Equation("q2|t", ("q2|a", "q2|b")),
+        Equation("t|a", ("q1|a", "q2|a")),
+        Equation("t|b", ("q1|b", "q2|b")),
+        Equation("all", ("q1|t", "q2|t")),
+        Equation("all", ("t|a", "t|b")),
+    ]
+    shown = suppress(counts, equations)
+    assert shown["q1|b"] == HIDDEN
+    assert not derivable(shown, equations)
+    assert len(hidden_entries(counts, equations)) == 4  # the whole 2×2 block, totals stay visible
+    assert shown["all"] == 99
+
+
+def test_a_small_cell_whose_neighbours_are_zero_takes_its_total_with_it():
+    counts = {"total": 4, "a": 4, "b": 0, "grand": 50, "other_total": 46}
+    equations = [Equation("total", ("a", "b")), Equation("grand", ("total", "other_total"))]
+    shown = suppress(counts, equations)
+    assert not derivable(shown, equations)
+    assert shown["a"] == HIDDEN and shown["total"] == HIDDEN
+
+
+def test_a_rate_is_hidden_when_its_count_is():
+    shown = suppress({"rearrested": 4, "enrolled": 60}, ratios=[Ratio("rate", "rearrested", "enrolled")])
+    assert shown == {"rearrested": HIDDEN, "enrolled": 60, "rate": HIDDEN}
+    shown = suppress({"rearrested": 12, "enrolled": 60}, ratios=[Ratio("rate", "rearrested", "enrolled")])
+    assert shown["rate"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "month_end"),
+    [
+        (date(2026, 11, 26), date(2026, 10, 31)),
+        (date(2026, 11, 30), date(2026, 11, 30)),
+        (date(2024, 3, 1), date(2024, 2, 29)),
+    ],
+)
+def test_the_public_summary_counts_to_the_end_of_the_last_complete_month(as_of, month_end):
+    assert last_month_end(as_of) == month_end
+
+
+def test_public_summary_leaves_nothing_small_derivable(db):
+    person = db.participant()
+    zone_point = {"latitude": 39.2915, "longitude": -76.6216}
+    for day in range(1, 26):  # 25 arrest diversions in the zone, July 2024
+        db.referral(person, datetime(2024, 7, day, 9), **zone_point)
+    for day in range(1, 4):  # 3 social contacts outside the zone, August 2024
+        db.referral(
+            person, datetime(2024, 8, day, 9), referral_type="social_contact", latitude=39.31, longitude=-76.645
+        )
+    for n in range(15):
+        someone = db.participant()
+        db.enroll(someone, intake_on=date(2024, 7, 2))
+        if n < 2:
+            db.arrest(someone, date(2024, 8, 15))
+    with db.connect() as conn:
+        summary = public_summary(conn, as_of=date(2024, 9, 10), zone=load_pilot_zone())
+    assert summary.month_end == date(2024, 8, 31)
+    headline = summary.headline
+    assert (headline["enrolled"], headline["active"]) == (15, 15)
+    assert headline["rearrested"] == HIDDEN and headline["rearrest_rate"] == HIDDEN
+    # 25 + 3 + the 15 enrollment referrals (July 2) = 43 referrals; 3 social contacts must not be derivable
+    assert headline["referrals"] == 43
+    table = summary.referrals_by_quarter.set_index("quarter")
+    assert table.loc["2024-Q3", "social_contact"] == HIDDEN
+    assert table.loc["2024-Q3", "arrest_diversion"] == HIDDEN  # else 43 - 40 = 3
+    places = summary.referrals_by_place.set_index("place")["referrals"]
+    assert places["Outside the zone"] == HIDDEN
+    assert places["Location unknown"] == HIDDEN  # the 15 enrollment referrals: else 43 - 25 - 15 = 3
+    assert (places["In the pilot zone"], places["Total"]) == (25, 43)

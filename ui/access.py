@@ -1,0 +1,168 @@
+"""Who is looking, and what they may see: sign-in, roles, idle sign-out and the audit trail.
+
+Identity comes from, in order: Streamlit's OIDC sign-in when secrets.toml has an ``[auth]``
+section; a header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names
+it; otherwise nobody, which is allowed only on the demo database. Roles come from the roles file.
+Every page calls ``require_page`` first, so a page refuses to draw for a role that may not see it
+even when reached by its URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lead_data import audit
+from lead_data.access import PERMISSIONS, STAFF, Permissions, RolesFileProblem, load_role_map, may_load
+from lead_data.db import DatabaseProblem, choose_database
+
+log = logging.getLogger("lead_dashboard")
+
+ROLES_FILE_VARIABLE = "LEAD_ROLES_FILE"
+DEFAULT_ROLES_FILE = Path(".streamlit") / "roles.toml"
+TRUST_PROXY_VARIABLE = "LEAD_TRUST_PROXY_HEADER"
+IDLE_LIMIT_SECONDS = 30 * 60
+LAST_SEEN_KEY = "_lead_last_interaction"
+SIGN_IN, PROXY, DEMO, UNPROTECTED = "sign-in", "proxy", "demo", "unprotected"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person looking at the dashboard. ``role`` None: they may see nothing (``refusal`` says why)."""
+
+    role: str | None
+    email: str | None
+    identified_by: str
+    refusal: str | None = None
+
+    @property
+    def permissions(self) -> Permissions | None:
+        return PERMISSIONS.get(self.role) if self.role else None
+
+    @property
+    def audit_name(self) -> str:
+        return self.email or f"({self.identified_by})"
+
+
+def sign_in_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all (StreamlitSecretNotFoundError is one)
+        return False
+
+
+def roles_file() -> Path:
+    return Path(os.environ.get(ROLES_FILE_VARIABLE, DEFAULT_ROLES_FILE))
+
+
+def current_viewer() -> Viewer:
+    if sign_in_configured():
+        if not st.user.get("is_logged_in", False):
+            return Viewer(None, None, SIGN_IN, "Sign in to see the LEAD dashboard.")
+        return _with_role(st.user.get("email"), SIGN_IN)
+    header = os.environ.get(TRUST_PROXY_VARIABLE, "").strip()
+    if header:
+        return _with_role(st.context.headers.get(header), PROXY)
+    try:
+        demo = choose_database().is_demo
+    except DatabaseProblem:
+        demo = False
+    if demo:
+        return Viewer(STAFF, None, DEMO)
+    return Viewer(
+        None,
+        None,
+        UNPROTECTED,
+        "This dashboard is pointed at a program database, and no sign-in is configured. It shows no data "
+        f"until either an [auth] section is added to .streamlit/secrets.toml (sign-in) or {TRUST_PROXY_VARIABLE} "
+        "names the identity header of the authenticating proxy in front of it. See the README.",
+    )
+
+
+def _with_role(email: str | None, identified_by: str) -> Viewer:
+    try:
+        role = load_role_map(roles_file()).role_for(email)
+    except RolesFileProblem as problem:
+        log.error("roles file unusable: %s", problem)
+        return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
+    if role is None:
+        log.warning("no role for %s", email or "an unidentified user")
+        return Viewer(None, email, identified_by, "You are signed in, but you have no access to this dashboard.")
+    return Viewer(role, email, identified_by)
+
+
+def signed_out_when_idle(viewer: Viewer) -> None:
+    """Sign out a signed-in user whose last interaction was more than 30 minutes ago."""
+    now = time.time()
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    st.session_state[LAST_SEEN_KEY] = now
+    if viewer.identified_by == SIGN_IN and viewer.email and last_seen and now - last_seen > IDLE_LIMIT_SECONDS:
+        log.info("signing out %s after %d idle minutes", viewer.email, (now - last_seen) // 60)
+        del st.session_state[LAST_SEEN_KEY]
+        st.logout()
+
+
+def require_page(page: str) -> Viewer:
+    """The viewer, if their role may open ``page``; otherwise the page stops with a refusal."""
+    viewer = current_viewer()
+    if viewer.role is None:
+        st.error(viewer.refusal or "No access.", icon=":material/lock:")
+        st.stop()
+    if not PERMISSIONS[viewer.role].may_open(page):
+        log.warning("refused %s (%s) the %s page", viewer.audit_name, viewer.role, page)
+        st.error(f"This page is not available to the {viewer.role} role.", icon=":material/lock:")
+        st.stop()
+    return viewer
+
+
+def require_figure(figure_name: str) -> None:
+    """Stop unless the current viewer's role may run this query function."""
+    viewer = current_viewer()
+    if viewer.role is None or not may_load(viewer.role, figure_name):
+        log.warning("refused %s (%s) the figure %s", viewer.audit_name, viewer.role, figure_name)
+        st.error("These figures are not available to your role.", icon=":material/lock:")
+        st.stop()
+
+
+def record_view(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
+    audit.record(event=audit.VIEW, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+
+
+def record_export(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
+    audit.record(event=audit.EXPORT, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+
+
+def draw_access_gate() -> None:
+    """The only page for someone without a role: why, and the way in or out."""
+    viewer = current_viewer()
+    st.title("LEAD dashboard")
+    st.warning(viewer.refusal or "No access.", icon=":material/lock:")
+    if viewer.identified_by == SIGN_IN:
+        if st.user.get("is_logged_in", False):
+            st.caption(f"Signed in as {viewer.email}. Ask the program's data lead to add you to the roles file.")
+            st.button("Sign out", on_click=st.logout)
+        else:
+            st.button("Sign in", on_click=st.login, type="primary")
+
+
+def draw_identity(viewer: Viewer) -> None:
+    """Who is looking and how we know, in the sidebar; the demo banner on every page."""
+    if viewer.identified_by == DEMO:
+        st.warning(
+            "**Demo data**: synthetic, obviously fake people; no sign-in on the demo database.",
+            icon=":material/science:",
+        )
+        return
+    with st.sidebar:
+        if viewer.identified_by == PROXY:
+            header = os.environ.get(TRUST_PROXY_VARIABLE, "")
+            st.caption(f"{viewer.email} ({viewer.role}), as vouched for by the proxy's {header} header.")
+        else:
+            st.caption(f"Signed in as {viewer.email} ({viewer.role}).")
+            st.button("Sign out", on_click=st.logout)
