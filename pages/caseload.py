@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
-from ui.access import record_view, require_page
+from ui.access import record_export, record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
+from ui.tables import table
 
 viewer = require_page(access.CASELOAD)
 settings = report_settings()
@@ -47,9 +48,9 @@ if caseload.empty:
 else:
     show(caseload_bars(caseload))
     hidden = ["team_id"] if viewer.permissions.staff_names else ["team_id", "peer", "case_manager"]
-    st.dataframe(
+    table(
         caseload.drop(columns=hidden),
-        hide_index=True,
+        file_name=f"lead-caseload-{as_of.isoformat()}.csv",
         column_config={
             "team": "Team",
             "peer": "Peer recovery counselor",
@@ -73,9 +74,10 @@ if not unassigned:
 elif show_clients:
     clients = load(queries.unassigned_clients, as_of=as_of)
     record_view(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"})
-    st.dataframe(
+    table(
         clients,
-        hide_index=True,
+        file_name=f"lead-unassigned-clients-{as_of.isoformat()}.csv",
+        on_export=lambda: record_export(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"}),
         column_config={
             "participant_id": st.column_config.NumberColumn("Participant ID", format="%d"),
             "intake_on": st.column_config.DateColumn("Intake"),

@@ -7,12 +7,13 @@ from datetime import date
 import streamlit as st
 
 from lead_data import access, quality
-from ui.access import require_page
+from ui.access import record_export, record_view, require_page
 from ui.data import load
+from ui.tables import table
 
 viewer = require_page(access.DATA_QUALITY)
 findings = load(quality.check_database, today=date.today())
-table = quality.findings_frame(findings)
+findings_table = quality.findings_frame(findings)
 
 st.title("Data quality")
 st.caption(
@@ -30,9 +31,11 @@ else:
         help="One per kind of problem and column; see Rows for how many rows each touches.",
         border=True,
     )
-    st.dataframe(
-        table,
-        hide_index=True,
+    record_view(viewer, access.DATA_QUALITY, {"today": date.today()})
+    table(
+        findings_table,
+        file_name=f"lead-data-quality-{date.today().isoformat()}.csv",
+        on_export=lambda: record_export(viewer, access.DATA_QUALITY, {"today": date.today()}),
         column_config={
             "check": "Check",
             "table": "Table",

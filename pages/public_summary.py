@@ -11,6 +11,7 @@ from lead_data.zone import load_pilot_zone
 from ui.access import require_page
 from ui.data import load
 from ui.settings import report_settings
+from ui.tables import table
 
 viewer = require_page(access.PUBLIC_SUMMARY)
 settings = report_settings()
@@ -40,9 +41,9 @@ row[3].metric(
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Referrals by quarter")
-    st.dataframe(
+    table(
         summary.referrals_by_quarter,
-        hide_index=True,
+        file_name=f"lead-referrals-by-quarter-{summary.month_end:%Y-%m}.csv",
         column_config={
             "quarter": "Quarter",
             "arrest_diversion": "Arrest diversion",
@@ -52,6 +53,8 @@ with left:
     )
 with right:
     st.subheader("Where referrals happened")
-    st.dataframe(
-        summary.referrals_by_place, hide_index=True, column_config={"place": "Place", "referrals": "Referrals"}
+    table(
+        summary.referrals_by_place,
+        file_name=f"lead-referrals-by-place-{summary.month_end:%Y-%m}.csv",
+        column_config={"place": "Place", "referrals": "Referrals"},
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
-from ui.access import record_view, require_page
+from ui.access import record_export, record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
+from ui.tables import table
 
 viewer = require_page(access.WEEKLY_MEETING)
 settings = report_settings()
@@ -44,9 +45,9 @@ left, right = st.columns([3, 2])
 with left:
     show(caseload_bars(teams))
 with right:
-    st.dataframe(
+    table(
         caseload,
-        hide_index=True,
+        file_name=f"lead-caseload-week-ending-{as_of.isoformat()}.csv",
         height="content",
         column_config={
             "team": "Team",
@@ -63,9 +64,10 @@ if agenda.listed.empty and not agenda.without_release:
     st.info("No participant has a new intake, a re-arrest, an exit or overdue contact this week.")
 if not agenda.listed.empty:
     record_view(viewer, access.WEEKLY_MEETING, {"as_of": as_of, "list": "client agenda"})
-    st.dataframe(
+    table(
         agenda.listed,
-        hide_index=True,
+        file_name=f"lead-meeting-agenda-{as_of.isoformat()}.csv",
+        on_export=lambda: record_export(viewer, access.WEEKLY_MEETING, {"as_of": as_of, "list": "client agenda"}),
         column_config={
             "name": "Name (release on file)",
             "new_intake": st.column_config.CheckboxColumn("New intake"),
