@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 
 from lead_data.models import CONTRACT_TABLES
 
@@ -112,7 +113,10 @@ def _sqlite_read_only_engine(path: Path, statement_timeout: float) -> Engine:
         )
         return connection
 
-    engine = create_engine("sqlite://", creator=connect, pool_pre_ping=True)
+    # An explicit QueuePool: for a "sqlite://" URL (the file comes from the creator) SQLAlchemy would
+    # pick SingletonThreadPool, which closes connections still in use once more than five threads
+    # (Streamlit sessions) query at once, and the sqlite3 module then crashes the process.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool, pool_pre_ping=True)
 
     @event.listens_for(engine, "before_cursor_execute")
     def start_clock(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

@@ -347,22 +347,41 @@ class Teams:
     supervisor_ids: list[int] = field(default_factory=list)
 
 
-def generate_demo_database(path: Path, *, seed: int = DEFAULT_SEED, as_of: date | None = None) -> dict[str, int]:
+# progress(stage, fraction): what is being done and how much of the whole is done, 0.0 to 1.0.
+Progress = Callable[[str, float], None]
+DRAWN, SCHEMA_CREATED = 0.35, 0.45  # shares of the whole (measured: drawing ~0.6 s, writing ~1 s)
+
+
+def _no_progress(stage: str, fraction: float) -> None:
+    """The default: say nothing."""
+
+
+def generate_demo_database(
+    path: Path, *, seed: int = DEFAULT_SEED, as_of: date | None = None, progress: Progress | None = None
+) -> dict[str, int]:
     """Write a fresh demo SQLite database at path; return row counts per table."""
+    report = progress or _no_progress
+    report("Drawing the program's history", 0.0)
     rows = build_demo_rows(seed=seed, as_of=as_of or date.today())
-    _write_atomically(Path(path), rows)
+    _write_atomically(Path(path), rows, report)
+    report("Done", 1.0)
     return _counts(rows)
 
 
-def load_demo(url: str, *, seed: int = DEFAULT_SEED, as_of: date | None = None) -> dict[str, int]:
+def load_demo(
+    url: str, *, seed: int = DEFAULT_SEED, as_of: date | None = None, progress: Progress | None = None
+) -> dict[str, int]:
     """Load the demo rows into the database at url (any SQLAlchemy URL); return row counts per table.
 
     Creates the contract schema through the migrations when its tables are absent. Refuses with a
     ValueError, changing nothing, when a contract table already holds rows, so demo rows are never
     mixed into a program's real data. All rows go in one transaction: all or nothing.
     """
+    report = progress or _no_progress
+    report("Drawing the program's history", 0.0)
     rows = build_demo_rows(seed=seed, as_of=as_of or date.today())
-    _load(url, rows)
+    _load(url, rows, report)
+    report("Done", 1.0)
     return _counts(rows)
 
 
@@ -404,7 +423,7 @@ def build_demo_rows(*, seed: int, as_of: date) -> dict[str, list[Row]]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, rows: dict[str, list[Row]]) -> None:
+def _write_atomically(path: Path, rows: dict[str, list[Row]], progress: Progress = _no_progress) -> None:
     """Build the database in a temporary file beside path, then move it into place in one step,
     so a reader (or a concurrent first run) never sees a half-written database."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -412,7 +431,7 @@ def _write_atomically(path: Path, rows: dict[str, list[Row]]) -> None:
     os.close(handle)
     temporary = Path(temporary_name)
     try:
-        _load(f"sqlite:///{temporary}", rows)
+        _load(f"sqlite:///{temporary}", rows, progress)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; the dashboard may run as another user
         os.replace(temporary, path)
     except BaseException:
@@ -420,16 +439,17 @@ def _write_atomically(path: Path, rows: dict[str, list[Row]]) -> None:
         raise
 
 
-def _load(url: str, rows: dict[str, list[Row]]) -> None:
+def _load(url: str, rows: dict[str, list[Row]], progress: Progress = _no_progress) -> None:
     """Create the schema if its tables are absent, then insert rows in one transaction, refusing a
     database whose contract tables already hold rows."""
     engine = create_engine(url)
     try:
         if _missing_tables(engine):
+            progress("Creating the schema", DRAWN)
             create_schema(url)
         with engine.begin() as connection:
             _refuse_unless_empty(connection)
-            _insert(connection, rows)
+            _insert(connection, rows, progress)
     finally:
         engine.dispose()
 
@@ -452,12 +472,16 @@ def _refuse_unless_empty(connection: Connection) -> None:
         )
 
 
-def _insert(connection: Connection, rows: dict[str, list[Row]]) -> None:
+def _insert(connection: Connection, rows: dict[str, list[Row]], progress: Progress = _no_progress) -> None:
     """Every table's rows, parents before children, in executemany batches."""
+    total, written = max(1, sum(map(len, rows.values()))), 0
     for table in Base.metadata.sorted_tables:
         table_rows = rows[table.name]
+        progress(f"Writing {table.name}", SCHEMA_CREATED + (1 - SCHEMA_CREATED) * written / total)
         for start in range(0, len(table_rows), BATCH_ROWS):
             connection.execute(insert(table), table_rows[start : start + BATCH_ROWS])
+            written += len(table_rows[start : start + BATCH_ROWS])
+            progress(f"Writing {table.name}", SCHEMA_CREATED + (1 - SCHEMA_CREATED) * written / total)
     if connection.dialect.name == "postgresql":
         # The keys were given explicitly, so the serial sequences never moved: set each past the
         # largest key, or the next row inserted without a key would collide with a demo row.

@@ -28,11 +28,11 @@ services = load(queries.service_linkage, as_of=as_of) if viewer.permissions.serv
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
 
-row = st.columns(6)
-row[0].metric("Enrolled (ever)", enrolled, border=True)
-row[1].metric("Active now", active, border=True)
-row[2].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
-row[3].metric(
+first_row, second_row = st.columns(3), st.columns(3)
+first_row[0].metric("Enrolled (ever)", enrolled, border=True)
+first_row[1].metric("Active now", active, border=True)
+first_row[2].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
+second_row[0].metric(
     "Participants re-arrested",
     rearrests.rearrested,
     "no one enrolled yet" if rearrests.rate is None else f"{rearrests.rate:.1%} of {rearrests.enrolled} enrolled",
@@ -40,8 +40,8 @@ row[3].metric(
     delta_arrow="off",
     border=True,
 )
-row[4].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
-row[5].metric("Unassigned clients", unassigned, border=True)
+second_row[1].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
+second_row[2].metric("Unassigned clients", unassigned, border=True)
 
 left, right = st.columns(2)
 with left:

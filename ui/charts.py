@@ -1,13 +1,32 @@
-"""Chart helpers and the one palette every chart and the map use (Okabe–Ito, colour-blind safe)."""
+"""Chart helpers and the one palette every chart and the map use (Okabe–Ito, colour-blind safe).
+
+Colours carry one meaning each, on every page and on the map:
+
+- referral type: Arrest diversion blue, Social contact orange;
+- severity: Felony vermillion, Misdemeanor reddish purple, Other sky blue;
+- "Not recorded" and inactive teams: grey;
+- a chart with a single series (no categories) uses the neutral slate ``ACCENT``, never a
+  category's colour, so a plain bar is not mistaken for "arrest diversion";
+- over cap: vermillion, the colour of the worst case.
+
+Charts are drawn with their own projector-ready template (``theme=None``): Streamlit's Plotly theme
+replaces a figure's fonts with small grey ones, which wash out on a meeting-room projector. Every
+chart shows a camera button that downloads it as a PNG.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from lead_data.queries import NOT_RECORDED
+from ui.settings import AS_OF_KEY
 
 LABELS: dict[str, str] = {
     "arrest_diversion": "Arrest diversion",
@@ -42,10 +61,85 @@ LABELS: dict[str, str] = {
     NOT_RECORDED: "Not recorded",
 }
 
-REFERRAL_TYPE_COLOURS = {"Arrest diversion": "#0072B2", "Social contact": "#E69F00", "Not recorded": "#999999"}
-SEVERITY_COLOURS = {"Felony": "#D55E00", "Misdemeanor": "#CC79A7", "Other": "#56B4E9", "Not recorded": "#999999"}
-ACCENT = "#0072B2"
-CAP_COLOUR = "#D55E00"
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+NOT_RECORDED_COLOUR = "#8C8C8C"
+REFERRAL_TYPE_COLOURS = {
+    "Arrest diversion": OKABE_ITO["blue"],
+    "Social contact": OKABE_ITO["orange"],
+    "Not recorded": NOT_RECORDED_COLOUR,
+}
+SEVERITY_COLOURS = {
+    "Felony": OKABE_ITO["vermillion"],
+    "Misdemeanor": OKABE_ITO["reddish_purple"],
+    "Other": OKABE_ITO["sky_blue"],
+    "Not recorded": NOT_RECORDED_COLOUR,
+}
+ACCENT = "#3D4F63"  # neutral slate for single-series charts: no category's colour
+CAP_COLOUR = OKABE_ITO["vermillion"]
+CONNECTED_COLOUR = OKABE_ITO["bluish_green"]
+TEXT_COLOUR = "#111111"
+AXIS_COLOUR = "#333333"
+GRID_COLOUR = "#D4D4D4"
+# Streamlit's own font (served with the app), so chart text matches the page.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
+TEMPLATE_NAME = "lead_projector"
+CHART_HEIGHT = 460
+# Downloaded PNGs are slide-shaped and sharp, whatever the size of the screen they came from.
+PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1200, 675, 2
+
+
+def _axis() -> dict:
+    return {
+        "showline": True,
+        "linecolor": AXIS_COLOUR,
+        "linewidth": 1.5,
+        "ticks": "outside",
+        "tickcolor": AXIS_COLOUR,
+        "tickfont": {"size": 15, "color": TEXT_COLOUR},
+        "title": {"font": {"size": 16, "color": TEXT_COLOUR}, "standoff": 10},
+        "gridcolor": GRID_COLOUR,
+        "zeroline": False,
+        "automargin": True,
+        "fixedrange": True,  # no accidental zooming on a touchpad during a meeting
+    }
+
+
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout={
+        "font": {"family": FONT_FAMILY, "size": 16, "color": TEXT_COLOUR},
+        "title": {
+            "font": {"size": 21, "color": TEXT_COLOUR, "weight": 600},
+            "x": 0.005,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 8},
+            "subtitle": {"font": {"size": 15, "color": "#444444"}},
+        },
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+        "colorway": list(OKABE_ITO.values()),
+        "xaxis": {**_axis(), "showgrid": False},
+        "yaxis": {**_axis(), "showgrid": True},
+        "legend": {"font": {"size": 15, "color": TEXT_COLOUR}},
+        "hoverlabel": {"font": {"size": 16, "family": FONT_FAMILY}},
+        "dragmode": False,
+        "modebar": {"color": "#4A4A4A", "activecolor": "#000000", "bgcolor": "rgba(255,255,255,0.8)"},
+        "separators": ".,",
+    }
+)
 
 
 def label(code: object) -> str:
@@ -79,7 +173,10 @@ def monthly_bars(
         title=title,
         labels={"month": "Month", value: y_title, colour_by: ""},
     )
-    figure.update_xaxes(type="date", dtick="M1" if data["month"].nunique() <= 14 else None, tickformat="%b %Y")
+    # Plotly spaces the month labels to the chart's width, so they stay level and legible.
+    figure.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="instant")
+    figure.update_traces(hovertemplate=f"%{{x|%B %Y}}<br>{y_title}: %{{y}}<extra>%{{fullData.name}}</extra>")
+    whole_number_ticks(figure, data.groupby("month")[value].sum().max() if not data.empty else 0)
     return styled(figure)
 
 
@@ -91,62 +188,173 @@ def category_bars(
     figure = px.bar(
         data, x=value, y=category, orientation="h", title=title, text=value, labels={value: x_title, category: ""}
     )
-    figure.update_traces(marker_color=colour, textposition="outside", cliponaxis=False)
+    figure.update_traces(
+        marker_color=colour,
+        textposition="outside",
+        textfont={"size": 16, "color": TEXT_COLOUR},
+        cliponaxis=False,
+        hovertemplate=f"%{{y}}<br>{x_title}: %{{x}}<extra></extra>",
+    )
+    figure.update_yaxes(showgrid=False, ticks="")
+    figure.update_xaxes(showgrid=True)
+    whole_number_ticks(figure, data[value].max() if not data.empty else 0, axis="x")
     return styled(figure)
 
 
 def service_bars(services: pd.DataFrame) -> go.Figure:
-    """Service referrals against services connected, per category."""
-    data = labelled(services, "category").melt(
-        id_vars="category", value_vars=["referred", "connected"], var_name="stage", value_name="services"
-    )
-    data["stage"] = data["stage"].map({"referred": "Referred", "connected": "Connected (started)"})
-    figure = px.bar(
-        data,
-        x="services",
-        y="category",
-        color="stage",
-        barmode="group",
+    """Service referrals against services connected, per category: the connected bar sits inside
+    the referred one, so the gap is what has not started yet."""
+    data = labelled(services, "category").sort_values("referred")
+    figure = go.Figure()
+    figure.add_bar(
+        y=data["category"],
+        x=data["referred"],
         orientation="h",
-        title="Service referrals and connections, by category",
-        color_discrete_map={"Referred": "#56B4E9", "Connected (started)": "#009E73"},
-        labels={"services": "Services", "category": ""},
+        name="Referred",
+        marker={"color": "#FFFFFF", "line": {"color": TEXT_COLOUR, "width": 1.5}},
+        text=data["referred"],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}<br>Referred: %{x}<extra></extra>",
     )
-    figure.update_yaxes(categoryorder="total ascending")
+    figure.add_bar(
+        y=data["category"],
+        x=data["connected"],
+        orientation="h",
+        name="Connected (started)",
+        marker_color=CONNECTED_COLOUR,
+        width=0.5,
+        hovertemplate="%{y}<br>Connected (started): %{x}<extra></extra>",
+    )
+    figure.update_layout(title="Service referrals and connections, by category", barmode="overlay")
+    figure.update_xaxes(title="Services (referrals)", showgrid=True)
+    figure.update_yaxes(showgrid=False, ticks="")
     return styled(figure)
 
 
 def styled(figure: go.Figure) -> go.Figure:
+    """The projector template; the title at the top, the legend (if any) between it and the plot,
+    with room for the legend to take two rows on a narrow chart."""
+    with_legend = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name) > 1
     figure.update_layout(
-        font_size=16,
-        title_font_size=20,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
-        margin={"l": 10, "r": 30, "t": 80, "b": 10},
+        template=TEMPLATE_NAME,
+        height=figure.layout.height or CHART_HEIGHT,
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "left",
+            "x": 0,
+            "title": None,
+            "font": {"size": 15},
+        },
+        margin={
+            "l": 10,
+            "r": 30,
+            "t": (94 if with_legend else 56) + (26 if figure.layout.title.subtitle.text else 0),
+            "b": 10,
+        },
     )
+    for trace in figure.data:
+        if trace.type == "scatter" and trace.mode and "lines" in trace.mode:
+            # A line of counts starts at zero, or small changes look like collapses.
+            figure.update_yaxes(rangemode="tozero")
+            trace.update(line_width=3, marker_size=9)
     return figure
 
 
-def show(figure: go.Figure) -> None:
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+def _file_stem(figure: go.Figure) -> str:
+    title = figure.layout.title.text or "chart"
+    stem = "lead-" + re.sub(r"[^a-z0-9]+", "-", re.sub(r"<[^>]*>", "", title).lower()).strip("-")
+    as_of = st.session_state.get(AS_OF_KEY)
+    return f"{stem}-{as_of.isoformat()}" if isinstance(as_of, date) else stem
+
+
+def show(figure: go.Figure, *, filename: str | None = None) -> None:
+    """Draw a chart full width, with a visible camera button that downloads it as a PNG."""
+    st.plotly_chart(
+        figure,
+        width="stretch",
+        theme=None,
+        config={
+            "displaylogo": False,
+            "displayModeBar": True,
+            "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": filename or _file_stem(figure),
+                "width": PNG_WIDTH,
+                "height": PNG_HEIGHT,
+                "scale": PNG_SCALE,
+            },
+            "scrollZoom": False,
+        },
+    )
 
 
 def funnel(stages: pd.DataFrame) -> go.Figure:
     """The eligibility funnel, each stage a share of referrals."""
     data = labelled(stages, "stage")
     figure = go.Figure(
-        go.Funnel(y=data["stage"], x=data["referrals"], textinfo="value+percent initial", marker_color=ACCENT)
+        go.Funnel(
+            y=data["stage"],
+            x=data["referrals"],
+            textinfo="value+percent initial",
+            textfont={"size": 17, "color": "#FFFFFF"},
+            marker_color=ACCENT,
+            connector={"fillcolor": "#C9D1DA"},
+            hovertemplate="%{y}: %{x} referrals (%{percentInitial:.0%} of referred)<extra></extra>",
+        )
     )
-    figure.update_layout(title="Eligibility funnel (referrals in the period)")
+    figure.update_layout(
+        title={"text": "Eligibility funnel", "subtitle": {"text": "Referrals in the period, each stage a share of all"}}
+    )
+    figure.update_yaxes(showline=False, ticks="")
     return styled(figure)
+
+
+DAY_BIN_WIDTHS = (1, 7, 14, 30, 60, 90, 180, 365)
+MAX_DAY_BARS = 45
 
 
 def days_bars(counts: pd.DataFrame, *, count: str, title: str, y_title: str, median: float | None) -> go.Figure:
-    """A distribution of whole days, one bar per day, with its median marked."""
-    figure = px.bar(counts, x="days", y=count, title=title, labels={"days": "Days", count: y_title})
-    figure.update_traces(marker_color=ACCENT)
+    """A distribution of whole days with its median marked: one bar per day, or per week, month…
+    when the days spread too wide for single-day bars to be seen."""
+    span = int(counts["days"].max()) + 1 if not counts.empty else 1
+    width = next((w for w in DAY_BIN_WIDTHS if span / w <= MAX_DAY_BARS), DAY_BIN_WIDTHS[-1])
+    data = counts.assign(start=counts["days"] // width * width).groupby("start", as_index=False)[count].sum()
+    ranges = [f"{start} days" if width == 1 else f"{start}–{start + width - 1} days" for start in data["start"]]
+    figure = go.Figure(
+        go.Bar(
+            x=data["start"] + (width - 1) / 2,  # each bar spans its days
+            y=data[count],
+            width=width * 0.9 if width > 1 else None,
+            customdata=ranges,
+            marker_color=ACCENT,
+            hovertemplate=f"%{{customdata}}<br>{y_title}: %{{y}}<extra></extra>",
+        )
+    )
+    figure.update_layout(title=title)
+    figure.update_xaxes(title="Days" if width == 1 else f"Days (bars of {width} days)", rangemode="tozero")
+    figure.update_yaxes(title=y_title)
+    whole_number_ticks(figure, data[count].max() if not data.empty else 0)
     if median is not None:
-        figure.add_vline(x=median, line_dash="dash", line_color=CAP_COLOUR, annotation_text=f"median {median:g} days")
+        figure.add_vline(
+            x=median,
+            line_dash="dash",
+            line_width=2.5,
+            line_color=TEXT_COLOUR,
+            annotation_text=f"median {median:g} days",
+            annotation_font_size=16,
+            annotation_bgcolor="rgba(255,255,255,0.85)",
+        )
     return styled(figure)
+
+
+def whole_number_ticks(figure: go.Figure, largest: float, *, axis: str = "y") -> None:
+    """Counts are whole: no 2.5 on a small axis."""
+    if largest <= 8:
+        (figure.update_yaxes if axis == "y" else figure.update_xaxes)(dtick=1, tick0=0)
 
 
 def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
@@ -157,18 +365,37 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
         .where(caseload["team_active"], "Inactive team")
     )
     figure = go.Figure()
-    for name, colour in (("Within cap", ACCENT), ("Over cap", CAP_COLOUR), ("Inactive team", "#999999")):
+    # A count sits at the foot of its bar, clear of the cap line at the top; above a bar too short to hold it.
+    room = max(1, int(caseload["caseload_cap"].max()), int(caseload["caseload"].max())) * 0.12
+    for name, colour in (("Within cap", ACCENT), ("Over cap", CAP_COLOUR), ("Inactive team", NOT_RECORDED_COLOUR)):
         rows = caseload[status == name]
         if not rows.empty:
-            figure.add_bar(x=rows["team"], y=rows["caseload"], name=name, marker_color=colour, text=rows["caseload"])
+            figure.add_bar(
+                x=rows["team"],
+                y=rows["caseload"],
+                name=name,
+                marker_color=colour,
+                text=rows["caseload"],
+                textposition=["inside" if value >= room else "outside" for value in rows["caseload"]],
+                hovertemplate="%{x}: %{y} active clients<extra>" + name + "</extra>",
+            )
     figure.add_scatter(
         x=caseload["team"],
         y=caseload["caseload_cap"],
         mode="markers",
         name="Cap",
-        marker={"symbol": "line-ew-open", "size": 36, "color": "#000000", "line": {"width": 4, "color": "#000000"}},
+        marker={"symbol": "line-ew-open", "size": 34, "color": "#000000", "line": {"width": 4, "color": "#000000"}},
+        hovertemplate="%{x}: cap %{y}<extra></extra>",
     )
-    figure.update_traces(selector={"type": "bar"}, textposition="inside", insidetextanchor="end")
+    figure.update_traces(
+        selector={"type": "bar"},
+        insidetextanchor="start",
+        cliponaxis=False,
+        textangle=0,
+        textfont={"size": 16},
+        outsidetextfont={"color": TEXT_COLOUR},
+        insidetextfont={"color": "#FFFFFF"},
+    )
     figure.update_layout(title="Caseload per team against its cap", barmode="overlay")
     figure.update_xaxes(categoryorder="array", categoryarray=caseload["team"].tolist(), title="Team")
     figure.update_yaxes(title="Active clients")

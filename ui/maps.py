@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pydeck as pdk
 
 from lead_data.zone import IN_ZONE, OUTSIDE_ZONE, PilotZone
-from ui.charts import REFERRAL_TYPE_COLOURS, hex_to_rgb, labelled
+from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, labelled
 
-TOOLTIP = {"html": "<b>{referred_on}</b><br/>{referral_type}<br/>Offense: {offense}"}
+TOOLTIP = {
+    "html": "<b>{referred_on}</b><br/>{referral_type}<br/>Offense: {offense}",
+    "style": {"fontSize": "16px"},
+}
+# The view is fitted to a chart of about this size (the page draws it full width, 620 px high);
+# a wider screen only shows more margin around the same points.
+FIT_WIDTH_PX = 680
+FIT_HEIGHT_PX = 520
+MAX_ZOOM = 15.5
+
+
+def fitted_view(longitudes: list[float], latitudes: list[float]) -> pdk.ViewState:
+    """A view centred on the points that shows all of them (Web Mercator arithmetic)."""
+    west, east = min(longitudes), max(longitudes)
+    south, north = min(latitudes), max(latitudes)
+
+    def mercator_y(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    # At zoom z the world is 512 * 2**z pixels wide in deck.gl.
+    span_x = max(east - west, 1e-4) / 360
+    span_y = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(FIT_WIDTH_PX / 512 / span_x), math.log2(FIT_HEIGHT_PX / 512 / span_y), MAX_ZOOM)
+    centre_y = (mercator_y(north) + mercator_y(south)) / 2
+    centre_latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return pdk.ViewState(latitude=centre_latitude, longitude=(west + east) / 2, zoom=round(zoom, 2))
 
 
 def referral_map(locations: pd.DataFrame, zone: PilotZone) -> pdk.Deck:
@@ -16,18 +43,23 @@ def referral_map(locations: pd.DataFrame, zone: PilotZone) -> pdk.Deck:
     points = labelled(locations[locations["location"].isin([IN_ZONE, OUTSIDE_ZONE])], "referral_type", "offense")
     points = points.assign(
         referred_on=points["referred_on"].astype(str),
-        colour=points["referral_type"].map(lambda name: hex_to_rgb(REFERRAL_TYPE_COLOURS.get(name, "#999999")) + [210]),
+        colour=points["referral_type"].map(
+            lambda name: hex_to_rgb(REFERRAL_TYPE_COLOURS.get(name, NOT_RECORDED_COLOUR)) + [225]
+        ),
     )[["referred_on", "referral_type", "offense", "longitude", "latitude", "colour"]]
-    centre = zone.polygon.centroid
+    outline = zone.outline
+    view = fitted_view(
+        [x for x, _ in outline] + points["longitude"].tolist(), [y for _, y in outline] + points["latitude"].tolist()
+    )
     return pdk.Deck(
         layers=[
             pdk.Layer(
                 "PolygonLayer",
                 id="pilot-zone",
-                data=[{"outline": zone.outline, "name": zone.name}],
+                data=[{"outline": outline, "name": zone.name}],
                 get_polygon="outline",
-                get_fill_color=[0, 114, 178, 25],
-                get_line_color=[0, 0, 0, 220],
+                get_fill_color=[0, 0, 0, 18],
+                get_line_color=[0, 0, 0, 230],
                 line_width_min_pixels=3,
                 stroked=True,
                 pickable=False,
@@ -39,15 +71,15 @@ def referral_map(locations: pd.DataFrame, zone: PilotZone) -> pdk.Deck:
                 get_position=["longitude", "latitude"],
                 get_fill_color="colour",
                 get_line_color=[255, 255, 255],
-                line_width_min_pixels=1,
+                line_width_min_pixels=1.5,
                 stroked=True,
-                radius_min_pixels=5,
-                radius_max_pixels=12,
-                get_radius=18,
+                get_radius=30,  # metres, kept between 6 and 10 pixels at any zoom
+                radius_min_pixels=6,
+                radius_max_pixels=10,
                 pickable=True,
             ),
         ],
-        initial_view_state=pdk.ViewState(latitude=centre.y, longitude=centre.x, zoom=14.3),
+        initial_view_state=view,
         map_style=None,
         tooltip=TOOLTIP,
     )
@@ -56,13 +88,14 @@ def referral_map(locations: pd.DataFrame, zone: PilotZone) -> pdk.Deck:
 def map_legend() -> str:
     """The legend as HTML built only from the palette's constants (never from database text)."""
     swatches = "".join(
-        f'<span style="margin-right:1.5em"><span style="display:inline-block;width:1em;height:1em;'
-        f'border-radius:50%;background:{colour};vertical-align:middle"></span> {name}</span>'
+        f'<span style="margin-right:1.5em;white-space:nowrap"><span style="display:inline-block;width:1em;'
+        f"height:1em;border-radius:50%;background:{colour};border:1.5px solid #fff;box-shadow:0 0 0 1px #555;"
+        f'vertical-align:middle"></span> {name}</span>'
         for name, colour in REFERRAL_TYPE_COLOURS.items()
         if name != "Not recorded"
     )
     outline = (
-        '<span><span style="display:inline-block;width:1.6em;border-top:3px solid #000;'
+        '<span style="white-space:nowrap"><span style="display:inline-block;width:1.6em;border-top:3px solid #000;'
         'vertical-align:middle"></span> Pilot zone</span>'
     )
-    return f'<div style="font-size:1.1rem">{swatches}{outline}</div>'
+    return f'<div style="font-size:1.15rem;line-height:2">{swatches}{outline}</div>'

@@ -1,0 +1,141 @@
+"""The weekly meeting's one-page PDF for the minutes: one page, every figure, no names."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from lead_data import queries
+from lead_data.db import read_only_engine
+from lead_data.demo import generate_demo_database
+from lead_data.meeting_report import plain_text, weekly_summary_pdf
+
+AS_OF = date(2026, 11, 26)
+
+
+def changes_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "figure": [
+                "New referrals",
+                "Intakes",
+                "Re-arrests",
+                "Exits",
+                "Active participants",
+                "Unassigned",
+                "Teams over cap",
+            ],
+            "this_week": [12, 4, 3, 1, 1277, 6, 1],
+            "last_week": [9, 7, 3, 4, 1274, 4, 1],
+            "change": [3, -3, 0, -3, 3, 2, 0],
+        }
+    )
+
+
+def caseload_frame(teams: int = 3) -> pd.DataFrame:
+    rows = [
+        {
+            "team": f"Team {n}",
+            "caseload": 20 + n,
+            "caseload_cap": 28,
+            "over_cap": 20 + n > 28,
+            "last_week": 19 + n,
+            "change": 1,
+            "peer": f"Oak Peer-{n:02d}",
+        }
+        for n in range(1, teams + 1)
+    ]
+    return pd.DataFrame(rows, columns=["team", "caseload", "caseload_cap", "over_cap", "last_week", "change", "peer"])
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    assert data.startswith(b"%PDF-")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_summary_is_one_page_with_the_week_and_every_figure():
+    caseload = caseload_frame(10)
+    pages = pdf_pages(weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=caseload))
+
+    assert len(pages) == 1
+    text = flat(pages[0])
+    assert "LEAD weekly partner meeting" in text
+    assert "Week ending Thursday 26 November 2026" in text
+    assert "Fri 20 Nov 2026 to Thu 26 Nov 2026" in text  # this week
+    assert "Fri 13 Nov 2026 to Thu 19 Nov 2026" in text  # last week
+    assert "New referrals 12 9 +3" in text
+    assert "Intakes 4 7 -3" in text
+    assert "Re-arrests 3 3 0 lower is better" in text
+    assert "Active participants 1,277 1,274 +3" in text
+    for row in caseload.itertuples():
+        assert f"{row.team} {row.caseload} 28" in text
+    assert "Team 9 29 28 over cap 28 +1" in text
+    assert "2 teams over cap" in text
+
+
+def test_the_summary_shows_no_names_even_when_the_frames_carry_them():
+    caseload = caseload_frame(4)
+    assert "peer" in caseload.columns  # as queries.caseload_by_team's frame has
+    text = pdf_pages(weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=caseload))[0]
+    assert "Peer" not in text
+
+
+@pytest.mark.parametrize("teams", [0, 1, 40, 90])
+def test_any_number_of_teams_stays_on_one_page(teams):
+    pages = pdf_pages(weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=caseload_frame(teams)))
+    assert len(pages) == 1
+    text = flat(pages[0])
+    if teams == 0:
+        assert "No care teams are recorded." in text
+    elif teams <= 40:
+        assert all(f"Team {n} " in text + " " for n in range(1, teams + 1))
+    else:
+        assert "more rows: see the dashboard" in text
+
+
+def test_text_outside_latin_1_is_spelled_plainly():
+    caseload = caseload_frame(1).assign(team=["Équipe Sud – Nord “Ω”"])
+    text = flat(
+        pdf_pages(
+            weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=caseload, program_name="LEAD Baltimore")
+        )[0]
+    )
+    assert 'Équipe Sud - Nord "?"' in text
+    assert "LEAD Baltimore weekly partner meeting" in text
+    assert plain_text("Ωmega – x") == "?mega - x"
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="caseload lacks the column"):
+        weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=pd.DataFrame({"team": ["Team 1"]}))
+
+
+def test_the_summary_of_the_demo_database_matches_its_queries(tmp_path: Path):
+    """The frames the meeting page loads go straight in."""
+    path = tmp_path / "demo.sqlite"
+    generate_demo_database(path, as_of=AS_OF)
+    engine = read_only_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            changes = queries.weekly_changes(conn, as_of=AS_OF)
+            caseload = queries.caseload_change(conn, as_of=AS_OF)
+    finally:
+        engine.dispose()
+    pages = pdf_pages(weekly_summary_pdf(as_of=AS_OF, changes=changes, caseload=caseload))
+    assert len(pages) == 1
+    text = flat(pages[0])
+    for row in changes.itertuples():
+        assert f"{row.figure} {row.this_week:,} {row.last_week:,}" in text
+    for row in caseload.itertuples():
+        assert f"{row.team} {row.caseload} {row.caseload_cap}" in text
+    assert "Demo-" not in text  # no participant, officer or staff name
