@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from lead_data import audit
 from lead_data.access import PERMISSIONS, STAFF, Permissions, RolesFileProblem, load_role_map, may_load
@@ -108,8 +109,21 @@ def signed_out_when_idle(viewer: Viewer) -> None:
         st.logout()
 
 
+def _through_the_router() -> None:
+    """Send a page that started without dashboard.py back through it.
+
+    Streamlit runs the files of a folder named ``pages/`` on their own (its older multipage mode)
+    until some session has called ``st.navigation``: a bookmark opened on a freshly started server
+    would skip the router, its sign-in gate and its settings. Switch to the router and run again.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require_page(page: str) -> Viewer:
     """The viewer, if their role may open ``page``; otherwise the page stops with a refusal."""
+    _through_the_router()
     viewer = current_viewer()
     if viewer.role is None:
         st.error(viewer.refusal or "No access.", icon=":material/lock:")

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -220,13 +219,6 @@ def test_tables_download_as_csv_through_their_own_buttons_only(page: Page, figur
     assert len(files[f"lead-unassigned-clients-{AS_OF.isoformat()}.csv"]) == len(unassigned) > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Streamlit 1.67 runs pages/*.py on their own (its old pages-directory mode) until some session "
-    "has opened the router: a bookmark to /caseload on a freshly started server gets no sidebar settings "
-    "and skips dashboard.py. Fix: move the page files out of a folder named pages/. Remove this marker then.",
-)
 def test_a_deep_link_to_a_fresh_server_goes_through_the_router(start_server, new_context):
     server = start_server()
     page = new_context().new_page()
