@@ -1089,7 +1089,10 @@ def _arrests_after_intake(rng: random.Random, zone: shapely.Polygon, cases: list
     rows = []
     for person, intake_on in chosen[:re_arrested_count]:
         for _ in range(rng.choices((1, 2, 3), (60, 30, 10))[0]):
-            days_after = 1 + min((as_of - intake_on).days - 1, round(rng.expovariate(1 / MEAN_DAYS_TO_RE_ARREST)))
+            window = (as_of - intake_on).days
+            days_after = 1 + round(rng.expovariate(1 / MEAN_DAYS_TO_RE_ARREST))
+            if days_after > window:  # not happened yet: spread over the time there was, not onto as_of
+                days_after = rng.randint(1, window)
             arrested_on = intake_on + timedelta(days=days_after)
             rows.append(_other_arrest(rng, zone, person, arrested_on))
     for person, intake_on in chosen[re_arrested_count:]:

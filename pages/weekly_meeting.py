@@ -9,11 +9,19 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
+from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
+
+# Fixed CSS (no database text): the projector view hides Streamlit's sidebar, header and menus.
+PRESENTATION_STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
+</style>"""
 
 viewer = require_page(access.WEEKLY_MEETING)
 settings = report_settings()
@@ -25,8 +33,22 @@ teams = load(queries.caseload_by_team, as_of=as_of)
 with_names = viewer.permissions.consented_agenda_names
 agenda = load(queries.meeting_agenda, as_of=as_of, with_names=with_names)
 
-st.title(f"Week ending {as_of:%A %d %B %Y}")
-st.caption("This week = the 7 days ending on the as-of date; change against the 7 days before.")
+heading, controls = st.columns([4, 1], vertical_alignment="center")
+heading.title(f"Week ending {as_of:%A %d %B %Y}")
+presenting = controls.toggle(
+    "Presentation", key="present", bind="query-params", help="Hide the sidebar and menus for the projector."
+)
+controls.download_button(
+    "PDF for the minutes",
+    data=lambda: weekly_summary_pdf(as_of=as_of, changes=changes, caseload=caseload),
+    file_name=f"lead-weekly-meeting-{as_of.isoformat()}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)
+if presenting:
+    st.html(PRESENTATION_STYLE)
+st.caption("This week = the 7 days ending on the as-of date; each change is against the 7 days before.")
 
 # More re-arrests, exits, unassigned clients or teams over cap is bad news: red when they rise.
 RISING_IS_BAD = {"Re-arrests", "Exits", "Unassigned", "Teams over cap"}
@@ -36,7 +58,7 @@ for row_figures in (changes.iloc[:4], changes.iloc[4:]):
         column.metric(
             figure.figure,
             figure.this_week,
-            f"{figure.change:+d} vs last week ({figure.last_week})",
+            f"{figure.change:+d} from {figure.last_week}",
             delta_color="off" if figure.change == 0 else "inverse" if figure.figure in RISING_IS_BAD else "normal",
             border=True,
         )
@@ -46,14 +68,12 @@ with left:
     show(caseload_bars(teams))
 with right:
     table(
-        caseload,
+        caseload[["team", "caseload", "last_week", "change"]],
         file_name=f"lead-caseload-week-ending-{as_of.isoformat()}.csv",
         height="content",
         column_config={
             "team": "Team",
             "caseload": st.column_config.NumberColumn("Caseload"),
-            "caseload_cap": st.column_config.NumberColumn("Cap"),
-            "over_cap": st.column_config.CheckboxColumn("Over cap"),
             "last_week": st.column_config.NumberColumn("Last week"),
             "change": st.column_config.NumberColumn("Change", format="%+d"),
         },

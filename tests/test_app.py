@@ -139,10 +139,10 @@ def test_participant_list_filters_and_downloads_exactly_the_rows_shown(known):
 def test_weekly_meeting_compares_this_week_with_last(known):
     at = open_app("pages/weekly_meeting.py", as_of=D.isoformat())
     deltas = {metric.label: (metric.value, metric.delta) for metric in at.metric}
-    assert deltas["New referrals"] == ("2", "+2 vs last week (0)")
-    assert deltas["Intakes"] == ("2", "+2 vs last week (0)")
-    assert deltas["Active participants"] == ("6", "+2 vs last week (4)")
-    assert deltas["Teams over cap"] == ("1", "+0 vs last week (1)")
+    assert deltas["New referrals"] == ("2", "+2 from 0")
+    assert deltas["Intakes"] == ("2", "+2 from 0")
+    assert deltas["Active participants"] == ("6", "+2 from 4")
+    assert deltas["Teams over cap"] == ("1", "+0 from 1")
     table = at.dataframe[0].value.set_index("team")
     assert table.loc["Team B", ["caseload", "last_week", "change"]].tolist() == [1, 0, 1]
 
@@ -249,3 +249,11 @@ def test_data_quality_page_says_so_when_the_database_is_clean(db, monkeypatch):
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     at = open_app("pages/data_quality.py")
     assert "No problems found" in at.success[0].value
+
+
+def test_weekly_meeting_offers_the_pdf_summary_and_a_presentation_mode(known):
+    at = open_app("pages/weekly_meeting.py", as_of=D.isoformat())
+    assert [button.label for button in at.get("download_button")][:1] == ["PDF for the minutes"]
+    assert not at.get("html")
+    at.toggle(key="present").set_value(True).run()
+    assert "stSidebar" in at.get("html")[0].proto.body

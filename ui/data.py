@@ -95,7 +95,9 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     require_figure(figure.__name__)
     choice = database()
     try:
-        return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
+        # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
+        with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
+            return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
     except (SQLAlchemyError, DatabaseProblem) as error:
         detail = describe_database_error(error) if isinstance(error, SQLAlchemyError) else str(error)
         stop_with_problem(
@@ -104,7 +106,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         )
 
 
-@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner="Loading figures…")
+@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner=False)
 def _cached_figure(url: str, figure_name: str, _figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     # Functions cannot be hashed: the figure's qualified name stands for it in the cache key.
     with _engine(url).connect() as conn:

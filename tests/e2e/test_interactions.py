@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from pypdf import PdfReader
 from playwright.sync_api import Page, expect
 
 from lead_data import queries
@@ -225,3 +226,27 @@ def test_a_deep_link_to_a_fresh_server_goes_through_the_router(start_server, new
     open_page(page, f"{server.url}/caseload", as_of=SHARED_AS_OF)
     expect(page.get_by_test_id("stSidebar").get_by_role("group", name="As of")).to_be_visible(timeout=2000)
     expect(page.get_by_test_id("stCaptionContainer").first).to_contain_text(f"{SHARED_AS_OF:%d %B %Y}", timeout=2000)
+
+
+def test_the_meeting_pdf_opens_as_one_page_with_the_weeks_figures(page: Page, figure):
+    open_page(page, "/weekly_meeting", as_of=AS_OF)
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="PDF for the minutes").locator("button").click()
+    assert download.value.suggested_filename == f"lead-weekly-meeting-{AS_OF.isoformat()}.pdf"
+    pages = PdfReader(download.value.path()).pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert f"{AS_OF:%d %B %Y}".lstrip("0") in text or f"{AS_OF:%d %B %Y}" in text
+    changes = figure(queries.weekly_changes, as_of=AS_OF)
+    for row in changes.itertuples():
+        assert re.search(rf"{re.escape(row.figure)}\s+{row.this_week}\s+{row.last_week}", text), row.figure
+
+
+def test_presentation_mode_hides_the_sidebar_and_comes_back(page: Page):
+    open_page(page, "/weekly_meeting", as_of=AS_OF)
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    page.get_by_test_id("stMain").get_by_text("Presentation").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    assert "present=true" in page.url
+    page.get_by_test_id("stMain").get_by_text("Presentation").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
