@@ -131,7 +131,7 @@ class StreamlitServer:
     program database) is never picked up.
     """
 
-    def __init__(self, database: Path, workdir: Path) -> None:
+    def __init__(self, database: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
@@ -142,6 +142,7 @@ class StreamlitServer:
         env[DEMO_DATABASE_VARIABLE] = str(database)
         env["LEAD_AUDIT_LOG"] = str(workdir / "audit.jsonl")
         env["PYTHONUNBUFFERED"] = "1"
+        env.update(extra_env or {})
         command = [
             sys.executable,
             "-m",
@@ -196,12 +197,12 @@ class StreamlitServer:
 @pytest.fixture(scope="session")
 def start_server(
     demo_database: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[], StreamlitServer]]:
-    """Start a new dashboard server; all are stopped at the end of the session."""
+) -> Iterator[Callable[..., StreamlitServer]]:
+    """Start a new dashboard server (with extra environment variables); all stop at the session's end."""
     servers: list[StreamlitServer] = []
 
-    def start() -> StreamlitServer:
-        server = StreamlitServer(demo_database, tmp_path_factory.mktemp("streamlit"))
+    def start(**extra_env: str) -> StreamlitServer:
+        server = StreamlitServer(demo_database, tmp_path_factory.mktemp("streamlit"), extra_env)
         servers.append(server)
         return server
 
@@ -211,7 +212,7 @@ def start_server(
 
 
 @pytest.fixture(scope="session")
-def streamlit_server(start_server: Callable[[], StreamlitServer]) -> StreamlitServer:
+def streamlit_server(start_server: Callable[..., StreamlitServer]) -> StreamlitServer:
     return start_server()
 
 

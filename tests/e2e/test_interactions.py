@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from pypdf import PdfReader
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from lead_data import queries
 from lead_data.periods import period_ending
