@@ -3,7 +3,8 @@
 Any count from 1 to 10 is shown as "<11". Hiding the small cells alone is not enough: a reader who
 sees a total and all but one of its parts can subtract. So every count on one screen is suppressed
 together, with the sums a reader could use ("equations"): in each equation either no entry is
-hidden or at least two are (complementary suppression). A ratio is hidden when either of its
+hidden or at least two are (complementary suppression). A count hidden only to protect another is
+shown as "*", not "<11", which would misstate it. A ratio is hidden ("*") when either of its
 counts is. Zero is shown: it discloses no one.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 SMALLEST_SHOWN = 11
 HIDDEN = f"<{SMALLEST_SHOWN}"
+COMPLEMENT = "*"
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,17 @@ def _complement(counts: Mapping[str, int], equation: Equation, hidden: set[str])
 def suppress(
     counts: Mapping[str, int], equations: Sequence[Equation] = (), ratios: Sequence[Ratio] = ()
 ) -> dict[str, int | float | str | None]:
-    """Every count as shown to the public (an int, or "<11"), and every ratio (a float, or "<11").
+    """Every count as shown to the public (an int, "<11" or "*"), and every ratio (a float, or "*").
 
     A ratio with a zero denominator is None.
     """
     hidden = hidden_entries(counts, equations)
     shown: dict[str, int | float | str | None] = {
-        name: HIDDEN if name in hidden else count for name, count in counts.items()
+        name: (HIDDEN if is_small(count) else COMPLEMENT) if name in hidden else count for name, count in counts.items()
     }
     for ratio in ratios:
         if ratio.numerator in hidden or ratio.denominator in hidden:
-            shown[ratio.name] = HIDDEN
+            shown[ratio.name] = COMPLEMENT
         elif counts[ratio.denominator] == 0:
             shown[ratio.name] = None
         else:

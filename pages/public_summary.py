@@ -6,7 +6,7 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.public import public_summary
-from lead_data.suppression import HIDDEN, SMALLEST_SHOWN
+from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
 from lead_data.zone import load_pilot_zone
 from ui.access import require_page
 from ui.data import load
@@ -24,14 +24,14 @@ st.title("LEAD in Baltimore")
 st.caption(
     f"As of the end of {summary.month_label}; referrals over the twelve months "
     f"{summary.period.start:%B %Y} to {summary.month_label}. Counts from 1 to {SMALLEST_SHOWN - 1} show as "
-    f'"{HIDDEN}", and so do other cells that would give them away, to protect the people counted.'
+    f'"{HIDDEN}"; "{COMPLEMENT}" marks a figure hidden because it would give such a count away.'
 )
 
-row = st.columns(4)
-row[0].metric("People enrolled since 2017", headline["enrolled"], border=True)
-row[1].metric("Enrolled now", headline["active"], border=True)
-row[2].metric("Referrals, last 12 months", headline["referrals"], border=True)
-row[3].metric(
+first_row, second_row = st.columns(2), st.columns(2)
+first_row[0].metric("People enrolled since 2017", headline["enrolled"], border=True)
+first_row[1].metric("Enrolled now", headline["active"], border=True)
+second_row[0].metric("Referrals, last 12 months", headline["referrals"], border=True)
+second_row[1].metric(
     "Re-arrested after enrolling",
     rate if isinstance(rate, str) or rate is None else f"{rate:.0%}",
     help="Share of everyone ever enrolled who was arrested again after their intake.",

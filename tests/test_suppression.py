@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from lead_data.public import last_month_end, public_summary
-from lead_data.suppression import HIDDEN, Equation, Ratio, hidden_entries, suppress
+from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, Ratio, hidden_entries, suppress
 from lead_data.zone import load_pilot_zone
 
 
@@ -16,7 +16,7 @@ def derivable(shown, equations):
     found = set()
     for equation in equations:
         members = (equation.total, *equation.parts)
-        hidden = [member for member in members if shown[member] == HIDDEN]
+        hidden = [member for member in members if shown[member] in (HIDDEN, COMPLEMENT)]
         if len(hidden) == 1:
             found.add(hidden[0])
     return found
@@ -38,7 +38,7 @@ def test_hiding_only_the_small_cell_leaks_through_the_total():
     naive = {name: HIDDEN if 0 < n < 11 else n for name, n in counts.items()}
     assert derivable(naive, equations) == {"unknown"}  # 120 - 100 - 17 = 3
     shown = suppress(counts, equations)
-    assert shown["unknown"] == HIDDEN and shown["outside"] == HIDDEN  # the smallest other part goes too
+    assert shown["unknown"] == HIDDEN and shown["outside"] == COMPLEMENT  # the smallest other part goes too
     assert shown["in_zone"] == 100 and shown["total"] == 120
     assert not derivable(shown, equations)
 
@@ -72,7 +72,7 @@ def test_a_small_cell_whose_neighbours_are_zero_takes_its_total_with_it():
 
 def test_a_rate_is_hidden_when_its_count_is():
     shown = suppress({"rearrested": 4, "enrolled": 60}, ratios=[Ratio("rate", "rearrested", "enrolled")])
-    assert shown == {"rearrested": HIDDEN, "enrolled": 60, "rate": HIDDEN}
+    assert shown == {"rearrested": HIDDEN, "enrolled": 60, "rate": COMPLEMENT}
     shown = suppress({"rearrested": 12, "enrolled": 60}, ratios=[Ratio("rate", "rearrested", "enrolled")])
     assert shown["rate"] == pytest.approx(0.2)
 
@@ -108,13 +108,18 @@ def test_public_summary_leaves_nothing_small_derivable(db):
     assert summary.month_end == date(2024, 8, 31)
     headline = summary.headline
     assert (headline["enrolled"], headline["active"]) == (15, 15)
-    assert headline["rearrested"] == HIDDEN and headline["rearrest_rate"] == HIDDEN
+    assert headline["rearrested"] == HIDDEN and headline["rearrest_rate"] == COMPLEMENT
     # 25 + 3 + the 15 enrollment referrals (July 2) = 43 referrals; 3 social contacts must not be derivable
     assert headline["referrals"] == 43
     table = summary.referrals_by_quarter.set_index("quarter")
     assert table.loc["2024-Q3", "social_contact"] == HIDDEN
-    assert table.loc["2024-Q3", "arrest_diversion"] == HIDDEN  # else 43 - 40 = 3
+    assert table.loc["2024-Q3", "arrest_diversion"] == COMPLEMENT  # else 43 - 40 = 3
     places = summary.referrals_by_place.set_index("place")["referrals"]
     assert places["Outside the zone"] == HIDDEN
-    assert places["Location unknown"] == HIDDEN  # the 15 enrollment referrals: else 43 - 25 - 15 = 3
+    assert places["Location unknown"] == COMPLEMENT  # the 15 enrollment referrals: else 43 - 25 - 15 = 3
     assert (places["In the pilot zone"], places["Total"]) == (25, 43)
+
+
+def test_a_count_hidden_only_to_protect_another_is_not_called_small():
+    shown = suppress({"total": 60, "small": 4, "big": 22, "rest": 34}, [Equation("total", ("small", "big", "rest"))])
+    assert shown == {"total": 60, "small": HIDDEN, "big": COMPLEMENT, "rest": 34}
