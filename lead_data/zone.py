@@ -26,7 +26,7 @@ LOCATION_LABELS = {
     IN_ZONE: "In the pilot zone",
     OUTSIDE_ZONE: "Outside the zone",
     LOCATION_UNKNOWN: "Location unknown",
-    OUTSIDE_BALTIMORE: "Coordinates outside Baltimore",
+    OUTSIDE_BALTIMORE: "Outside Baltimore",  # coordinates beyond the city: a recording error
 }
 
 

@@ -20,7 +20,10 @@ locations = load(queries.referral_locations, as_of=as_of, zone=zone, period=peri
 counts = queries.location_counts(locations)
 
 st.title("Referral map")
-st.caption(f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}. {zone.name}.")
+st.caption(
+    f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}. {zone.name}. "
+    "Outside Baltimore: coordinates beyond the city, a recording error to fix at the source."
+)
 
 row = st.columns(len(counts))
 for column, count in zip(row, counts.itertuples(), strict=True):

@@ -122,7 +122,7 @@ def test_referral_map_counts_zone_membership(db, monkeypatch):
         "In the pilot zone": "1",
         "Outside the zone": "1",
         "Location unknown": "1",
-        "Coordinates outside Baltimore": "0",
+        "Outside Baltimore": "0",
     }
 
 
