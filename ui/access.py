@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lead_data import audit
-from lead_data.access import PERMISSIONS, STAFF, Permissions, RolesFileProblem, load_role_map, may_load
+from lead_data.access import PERMISSIONS, STAFF, Permissions, RoleMap, RolesFileProblem, load_role_map, may_load
 from lead_data.db import DatabaseProblem, choose_database
 
 log = logging.getLogger("lead_dashboard")
@@ -86,9 +86,16 @@ def current_viewer() -> Viewer:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _role_map(path: str, modified: float) -> RoleMap:
+    # Keyed on the file's modification time: an edited roles file takes effect on the next run.
+    return load_role_map(Path(path))
+
+
 def _with_role(email: str | None, identified_by: str) -> Viewer:
+    path = roles_file()
     try:
-        role = load_role_map(roles_file()).role_for(email)
+        role = _role_map(str(path), path.stat().st_mtime if path.is_file() else 0.0).role_for(email)
     except RolesFileProblem as problem:
         log.error("roles file unusable: %s", problem)
         return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
