@@ -33,22 +33,23 @@ teams = load(queries.caseload_by_team, as_of=as_of)
 with_names = viewer.permissions.consented_agenda_names
 agenda = load(queries.meeting_agenda, as_of=as_of, with_names=with_names)
 
-heading, controls = st.columns([4, 1], vertical_alignment="center")
-heading.title(f"Week ending {as_of:%A %d %B %Y}")
-presenting = controls.toggle(
+st.title(f"Week ending {as_of:%A %d %B %Y}")
+about, switch, export = st.columns([5, 2, 2], vertical_alignment="center")
+about.caption("This week = the 7 days ending on the as-of date; each change is against the 7 days before.")
+presenting = switch.toggle(
     "Presentation", key="present", bind="query-params", help="Hide the sidebar and menus for the projector."
 )
-controls.download_button(
-    "PDF for the minutes",
+export.download_button(
+    "Minutes (PDF)",
     data=lambda: weekly_summary_pdf(as_of=as_of, changes=changes, caseload=caseload),
     file_name=f"lead-weekly-meeting-{as_of.isoformat()}.pdf",
     mime="application/pdf",
     on_click="ignore",
     icon=":material/picture_as_pdf:",
+    help="A one-page summary for the minutes: the figures, week over week, and the caseload per team.",
 )
 if presenting:
     st.html(PRESENTATION_STYLE)
-st.caption("This week = the 7 days ending on the as-of date; each change is against the 7 days before.")
 
 # More re-arrests, exits, unassigned clients or teams over cap is bad news: red when they rise.
 RISING_IS_BAD = {"Re-arrests", "Exits", "Unassigned", "Teams over cap"}

@@ -231,7 +231,7 @@ def test_a_deep_link_to_a_fresh_server_goes_through_the_router(start_server, new
 def test_the_meeting_pdf_opens_as_one_page_with_the_weeks_figures(page: Page, figure):
     open_page(page, "/weekly_meeting", as_of=AS_OF)
     with page.expect_download() as download:
-        page.get_by_test_id("stDownloadButton").filter(has_text="PDF for the minutes").locator("button").click()
+        page.get_by_role("button", name="Minutes (PDF)").click()
     assert download.value.suggested_filename == f"lead-weekly-meeting-{AS_OF.isoformat()}.pdf"
     pages = PdfReader(download.value.path()).pages
     assert len(pages) == 1
