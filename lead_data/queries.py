@@ -601,14 +601,15 @@ def caseload_balance(caseload: pd.DataFrame) -> CaseloadBalance:
 
 
 def next_intake_team(caseload: pd.DataFrame) -> pd.Series | None:
-    """The active team best placed for the next intake: most open slots, then lowest utilisation.
+    """The active team best placed for the next intake: most open slots, then lowest utilisation,
+    then the longest-standing team (lowest id).
 
     A suggestion only; None when there is no active team.
     """
     active = caseload[caseload["team_active"]]
     if active.empty:
         return None
-    ranked = active.sort_values(["open_slots", "utilisation", "team"], ascending=[False, True, True])
+    ranked = active.sort_values(["open_slots", "utilisation", "team_id"], ascending=[False, True, True])
     return ranked.iloc[0]
 
 

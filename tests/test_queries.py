@@ -584,3 +584,11 @@ def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_befor
     assert caseload.to_dict("records") == [
         {"team": "Team A", "caseload": 2, "caseload_cap": 1, "over_cap": True, "last_week": 1, "change": 1}
     ]
+
+
+def test_next_intake_between_equal_teams_goes_to_the_longest_standing_one(db):
+    earlier, later = db.team("Team 5"), db.team("Team 11")  # by name, "Team 11" would sort first
+    for team in (earlier, later):
+        db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
+    with db.connect() as conn:
+        assert q.next_intake_team(q.caseload_by_team(conn, as_of=D))["team"] == "Team 5"
