@@ -837,14 +837,13 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
     )
 
 
-def caseload_change(conn: Connection, *, as_of: date) -> pd.DataFrame:
-    """Each team's caseload now and a week before D.
+def caseload_change(now: pd.DataFrame, week_before: pd.DataFrame) -> pd.DataFrame:
+    """Each team's caseload now against a week before, from ``caseload_by_team`` at D and D − 7 days.
 
     Columns: team, caseload, caseload_cap, over_cap, last_week, change.
     """
-    now = caseload_by_team(conn, as_of=as_of)
-    before = caseload_by_team(conn, as_of=as_of - timedelta(days=7))[["team_id", "caseload"]]
-    merged = now.merge(before.rename(columns={"caseload": "last_week"}), on="team_id", how="left")
+    before = week_before[["team_id", "caseload"]].rename(columns={"caseload": "last_week"})
+    merged = now.merge(before, on="team_id", how="left")
     merged["last_week"] = merged["last_week"].fillna(0).astype(int)
     merged["change"] = merged["caseload"] - merged["last_week"]
     return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]

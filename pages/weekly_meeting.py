@@ -6,6 +6,8 @@ for roles that may see them; everyone else with something to discuss is a count.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from lead_data import access, queries
@@ -28,8 +30,8 @@ settings = report_settings()
 as_of = settings.as_of
 
 changes = load(queries.weekly_changes, as_of=as_of)
-caseload = load(queries.caseload_change, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
+caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
 with_names = viewer.permissions.consented_agenda_names
 agenda = load(queries.meeting_agenda, as_of=as_of, with_names=with_names)
 

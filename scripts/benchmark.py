@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]
         ],
         "weekly_meeting": [
             (queries.weekly_changes, dated),
-            (queries.caseload_change, dated),
+            (queries.caseload_by_team, {"as_of": AS_OF - timedelta(days=7)}),
             (queries.meeting_agenda, {**dated, "with_names": True}),
         ],
         "data_quality": [(quality.check_database, {"today": AS_OF})],

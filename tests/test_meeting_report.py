@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -128,7 +128,10 @@ def test_the_summary_of_the_demo_database_matches_its_queries(tmp_path: Path):
     try:
         with engine.connect() as conn:
             changes = queries.weekly_changes(conn, as_of=AS_OF)
-            caseload = queries.caseload_change(conn, as_of=AS_OF)
+            caseload = queries.caseload_change(
+                queries.caseload_by_team(conn, as_of=AS_OF),
+                queries.caseload_by_team(conn, as_of=AS_OF - timedelta(days=7)),
+            )
     finally:
         engine.dispose()
     pages = pdf_pages(weekly_summary_pdf(as_of=AS_OF, changes=changes, caseload=caseload))

@@ -574,7 +574,9 @@ def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_befor
     db.referral(db.participant(), D - timedelta(days=13))
     with db.connect() as conn:
         changes = q.weekly_changes(conn, as_of=D).set_index("figure")
-        caseload = q.caseload_change(conn, as_of=D)
+        caseload = q.caseload_change(
+            q.caseload_by_team(conn, as_of=D), q.caseload_by_team(conn, as_of=D - timedelta(days=7))
+        )
     assert changes.loc["New referrals", ["this_week", "last_week"]].tolist() == [1, 2]
     assert changes.loc["Intakes", ["this_week", "last_week", "change"]].tolist() == [1, 1, 0]
     assert changes.loc["Re-arrests", ["this_week", "last_week"]].tolist() == [1, 0]
