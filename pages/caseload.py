@@ -6,7 +6,7 @@ import streamlit as st
 
 from lead_data import access, queries
 from ui.access import record_export, record_view, require_page
-from ui.charts import caseload_bars, show
+from ui.charts import caseload_bars, labelled, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
@@ -72,7 +72,7 @@ st.subheader(f"Unassigned clients ({unassigned})")
 if not unassigned:
     st.success("Every active client has a care team.")
 elif show_clients:
-    clients = load(queries.unassigned_clients, as_of=as_of)
+    clients = labelled(load(queries.unassigned_clients, as_of=as_of), "engagement")
     record_view(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"})
     table(
         clients,

@@ -27,16 +27,16 @@ st.caption(
     f"to LEAD; exiting the program does not stop the count. As of {as_of:%d %B %Y}."
 )
 
-row = st.columns(4)
-row[0].metric("Participants re-arrested", rate.rearrested, border=True)
-row[1].metric(
+first_row, second_row = st.columns(2), st.columns(2)
+first_row[0].metric("Participants re-arrested", rate.rearrested, border=True)
+first_row[1].metric(
     "Re-arrest rate",
     "—" if rate.rate is None else f"{rate.rate:.1%}",
     help="Participants re-arrested ÷ participants enrolled (ever).",
     border=True,
 )
-row[2].metric("Enrolled (ever)", rate.enrolled, border=True)
-row[3].metric(f"Re-arrests, {settings.period_name.lower()}", in_period, border=True)
+second_row[0].metric("Enrolled (ever)", rate.enrolled, border=True)
+second_row[1].metric(f"Re-arrests, {settings.period_name.lower()}", in_period, border=True)
 
 if by_month.empty:
     st.info(f"No re-arrests in {settings.period_name.lower()} ({period.label()}).")
@@ -73,9 +73,9 @@ with right:
         "before referral against re-arrests in the 180 days after intake (diverted arrests excluded)."
     )
     pair = st.columns(2)
-    pair[0].metric("Arrests, 180 days before", before_after.arrests_before, border=True)
+    pair[0].metric("Before (arrests)", before_after.arrests_before, border=True)
     pair[1].metric(
-        "Re-arrests, 180 days after",
+        "After (re-arrests)",
         before_after.rearrests_after,
         before_after.rearrests_after - before_after.arrests_before,
         delta_color="inverse",
