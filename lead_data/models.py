@@ -47,6 +47,7 @@ SERVICE_CATEGORIES = (
     "legal",
     "other",
 )
+HOUSING_STATUSES = ("unsheltered", "shelter", "transitional", "housed")
 DEFAULT_CASELOAD_CAP = 28
 
 
@@ -213,6 +214,64 @@ class Consent(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
     signed_on: Mapped[date] = mapped_column(Date)
     revoked_on: Mapped[date | None] = mapped_column(Date)
+
+
+# Version 2 of the contract: what became of the people in the program (outcomes and evaluation).
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        _one_of("housing", HOUSING_STATUSES, nullable=True),
+        Index("ix_assessments_participant_id_assessed_on", "participant_id", "assessed_on"),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    housing: Mapped[str | None] = mapped_column(String)
+    employed: Mapped[bool | None] = mapped_column(Boolean)
+    legal_income: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_participant_id_booked_on", "participant_id", "booked_on"),
+        Index("ix_bookings_arrest_id", "arrest_id"),
+    )
+
+    booking_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.participant_id"))
+    booked_on: Mapped[date] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)
+    arrest_id: Mapped[int | None] = mapped_column(ForeignKey("arrests.arrest_id"))
+
+
+class ComparisonPerson(Base):
+    __tablename__ = "comparison_people"
+    __table_args__ = (_one_of("offense", OFFENSES, nullable=True),)
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    index_on: Mapped[date] = mapped_column(Date)
+    offense: Mapped[str | None] = mapped_column(String)
+    sex: Mapped[str | None] = mapped_column(String)
+    race: Mapped[str | None] = mapped_column(String)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+
+
+class ComparisonArrest(Base):
+    __tablename__ = "comparison_arrests"
+    __table_args__ = (
+        _one_of("severity", SEVERITIES, nullable=True),
+        Index("ix_comparison_arrests_person_id_arrested_at", "person_id", "arrested_at"),
+    )
+
+    comparison_arrest_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("comparison_people.person_id"))
+    arrested_at: Mapped[datetime] = mapped_column(DateTime)
+    severity: Mapped[str | None] = mapped_column(String)
+    warrant_only: Mapped[bool | None] = mapped_column(Boolean)
 
 
 CONTRACT_TABLES: tuple[str, ...] = tuple(Base.metadata.tables)

@@ -24,6 +24,7 @@ from lead_data.models import (
     DEFAULT_CASELOAD_CAP,
     ELIGIBILITY,
     EXIT_REASONS,
+    HOUSING_STATUSES,
     INELIGIBLE_REASONS,
     OFFENSES,
     REFERRAL_TYPES,
@@ -65,6 +66,9 @@ ENUMERATED_COLUMNS = {
     ("arrests", "severity"): (SEVERITIES, True, "violation"),
     ("contacts", "kind"): (CONTACT_KINDS, False, "email"),
     ("services", "category"): (SERVICE_CATEGORIES, False, "food"),
+    ("assessments", "housing"): (HOUSING_STATUSES, True, "homeless"),
+    ("comparison_people", "offense"): (OFFENSES, True, "theft"),
+    ("comparison_arrests", "severity"): (SEVERITIES, True, "violation"),
 }
 
 
@@ -141,6 +145,10 @@ def add_one_row_per_table(engine: Engine) -> None:
         "contacts": {"participant_id": 1, "staff_id": 1, "contacted_on": day, "kind": "phone"},
         "services": {"participant_id": 1, "category": "housing", "referred_on": day},
         "consents": {"participant_id": 1, "signed_on": day},
+        "assessments": {"participant_id": 1, "assessed_on": day, "housing": "shelter", "employed": False},
+        "bookings": {"participant_id": 1, "booked_on": day, "released_on": day, "arrest_id": 1},
+        "comparison_people": {"index_on": day, "offense": "drug"},
+        "comparison_arrests": {"person_id": 1, "arrested_at": moment, "severity": "misdemeanor"},
     }
     with engine.begin() as connection:
         for table in Base.metadata.sorted_tables:
@@ -269,6 +277,57 @@ def test_the_first_revision_rolls_back_to_an_empty_database_and_up_again(url: st
     assert schema_revision(url) is None
     create_schema(url)
     assert differences(engine) == []
+
+
+VERSION_1_TABLES = (
+    "officers",
+    "staff",
+    "care_teams",
+    "participants",
+    "referrals",
+    "enrollments",
+    "arrests",
+    "contacts",
+    "services",
+    "consents",
+)
+OUTCOME_TABLES = ("assessments", "bookings", "comparison_people", "comparison_arrests")
+
+
+def test_the_outcomes_revision_upgrades_a_version_1_database_with_data_in_it(url: str, engine: Engine) -> None:
+    command.upgrade(alembic_config(url), "0001")
+    assert schema_revision(url) == "0001"
+    assert not set(OUTCOME_TABLES) & set(inspect(engine).get_table_names())
+    day, moment = date(2020, 5, 4), datetime(2020, 5, 4, 10, 30)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO participants (participant_id, first_name, last_name) VALUES (7, 'A', 'B')")
+        )
+        connection.execute(
+            text("INSERT INTO arrests (arrest_id, participant_id, arrested_at) VALUES (3, 7, :at)"), {"at": moment}
+        )
+
+    create_schema(url)
+
+    assert schema_revision(url) == head_revision() == "0002"
+    assert differences(engine) == []
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT last_name FROM participants WHERE participant_id = 7")).scalar() == "B"
+        connection.execute(
+            text("INSERT INTO bookings (booking_id, participant_id, booked_on, arrest_id) VALUES (1, 7, :day, 3)"),
+            {"day": day},
+        )
+        assert connection.execute(text("SELECT count(*) FROM bookings")).scalar_one() == 1
+
+
+def test_the_outcomes_revision_rolls_back_to_version_1_keeping_its_data(url: str, engine: Engine) -> None:
+    create_schema(url)
+    add_one_row_per_table(engine)
+    command.downgrade(alembic_config(url), "0001")
+    tables = set(inspect(engine).get_table_names())
+    assert set(VERSION_1_TABLES) <= tables and not set(OUTCOME_TABLES) & tables
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(Base.metadata.tables["referrals"])).scalar_one() == 1
 
 
 def test_init_db_refuses_contract_tables_it_did_not_create_and_changes_nothing(tmp_path: Path, capsys) -> None:
