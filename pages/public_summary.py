@@ -42,8 +42,8 @@ second_row[1].metric(
     "Re-arrested after enrolling",
     headline["rearrest_rate"],
     help=(
-        f"Share of everyone ever enrolled who was arrested again after their intake: about "
-        f"{headline['rearrested']} of {headline['enrolled']} people (the rounded counts)."
+        "Share of everyone ever enrolled who was arrested again after their intake, worked out from the "
+        f"rounded counts: {headline['rearrested']} re-arrested of {headline['enrolled']} enrolled."
     ),
     border=True,
 )
