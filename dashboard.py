@@ -49,7 +49,7 @@ allowed = {
 page = st.navigation({section: pages for section, pages in allowed.items() if pages})
 
 database = require_database()
-draw_report_settings()
+draw_report_settings(viewer)
 draw_identity(viewer)
 if not database.is_demo:
     st.sidebar.caption(f"Database: {database.display_url}")

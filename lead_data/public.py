@@ -1,9 +1,17 @@
 """The public summary: aggregate figures safe for community and business presentations.
 
-Everything on it is counted as of the end of the last complete month (dates at month level: a
-figure that changed from one day to the next could single out one person), over the twelve
-complete months before, and passes through small-cell suppression as one screen: the headline
-counts, referrals by quarter and type with their totals, and referrals by place against the zone.
+It is published once a month, as of the end of the last complete month, and a reader may compare
+any two publications, so nothing on it may change by a small count from one month to the next:
+
+- running totals and counts of people at the time (enrolled since launch, enrolled now, re-arrested
+  after enrolling) are rounded to the nearest 5 (``suppression.rounded``), and the re-arrest rate
+  is worked out from the rounded counts, so it tells no more than they do;
+- referrals are counted per complete calendar quarter only, by type and by place, for the last four
+  complete quarters. A complete quarter's counts do not change, and each quarter's counts pass
+  through small-cell suppression on their own (its total is the sum of its types and of its
+  places), so a quarter is shown the same way, hidden cells included, in every publication that
+  shows it. No figure adds up several quarters: a rolling total would change by one month's or one
+  quarter's count as its window moved.
 """
 
 from __future__ import annotations
@@ -16,25 +24,58 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from lead_data import queries
-from lead_data.periods import Period
-from lead_data.suppression import Equation, Ratio, suppress
+from lead_data.periods import PROGRAM_START, Period
+from lead_data.suppression import COMPLEMENT, Equation, as_text, rounded, suppress
 from lead_data.zone import LOCATION_LABELS, PilotZone
 
-REFERRALS = "referrals"  # the grand total: the headline and both tables' totals
 TOTAL = "Total"
+QUARTERS_SHOWN = 4
+NOT_AVAILABLE = "—"  # a rate over nobody, or no complete quarter yet
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int  # 1 to 4
+
+    @property
+    def label(self) -> str:
+        """As ``queries.referrals_by`` names a quarter: '2024-Q2'."""
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def months(self) -> str:
+        """'Apr–Jun 2024'."""
+        first = 3 * self.number - 2
+        return f"{calendar.month_abbr[first]}–{calendar.month_abbr[first + 2]} {self.year}"
+
+    @property
+    def period(self) -> Period:
+        first, last = 3 * self.number - 2, 3 * self.number
+        return Period(date(self.year, first, 1), date(self.year, last, calendar.monthrange(self.year, last)[1]))
+
+    def before(self) -> Quarter:
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 
 
 @dataclass(frozen=True)
 class PublicSummary:
+    """The public summary exactly as shown: every figure is text."""
+
     month_end: date
-    period: Period
-    headline: dict[str, int | float | str | None]  # enrolled, active, referrals, rearrested, rearrest_rate
-    referrals_by_quarter: pd.DataFrame  # quarter, one column per referral type, Total; last row Total
-    referrals_by_place: pd.DataFrame  # place, referrals; last row Total
+    quarters: tuple[Quarter, ...]  # the last complete quarters of the program, oldest first
+    # enrolled, active, rearrested (rounded), rearrest_rate, and referrals (the latest quarter's total)
+    headline: dict[str, str]
+    referrals_by_type: pd.DataFrame  # quarter, one column per referral type, Total
+    referrals_by_place: pd.DataFrame  # quarter, one column per place (a key of LOCATION_LABELS), Total
 
     @property
     def month_label(self) -> str:
         return self.month_end.strftime("%B %Y")
+
+    @property
+    def latest_quarter(self) -> Quarter | None:
+        return self.quarters[-1] if self.quarters else None
 
 
 def last_month_end(as_of: date) -> date:
@@ -44,52 +85,88 @@ def last_month_end(as_of: date) -> date:
     return as_of.replace(day=1) - timedelta(days=1)
 
 
+def complete_quarters(month_end: date) -> tuple[Quarter, ...]:
+    """The last four calendar quarters complete by ``month_end``, oldest first, leaving out any that
+    ended before the program started."""
+    latest = Quarter(month_end.year, (month_end.month - 1) // 3 + 1)
+    if month_end.month % 3:
+        latest = latest.before()
+    quarters = [latest]
+    while len(quarters) < QUARTERS_SHOWN:
+        quarters.append(quarters[-1].before())
+    return tuple(quarter for quarter in reversed(quarters) if quarter.period.end >= PROGRAM_START)
+
+
 def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicSummary:
     month_end = last_month_end(as_of)
-    start = (month_end.replace(day=1) - timedelta(days=334)).replace(day=1)
-    period = Period(start, month_end)
+    quarters = complete_quarters(month_end)
 
-    by_quarter = queries.referrals_by(conn, as_of=month_end, period=period, by=("quarter", "referral_type"))
-    places = queries.location_counts(queries.referral_locations(conn, as_of=month_end, zone=zone, period=period))
     rate = queries.rearrest_rate(conn, as_of=month_end)
-
-    counts: dict[str, int] = {
-        "enrolled": rate.enrolled,
-        "active": queries.active_count(conn, as_of=month_end),
-        "rearrested": rate.rearrested,
-        REFERRALS: int(by_quarter["referrals"].sum()),
+    enrolled, rearrested = rounded(rate.enrolled), rounded(rate.rearrested)
+    headline = {
+        "enrolled": as_text(enrolled),
+        "active": as_text(rounded(queries.active_count(conn, as_of=month_end))),
+        "rearrested": as_text(rearrested),
+        "rearrest_rate": _rate(rearrested, enrolled),
     }
-    quarters = sorted(by_quarter["quarter"].unique())
-    types = sorted(by_quarter["referral_type"].unique())
-    cells = {(row.quarter, row.referral_type): int(row.referrals) for row in by_quarter.itertuples()}
+
+    by_type = (
+        queries.referrals_by(
+            conn,
+            as_of=quarters[-1].period.end,
+            period=Period(quarters[0].period.start, quarters[-1].period.end),
+            by=("quarter", "referral_type"),
+        )
+        if quarters
+        else pd.DataFrame(columns=["quarter", "referral_type", "referrals"])
+    )
+    types = sorted(by_type["referral_type"].unique())
+    type_counts = {(row.quarter, row.referral_type): int(row.referrals) for row in by_type.itertuples()}
+    type_rows, place_rows = [], []
     for quarter in quarters:
-        counts[f"{quarter}|{TOTAL}"] = sum(cells.get((quarter, kind), 0) for kind in types)
-        for kind in types:
-            counts[f"{quarter}|{kind}"] = cells.get((quarter, kind), 0)
-    for kind in types:
-        counts[f"{TOTAL}|{kind}"] = sum(cells.get((quarter, kind), 0) for quarter in quarters)
-    for place in places.itertuples():
-        counts[f"place|{place.location}"] = int(place.referrals)
+        places = queries.location_counts(
+            queries.referral_locations(conn, as_of=quarter.period.end, zone=zone, period=quarter.period)
+        )
+        shown = _quarter_shown(
+            {kind: type_counts.get((quarter.label, kind), 0) for kind in types},
+            dict(zip(places["location"], (int(count) for count in places["referrals"]), strict=True)),
+        )
+        type_rows.append(
+            {"quarter": quarter.label, **{kind: shown[f"type|{kind}"] for kind in types}, TOTAL: shown[TOTAL]}
+        )
+        place_rows.append(
+            {
+                "quarter": quarter.label,
+                **{place: shown[f"place|{place}"] for place in places["location"]},
+                TOTAL: shown[TOTAL],
+            }
+        )
+    headline["referrals"] = type_rows[-1][TOTAL] if type_rows else NOT_AVAILABLE
+    return PublicSummary(
+        month_end=month_end,
+        quarters=quarters,
+        headline=headline,
+        referrals_by_type=pd.DataFrame(type_rows, columns=["quarter", *types, TOTAL], dtype=object),
+        referrals_by_place=pd.DataFrame(place_rows, columns=["quarter", *LOCATION_LABELS, TOTAL], dtype=object),
+    )
 
+
+def _quarter_shown(by_type: dict[str, int], by_place: dict[str, int]) -> dict[str, str]:
+    """One quarter's counts as shown, suppressed together and apart from every other quarter's."""
+    counts = {TOTAL: sum(by_type.values())}
+    counts.update({f"type|{kind}": count for kind, count in by_type.items()})
+    counts.update({f"place|{place}": count for place, count in by_place.items()})
     equations = [
-        *(Equation(f"{quarter}|{TOTAL}", tuple(f"{quarter}|{kind}" for kind in types)) for quarter in quarters),
-        *(Equation(f"{TOTAL}|{kind}", tuple(f"{quarter}|{kind}" for quarter in quarters)) for kind in types),
-        Equation(REFERRALS, tuple(f"{quarter}|{TOTAL}" for quarter in quarters)),
-        Equation(REFERRALS, tuple(f"{TOTAL}|{kind}" for kind in types)),
-        Equation(REFERRALS, tuple(f"place|{location}" for location in places["location"])),
+        Equation(TOTAL, tuple(f"type|{kind}" for kind in by_type)),
+        Equation(TOTAL, tuple(f"place|{place}" for place in by_place)),
     ]
-    shown = suppress(counts, equations, [Ratio("rearrest_rate", "rearrested", "enrolled")])
+    return {name: as_text(value) for name, value in suppress(counts, equations).items()}
 
-    table = pd.DataFrame(
-        [
-            {"quarter": row, **{kind: shown[f"{row}|{kind}"] for kind in types}, TOTAL: shown[f"{row}|{TOTAL}"]}
-            for row in quarters
-        ]
-        + [{"quarter": TOTAL, **{kind: shown[f"{TOTAL}|{kind}"] for kind in types}, TOTAL: shown[REFERRALS]}]
-    )
-    by_place = pd.DataFrame(
-        [{"place": LOCATION_LABELS[code], "referrals": shown[f"place|{code}"]} for code in places["location"]]
-        + [{"place": TOTAL, "referrals": shown[REFERRALS]}]
-    )
-    headline = {name: shown[name] for name in ("enrolled", "active", REFERRALS, "rearrested", "rearrest_rate")}
-    return PublicSummary(month_end, period, headline, table.astype(object), by_place.astype(object))
+
+def _rate(rearrested: int | str, enrolled: int | str) -> str:
+    """Re-arrested over enrolled, from the rounded counts; hidden ("*") when either is."""
+    if isinstance(rearrested, str) or isinstance(enrolled, str):
+        return COMPLEMENT
+    if enrolled == 0:
+        return NOT_AVAILABLE
+    return f"{rearrested / enrolled:.0%}"

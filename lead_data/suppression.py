@@ -6,6 +6,10 @@ together, with the sums a reader could use ("equations"): in each equation eithe
 hidden or at least two are (complementary suppression). A count hidden only to protect another is
 shown as "*", not "<11", which would misstate it. A ratio is hidden ("*") when either of its
 counts is. Zero is shown: it discloses no one.
+
+A figure published again and again as it grows (a running total, or a count of people enrolled at
+the time) would give away each month's change when two publications are compared, so it is
+rounded (``rounded``) instead of shown exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 SMALLEST_SHOWN = 11
 HIDDEN = f"<{SMALLEST_SHOWN}"
 COMPLEMENT = "*"
+ROUNDING_BASE = 5
+SMALLEST_ROUNDED = 15  # 11 and 12 round up to it, so no rounded figure reads as a count from 1 to 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,26 @@ class Ratio:
 
 def is_small(count: int) -> bool:
     return 0 < count < SMALLEST_SHOWN
+
+
+def rounded(count: int) -> int | str:
+    """A figure that is republished as it grows, as shown to the public: "<11" from 1 to 10, else
+    the nearest multiple of 5 (never below 15).
+
+    Comparing two publications then gives a multiple of 5, d, and the true change could be anything
+    from d - 4 to d + 4: a month's small change is never pinned down.
+    """
+    if count == 0:
+        return 0
+    if is_small(count):
+        return HIDDEN
+    return max(SMALLEST_ROUNDED, ROUNDING_BASE * round(count / ROUNDING_BASE))
+
+
+def as_text(shown: int | str) -> str:
+    """A count as shown (an int, "<11" or "*") as table text: thousands separated, so every cell of
+    a public table is text and the hidden markers sit beside the numbers."""
+    return f"{shown:,}" if isinstance(shown, int) else shown
 
 
 def hidden_entries(counts: Mapping[str, int], equations: Sequence[Equation]) -> set[str]:

@@ -1,4 +1,5 @@
-"""Public summary, for community and business presentations: month-level aggregates, small cells hidden."""
+"""Public summary, for community and business presentations: one month-end's figures, safe to compare
+with any other month-end's (see lead_data.public)."""
 
 from __future__ import annotations
 
@@ -6,55 +7,61 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.public import public_summary
-from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
-from lead_data.zone import load_pilot_zone
+from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE, SMALLEST_SHOWN
+from lead_data.zone import LOCATION_LABELS, load_pilot_zone
 from ui.access import require_page
 from ui.data import load
-from ui.settings import report_settings
+from ui.settings import chooses_report_settings, public_summary_as_of
 from ui.tables import table
 
 viewer = require_page(access.PUBLIC_SUMMARY)
-settings = report_settings()
-
-summary = load(public_summary, as_of=settings.as_of, zone=load_pilot_zone())
+summary = load(public_summary, as_of=public_summary_as_of(viewer), zone=load_pilot_zone())
 headline = summary.headline
-rate = headline["rearrest_rate"]
+latest = summary.latest_quarter
 
 st.title("LEAD in Baltimore")
 st.caption(
-    f"As of the end of {summary.month_label}; referrals over the twelve months "
-    f"{summary.period.start:%B %Y} to {summary.month_label}. Counts from 1 to {SMALLEST_SHOWN - 1} show as "
-    f'"{HIDDEN}"; "{COMPLEMENT}" marks a figure hidden because it would give such a count away.'
+    f"As of the end of {summary.month_label}. Totals since 2017 and people enrolled now are rounded to the "
+    f"nearest {ROUNDING_BASE}; referrals are counted by calendar quarter, for the last four complete quarters. "
+    f'Counts from 1 to {SMALLEST_SHOWN - 1} show as "{HIDDEN}"; "{COMPLEMENT}" marks a figure hidden '
+    "because it would give such a count away."
 )
+if chooses_report_settings(viewer):
+    st.caption(
+        "The public always see the latest complete month. Your as-of date shows what was published at the "
+        "end of an earlier month."
+    )
 
 first_row, second_row = st.columns(2), st.columns(2)
 first_row[0].metric("People enrolled since 2017", headline["enrolled"], border=True)
 first_row[1].metric("Enrolled now", headline["active"], border=True)
-second_row[0].metric("Referrals, last 12 months", headline["referrals"], border=True)
+second_row[0].metric(
+    f"Referrals, {latest.months}" if latest else "Referrals, last complete quarter", headline["referrals"], border=True
+)
 second_row[1].metric(
     "Re-arrested after enrolling",
-    rate if isinstance(rate, str) or rate is None else f"{rate:.0%}",
-    help="Share of everyone ever enrolled who was arrested again after their intake.",
+    headline["rearrest_rate"],
+    help=(
+        "Share of everyone ever enrolled who was arrested again after their intake, worked out from the "
+        f"rounded counts: {headline['rearrested']} re-arrested of {headline['enrolled']} enrolled."
+    ),
     border=True,
 )
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Referrals by quarter")
-    table(
-        summary.referrals_by_quarter,
-        file_name=f"lead-referrals-by-quarter-{summary.month_end:%Y-%m}.csv",
-        column_config={
-            "quarter": "Quarter",
-            "arrest_diversion": "Arrest diversion",
-            "social_contact": "Social contact",
-            "not recorded": "Type not recorded",
-        },
-    )
-with right:
-    st.subheader("Where referrals happened")
-    table(
-        summary.referrals_by_place,
-        file_name=f"lead-referrals-by-place-{summary.month_end:%Y-%m}.csv",
-        column_config={"place": "Place", "referrals": "Referrals"},
-    )
+st.subheader("Referrals by quarter and type")
+table(
+    summary.referrals_by_type,
+    file_name=f"lead-referrals-by-type-{summary.month_end:%Y-%m}.csv",
+    column_config={
+        "quarter": "Quarter",
+        "arrest_diversion": "Arrest diversion",
+        "social_contact": "Social contact",
+        "not recorded": "Type not recorded",
+    },
+)
+st.subheader("Where referrals happened, by quarter")
+table(
+    summary.referrals_by_place,
+    file_name=f"lead-referrals-by-place-{summary.month_end:%Y-%m}.csv",
+    column_config={"quarter": "Quarter", **LOCATION_LABELS},
+)

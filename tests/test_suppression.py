@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from lead_data.public import last_month_end, public_summary
-from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, Ratio, hidden_entries, suppress
+from lead_data.public import complete_quarters, last_month_end, public_summary
+from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, Ratio, as_text, hidden_entries, rounded, suppress
 from lead_data.zone import load_pilot_zone
 
 
@@ -104,20 +104,46 @@ def test_public_summary_leaves_nothing_small_derivable(db):
         if n < 2:
             db.arrest(someone, date(2024, 8, 15))
     with db.connect() as conn:
-        summary = public_summary(conn, as_of=date(2024, 9, 10), zone=load_pilot_zone())
-    assert summary.month_end == date(2024, 8, 31)
+        summary = public_summary(conn, as_of=date(2024, 10, 10), zone=load_pilot_zone())
+    assert summary.month_end == date(2024, 9, 30)
+    assert [quarter.label for quarter in summary.quarters] == ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3"]
     headline = summary.headline
-    assert (headline["enrolled"], headline["active"]) == (15, 15)
+    assert (headline["enrolled"], headline["active"]) == ("15", "15")
     assert headline["rearrested"] == HIDDEN and headline["rearrest_rate"] == COMPLEMENT
-    # 25 + 3 + the 15 enrollment referrals (July 2) = 43 referrals; 3 social contacts must not be derivable
-    assert headline["referrals"] == 43
-    table = summary.referrals_by_quarter.set_index("quarter")
-    assert table.loc["2024-Q3", "social_contact"] == HIDDEN
-    assert table.loc["2024-Q3", "arrest_diversion"] == COMPLEMENT  # else 43 - 40 = 3
-    places = summary.referrals_by_place.set_index("place")["referrals"]
-    assert places["Outside the zone"] == HIDDEN
-    assert places["Location unknown"] == COMPLEMENT  # the 15 enrollment referrals: else 43 - 25 - 15 = 3
-    assert (places["In the pilot zone"], places["Total"]) == (25, 43)
+    # Q3: 25 + 15 enrollment referrals (July 2, no location) arrest diversions + 3 social contacts = 43;
+    # the 3 must not be derivable from the total by type nor by place.
+    assert headline["referrals"] == "43"
+    by_type = summary.referrals_by_type.set_index("quarter")
+    assert by_type.loc["2024-Q3"].tolist() == [COMPLEMENT, HIDDEN, "43"]  # arrest_diversion, social_contact, Total
+    assert by_type.loc["2024-Q2"].tolist() == ["0", "0", "0"]
+    by_place = summary.referrals_by_place.set_index("quarter")
+    # in the zone 25, outside 3, unknown 15 (hidden too: else 43 - 25 - 15 = 3), outside Baltimore 0
+    assert by_place.loc["2024-Q3"].tolist() == ["25", HIDDEN, COMPLEMENT, "0", "43"]
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, 0), (1, HIDDEN), (10, HIDDEN), (11, 15), (12, 15), (17, 15), (18, 20), (809, 810), (816, 815)],
+)
+def test_a_republished_count_is_rounded_to_5_and_never_shows_1_to_10(count, shown):
+    assert rounded(count) == shown
+
+
+def test_shown_counts_are_text_with_thousands_separated():
+    assert [as_text(value) for value in (1234, 0, HIDDEN, COMPLEMENT)] == ["1,234", "0", HIDDEN, COMPLEMENT]
+
+
+@pytest.mark.parametrize(
+    ("month_end", "quarters"),
+    [
+        (date(2024, 5, 31), ["2023-Q2", "2023-Q3", "2023-Q4", "2024-Q1"]),
+        (date(2024, 6, 30), ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]),
+        (date(2017, 3, 31), ["2017-Q1"]),  # the program started in February 2017
+        (date(2017, 2, 28), []),
+    ],
+)
+def test_the_public_summary_shows_the_last_four_complete_quarters(month_end, quarters):
+    assert [quarter.label for quarter in complete_quarters(month_end)] == quarters
 
 
 def test_a_count_hidden_only_to_protect_another_is_not_called_small():

@@ -1,13 +1,20 @@
-"""The report settings every page shares: the as-of date and the period, kept in the URL."""
+"""The report settings every page shares: the as-of date and the period, kept in the URL.
+
+The public have none: they see one fixed view, the public summary as of the end of the last
+complete month. With an as-of date they could compare two month-ends and subtract a count the
+small-cell suppression hides.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
+from lead_data.access import PUBLIC
 from lead_data.periods import DEFAULT_PERIOD, PERIOD_CHOICES, PROGRAM_START, Period, period_ending
+from ui.access import Viewer
 
 AS_OF_KEY = "as_of"
 PERIOD_KEY = "period"
@@ -20,8 +27,15 @@ class ReportSettings:
     period_name: str
 
 
-def draw_report_settings() -> None:
-    """The sidebar's as-of date and period pickers, bound to ``?as_of=`` and ``?period=``."""
+def chooses_report_settings(viewer: Viewer) -> bool:
+    return viewer.role != PUBLIC
+
+
+def draw_report_settings(viewer: Viewer) -> None:
+    """The sidebar's as-of date and period pickers, bound to ``?as_of=`` and ``?period=``; none for
+    the public."""
+    if not chooses_report_settings(viewer):
+        return
     today = date.today()
     with st.sidebar:
         st.date_input(
@@ -49,3 +63,12 @@ def report_settings() -> ReportSettings:
     as_of = st.session_state.get(AS_OF_KEY) or date.today()
     name = st.session_state.get(PERIOD_KEY) or DEFAULT_PERIOD
     return ReportSettings(as_of=as_of, period=period_ending(as_of, name), period_name=PERIOD_CHOICES[name])
+
+
+def public_summary_as_of(viewer: Viewer) -> date:
+    """The day the public summary counts to: yesterday, the last complete day, for the public
+    (whatever the URL says); the as-of date, up to yesterday, for roles that may look back."""
+    yesterday = date.today() - timedelta(days=1)
+    if not chooses_report_settings(viewer):
+        return yesterday
+    return min(report_settings().as_of, yesterday)
