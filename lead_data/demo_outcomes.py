@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from lead_data.models import HOUSING_STATUSES, OFFENSES, SEVERITIES
+from lead_data.models import EXIT_REASONS, HOUSING_STATUSES, OFFENSES, SEVERITIES
 
 Row = dict[str, Any]
 FELONY, MISDEMEANOR, OTHER_SEVERITY = SEVERITIES
 DRUG, PROSTITUTION, _ = OFFENSES
+GRADUATED, DISENGAGED, MOVED, INCARCERATED, DECEASED, OTHER_EXIT = EXIT_REASONS
 DAYS_PER_YEAR = 365.25
 
 # Assessments: most enrollments get one soon after intake, then one every one to three months.
@@ -42,6 +43,8 @@ MEAN_SHORT_STAY_DAYS = 8
 LONGEST_SHORT_STAY_DAYS = 30
 LONG_STAY_DAYS = (31, 240)
 BOOKING_WITHOUT_ARREST_SHARE = 0.04  # the detention record names no arrest
+INCARCERATION_BOOKED_BEFORE_EXIT_DAYS = 14
+INCARCERATION_DAYS = (60, 540)
 
 # Comparison group: about as many people as were enrolled, each drawn to resemble one enrolled
 # participant (sex, race, age, offense, a date near their referral), arrested for a LEAD-eligible
@@ -70,7 +73,7 @@ COMPARISON_ARRESTS = (
 def build_outcome_rows(rng: random.Random, rows: dict[str, list[Row]], as_of: date) -> dict[str, list[Row]]:
     """Rows of the four outcome tables, keyed by table name, consistent with the version-1 ``rows``."""
     assessments = _assessment_rows(rng, rows["enrollments"], as_of)
-    bookings = _booking_rows(rng, rows["arrests"], as_of)
+    bookings = _booking_rows(rng, rows, as_of)
     comparison_people, comparison_arrests = _comparison_rows(rng, rows, as_of)
     return {
         "assessments": assessments,
@@ -140,33 +143,66 @@ def _unless_not_asked(rng: random.Random, answer: Any) -> Any:
 # --- bookings -----------------------------------------------------------------------------
 
 
-def _booking_rows(rng: random.Random, arrests: list[Row], as_of: date) -> list[Row]:
-    """A booking for most arrests that were not diverted, released after days or weeks (a few after
-    months, a few still held on as_of), and always before the person's next arrest."""
-    arrest_days: dict[int, list[date]] = {}
-    for arrest in arrests:
-        arrest_days.setdefault(arrest["participant_id"], []).append(arrest["arrested_at"].date())
-    rows = []
+def _booking_rows(rng: random.Random, rows: dict[str, list[Row]], as_of: date) -> list[Row]:
+    """Bookings for arrests and for exits to jail, each released before the person is next seen
+    outside (arrested, referred or booked again), or still held on as_of."""
+    from_arrests = list(_arrest_bookings(rng, rows["arrests"], as_of))
+    taken = {(booking["participant_id"], booking["booked_on"]) for booking in from_arrests}
+    bookings = from_arrests + [
+        booking
+        for booking in _incarceration_bookings(rng, rows["enrollments"])
+        if (booking["participant_id"], booking["booked_on"]) not in taken
+    ]
+    seen_on: dict[int, list[date]] = {}
+    for arrest in rows["arrests"]:
+        seen_on.setdefault(arrest["participant_id"], []).append(arrest["arrested_at"].date())
+    for referral in rows["referrals"]:
+        seen_on.setdefault(referral["participant_id"], []).append(referral["referred_at"].date())
+    for booking in bookings:
+        seen_on[booking["participant_id"]].append(booking["booked_on"])
+    for booking in bookings:
+        later = [day for day in seen_on[booking["participant_id"]] if day > booking["booked_on"]]
+        released_on = min([booking["released_on"], *later])
+        booking["released_on"] = released_on if released_on <= as_of else None
+    bookings.sort(key=lambda row: (row["booked_on"], row["participant_id"]))
+    return _with_ids(bookings, "booking_id")
+
+
+def _arrest_bookings(rng: random.Random, arrests: list[Row], as_of: date) -> Iterator[Row]:
+    """Most arrests that were not diverted: released after days or weeks, a few after months.
+    Two arrests of one person booked the same day share the first one's booking."""
+    booked_days: set[tuple[int, date]] = set()
     for arrest in arrests:
         if arrest["referral_id"] is not None or rng.random() >= BOOKED_SHARE:
             continue
         arrested_at = arrest["arrested_at"]
         late = arrested_at.hour >= LATE_ARREST_HOUR and rng.random() < 0.5
         booked_on = min(as_of, arrested_at.date() + timedelta(days=int(late)))
-        released_on: date | None = booked_on + timedelta(days=_days_held(rng))
-        later_arrests = [day for day in arrest_days[arrest["participant_id"]] if day > booked_on]
-        if later_arrests:  # out by the next arrest, or it could not have happened
-            released_on = min(released_on, min(later_arrests))
-        rows.append(
-            {
-                "participant_id": arrest["participant_id"],
-                "booked_on": booked_on,
-                "released_on": released_on if released_on <= as_of else None,
-                "arrest_id": None if rng.random() < BOOKING_WITHOUT_ARREST_SHARE else arrest["arrest_id"],
-            }
-        )
-    rows.sort(key=lambda row: (row["booked_on"], row["participant_id"]))
-    return _with_ids(rows, "booking_id")
+        if (arrest["participant_id"], booked_on) in booked_days:
+            continue
+        booked_days.add((arrest["participant_id"], booked_on))
+        yield {
+            "participant_id": arrest["participant_id"],
+            "booked_on": booked_on,
+            "released_on": booked_on + timedelta(days=_days_held(rng)),
+            "arrest_id": None if rng.random() < BOOKING_WITHOUT_ARREST_SHARE else arrest["arrest_id"],
+        }
+
+
+def _incarceration_bookings(rng: random.Random, enrollments: list[Row]) -> Iterator[Row]:
+    """Who left the program for jail was booked shortly before the exit and held for months
+    (on a warrant or a sentence the demo's arrests do not name)."""
+    for enrollment in enrollments:
+        if enrollment["exit_reason"] != INCARCERATED:
+            continue
+        days_before_exit = timedelta(days=rng.randint(0, INCARCERATION_BOOKED_BEFORE_EXIT_DAYS))
+        booked_on = max(enrollment["intake_on"], enrollment["exited_on"] - days_before_exit)
+        yield {
+            "participant_id": enrollment["participant_id"],
+            "booked_on": booked_on,
+            "released_on": booked_on + timedelta(days=rng.randint(*INCARCERATION_DAYS)),
+            "arrest_id": None,
+        }
 
 
 def _days_held(rng: random.Random) -> int:

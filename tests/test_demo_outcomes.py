@@ -177,9 +177,9 @@ def test_most_arrests_lead_to_a_booking_but_never_the_diverted_one(demo: sqlite3
         demo, "SELECT COUNT(*) FROM bookings b JOIN arrests a USING (arrest_id) WHERE a.referral_id IS NOT NULL"
     )
     not_diverted = scalar(demo, "SELECT COUNT(*) FROM arrests WHERE referral_id IS NULL")
-    booked = scalar(demo, "SELECT COUNT(*) FROM bookings")  # one per arrest, some without its arrest_id
+    booked = scalar(demo, "SELECT COUNT(DISTINCT arrest_id) FROM bookings")  # a few more name no arrest
     assert diverted_booked == 0
-    assert 0.75 <= booked / not_diverted <= 0.95
+    assert 0.7 <= booked / not_diverted <= 0.92
     assert scalar(demo, "SELECT COUNT(*) FROM bookings WHERE arrest_id IS NULL") > 0
 
 
@@ -195,28 +195,46 @@ def test_bookings_are_on_the_arrest_day_or_the_next(demo: sqlite3.Connection) ->
     assert days.count(0) > 0.8 * len(days)
 
 
-def test_most_are_released_within_a_month_a_few_later_a_few_still_held(demo: sqlite3.Connection) -> None:
+def test_after_an_arrest_most_are_released_within_a_month_a_few_later(demo: sqlite3.Connection) -> None:
     stays = [
         row[0]
         for row in demo.execute(
-            "SELECT JULIANDAY(released_on) - JULIANDAY(booked_on) FROM bookings WHERE released_on IS NOT NULL"
+            """SELECT JULIANDAY(released_on) - JULIANDAY(booked_on) FROM bookings
+               WHERE released_on IS NOT NULL AND arrest_id IS NOT NULL"""
         )
     ]
     assert statistics.median(stays) <= 10
     assert 0.85 <= share([stay <= 30 for stay in stays]) < 1
     assert min(stays) == 0
-    assert scalar(demo, "SELECT COUNT(*) FROM bookings WHERE released_on IS NULL") >= 1
 
 
-def test_nobody_is_arrested_while_held(demo: sqlite3.Connection) -> None:
-    while_held = scalar(
-        demo,
-        """SELECT COUNT(*) FROM bookings b JOIN arrests a ON a.participant_id = b.participant_id
-           WHERE SUBSTR(a.arrested_at, 1, 10) > b.booked_on
-             AND SUBSTR(a.arrested_at, 1, 10) < COALESCE(b.released_on, :d)""",
-        d=DEFAULT_AS_OF.isoformat(),
-    )
-    assert while_held == 0
+def test_who_left_the_program_for_jail_was_booked_before_the_exit_and_held_for_months(
+    demo: sqlite3.Connection,
+) -> None:
+    rows = demo.execute(
+        """SELECT e.enrollment_id, JULIANDAY(COALESCE(b.released_on, :d)) - JULIANDAY(b.booked_on)
+           FROM enrollments e LEFT JOIN bookings b ON b.participant_id = e.participant_id
+            AND b.booked_on BETWEEN DATE(e.exited_on, '-14 days') AND e.exited_on
+           WHERE e.exit_reason = 'incarcerated'""",
+        {"d": DEFAULT_AS_OF.isoformat()},
+    ).fetchall()
+    held = [days for _, days in rows if days is not None]
+    assert len({enrollment for enrollment, _ in rows}) > 20
+    assert len(held) >= 0.95 * len(rows)
+    assert statistics.median(held) >= 60
+    assert 3 <= scalar(demo, "SELECT COUNT(*) FROM bookings WHERE released_on IS NULL") <= 40
+
+
+def test_nobody_is_arrested_referred_or_booked_again_while_held(demo: sqlite3.Connection) -> None:
+    held = "{day} > b.booked_on AND {day} < COALESCE(b.released_on, :d)"
+    for seen in (
+        f"arrests a ON a.participant_id = b.participant_id AND {held.format(day='SUBSTR(a.arrested_at, 1, 10)')}",
+        f"referrals r ON r.participant_id = b.participant_id AND {held.format(day='SUBSTR(r.referred_at, 1, 10)')}",
+        f"bookings o ON o.participant_id = b.participant_id AND {held.format(day='o.booked_on')}",
+    ):
+        assert scalar(demo, f"SELECT COUNT(*) FROM bookings b JOIN {seen}", d=DEFAULT_AS_OF.isoformat()) == 0, seen
+    same_day = "SELECT COUNT(*) FROM (SELECT 1 FROM bookings GROUP BY participant_id, booked_on HAVING COUNT(*) > 1)"
+    assert scalar(demo, same_day) == 0
 
 
 def test_the_year_before_referral_holds_arrests_and_bookings(demo: sqlite3.Connection) -> None:
