@@ -59,7 +59,7 @@ COMPARISON_ARRESTS_PER_PERSON_YEAR = 0.25
 ARREST_PACE_SHAPE = 0.8
 PRIOR_ARREST_SHARE = 0.25
 PRIOR_ARREST_WINDOW_DAYS = 365
-# (severity, warrant_only, weight) of comparison arrests after the index one.
+# (severity, warrant_only, weight) of comparison arrests other than the index one.
 COMPARISON_ARRESTS = (
     (MISDEMEANOR, False, 55),
     (FELONY, False, 15),
