@@ -17,8 +17,12 @@ from sqlalchemy import Connection, Engine, create_engine, insert, text
 from lead_data.db import read_only_engine
 from lead_data.models import (
     Arrest,
+    Assessment,
     Base,
+    Booking,
     CareTeam,
+    ComparisonArrest,
+    ComparisonPerson,
     Consent,
     Contact,
     Enrollment,
@@ -166,10 +170,15 @@ class ProgramDatabase:
         *,
         severity: str | None = "misdemeanor",
         referral_id: int | None = None,
+        warrant_only: bool | None = None,
     ) -> int:
-        when = arrested_at if isinstance(arrested_at, datetime) else datetime.combine(arrested_at, time(14, 0))
         return self._add(
-            Arrest, participant_id=participant_id, arrested_at=when, severity=severity, referral_id=referral_id
+            Arrest,
+            participant_id=participant_id,
+            arrested_at=_at_afternoon(arrested_at),
+            severity=severity,
+            referral_id=referral_id,
+            warrant_only=warrant_only,
         )
 
     def contact(self, participant_id: int, contacted_on: date, *, kind: str = "in_person") -> int:
@@ -184,3 +193,66 @@ class ProgramDatabase:
 
     def consent(self, participant_id: int, *, signed_on: date, revoked_on: date | None = None) -> int:
         return self._add(Consent, participant_id=participant_id, signed_on=signed_on, revoked_on=revoked_on)
+
+    # --- outcome tables (contract version 2) ---------------------------------------------
+
+    def assess(
+        self,
+        participant_id: int,
+        assessed_on: date,
+        *,
+        housing: str | None = None,
+        employed: bool | None = None,
+        legal_income: bool | None = None,
+    ) -> int:
+        """An assessment; every answer defaults to null ("not asked")."""
+        return self._add(
+            Assessment,
+            participant_id=participant_id,
+            assessed_on=assessed_on,
+            housing=housing,
+            employed=employed,
+            legal_income=legal_income,
+        )
+
+    def book(
+        self, participant_id: int, booked_on: date, *, released_on: date | None = None, arrest_id: int | None = None
+    ) -> int:
+        """A jail booking; without ``released_on`` the person is still held."""
+        return self._add(
+            Booking, participant_id=participant_id, booked_on=booked_on, released_on=released_on, arrest_id=arrest_id
+        )
+
+    def comparison_person(
+        self,
+        index_on: date,
+        *,
+        offense: str | None = "drug",
+        sex: str | None = None,
+        race: str | None = None,
+        date_of_birth: date | None = None,
+    ) -> int:
+        return self._add(
+            ComparisonPerson, index_on=index_on, offense=offense, sex=sex, race=race, date_of_birth=date_of_birth
+        )
+
+    def comparison_arrest(
+        self,
+        person_id: int,
+        arrested_at: date | datetime,
+        *,
+        severity: str | None = None,
+        warrant_only: bool | None = None,
+    ) -> int:
+        return self._add(
+            ComparisonArrest,
+            person_id=person_id,
+            arrested_at=_at_afternoon(arrested_at),
+            severity=severity,
+            warrant_only=warrant_only,
+        )
+
+
+def _at_afternoon(moment: date | datetime) -> datetime:
+    """A bare date becomes 14:00 that day, so a test can write arrest dates as dates."""
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time(14, 0))
