@@ -91,7 +91,7 @@ def test_role_page_matrix(program, role, page):
     # ... and refusing to draw when its script is reached directly, as by its URL.
     direct = AppTest.from_file(str(APP.parent / PAGES[page]), default_timeout=60)
     direct.secrets["auth"] = AUTH_SECRETS
-    direct.user = {"is_logged_in": True, "email": user}
+    direct.user = {"is_logged_in": True, "email": user, "email_verified": True}
     direct.query_params["as_of"] = D.isoformat()
     direct.run()
     assert f"not available to the {role} role" in direct.error[0].value
@@ -151,6 +151,50 @@ def test_signing_in_is_required_when_sign_in_is_configured(program):
     assert not at.metric
 
 
+def signed_in_with(claims: dict) -> AppTest:
+    """The app run once for a sign-in whose identity token carries ``claims``."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "name": "Test User", **claims}
+    at.query_params["as_of"] = D.isoformat()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_verified_staff_email_sees_the_pages(program):
+    at = signed_in_with({"email": STAFF_USER, "email_verified": True})
+    assert metrics(at)["Active now"] == "3"
+
+
+@pytest.mark.parametrize("user", [STAFF_USER, PARTNER_USER])
+@pytest.mark.parametrize("verified", [False, "false"])
+def test_an_unverified_email_gets_no_role_whatever_the_roles_file_says(program, user, verified):
+    at = signed_in_with({"email": user, "email_verified": verified})
+    assert "has not verified" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+    assert [button.label for button in at.button] == ["Sign out"]
+
+
+def test_a_sign_in_that_does_not_say_whether_the_email_is_verified_is_refused(program):
+    at = signed_in_with({"email": STAFF_USER})
+    assert "has not verified" in at.warning[0].value
+    assert not at.metric
+
+
+def test_entra_ids_email_domain_owner_verified_claim_counts_as_verified(program):
+    assert metrics(signed_in_with({"email": STAFF_USER, "xms_edov": True}))["Active now"] == "3"
+    assert not signed_in_with({"email": STAFF_USER, "xms_edov": False}).metric
+
+
+def test_a_provider_the_site_trusts_for_emails_needs_no_claim_but_an_explicit_no_still_refuses(program, monkeypatch):
+    issuer = "https://login.microsoftonline.com/tenant-id/v2.0"
+    monkeypatch.setenv("LEAD_TRUST_EMAILS_FROM", issuer)
+    assert metrics(signed_in_with({"email": STAFF_USER, "iss": issuer}))["Active now"] == "3"
+    assert not signed_in_with({"email": STAFF_USER, "iss": "https://accounts.example.com"}).metric
+    assert not signed_in_with({"email": STAFF_USER, "iss": issuer, "email_verified": False}).metric
+
+
 def test_a_real_database_without_sign_in_shows_no_data(program):
     at = open_app(user=None)
     assert "no sign-in is configured" in at.warning[0].value
@@ -167,7 +211,7 @@ def test_a_trusted_proxy_without_its_identity_header_gets_no_access(program, mon
 def test_an_idle_session_is_signed_out_after_30_minutes(program):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH_SECRETS
-    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
     at.session_state["_lead_last_interaction"] = time.time() - 31 * 60
     at.run()
     assert at.user.get("is_logged_in") is False
@@ -176,7 +220,7 @@ def test_an_idle_session_is_signed_out_after_30_minutes(program):
 def test_a_recently_active_session_stays_signed_in(program):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH_SECRETS
-    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
     at.session_state["_lead_last_interaction"] = time.time() - 29 * 60
     at.query_params["as_of"] = D.isoformat()
     at.run()

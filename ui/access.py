@@ -1,7 +1,7 @@
 """Who is looking, and what they may see: sign-in, roles, idle sign-out and the audit trail.
 
 Identity comes from, in order: Streamlit's OIDC sign-in when secrets.toml has an ``[auth]``
-section; a header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names
+section, trusted only when the identity provider vouches for the email (``verified_email``); a header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names
 it; otherwise nobody, which is allowed only on the demo database. Roles come from the roles file.
 Every page calls ``require_page`` first, so a page refuses to draw for a role that may not see it
 even when reached by its URL.
@@ -28,6 +28,10 @@ log = logging.getLogger("lead_dashboard")
 ROLES_FILE_VARIABLE = "LEAD_ROLES_FILE"
 DEFAULT_ROLES_FILE = Path(".streamlit") / "roles.toml"
 TRUST_PROXY_VARIABLE = "LEAD_TRUST_PROXY_HEADER"
+TRUST_EMAILS_VARIABLE = "LEAD_TRUST_EMAILS_FROM"
+# Claims by which an identity provider says the email is the person's: OpenID Connect's standard
+# one, then Microsoft Entra ID's optional "email domain owner verified" (Entra never sends the first).
+EMAIL_VERIFIED_CLAIMS = ("email_verified", "xms_edov")
 IDLE_LIMIT_SECONDS = 30 * 60
 LAST_SEEN_KEY = "_lead_last_interaction"
 SIGN_IN, PROXY, DEMO, UNPROTECTED = "sign-in", "proxy", "demo", "unprotected"
@@ -66,7 +70,17 @@ def current_viewer() -> Viewer:
     if sign_in_configured():
         if not st.user.get("is_logged_in", False):
             return Viewer(None, None, SIGN_IN, "Sign in to see the LEAD dashboard.")
-        return _with_role(st.user.get("email"), SIGN_IN)
+        email = st.user.get("email")
+        if not verified_email(st.user.to_dict()):
+            log.warning("refused %s: the identity provider has not verified the email", email)
+            return Viewer(
+                None,
+                email,
+                SIGN_IN,
+                "Your identity provider has not verified this email address, so the dashboard cannot "
+                "tell whether it is yours. Verify it with your provider, or ask the program's data lead.",
+            )
+        return _with_role(email, SIGN_IN)
     header = os.environ.get(TRUST_PROXY_VARIABLE, "").strip()
     if header:
         return _with_role(st.context.headers.get(header), PROXY)
@@ -86,6 +100,20 @@ def current_viewer() -> Viewer:
     )
 
 
+def verified_email(claims: dict[str, Any]) -> bool:
+    """Whether the identity provider vouches that the signed-in email is the person's.
+
+    The first of ``EMAIL_VERIFIED_CLAIMS`` present decides. A provider that sends neither is trusted
+    only when ``LEAD_TRUST_EMAILS_FROM`` names its issuer (the ``iss`` claim): an explicit opt-in, for
+    a provider whose emails only the site's own administrators can set.
+    """
+    for claim in EMAIL_VERIFIED_CLAIMS:
+        if claims.get(claim) is not None:
+            return claims[claim] is True or str(claims[claim]).lower() == "true"
+    trusted = {issuer.strip() for issuer in os.environ.get(TRUST_EMAILS_VARIABLE, "").split(",") if issuer.strip()}
+    return claims.get("iss") in trusted
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _role_map(path: str, modified: float) -> RoleMap:
     # Keyed on the file's modification time: an edited roles file takes effect on the next run.
@@ -101,7 +129,13 @@ def _with_role(email: str | None, identified_by: str) -> Viewer:
         return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
     if role is None:
         log.warning("no role for %s", email or "an unidentified user")
-        return Viewer(None, email, identified_by, "You are signed in, but you have no access to this dashboard.")
+        return Viewer(
+            None,
+            email,
+            identified_by,
+            "You are signed in, but you have no access to this dashboard. "
+            "Ask the program's data lead to add you to the roles file.",
+        )
     return Viewer(role, email, identified_by)
 
 
@@ -166,7 +200,7 @@ def draw_access_gate() -> None:
     st.warning(viewer.refusal or "No access.", icon=":material/lock:")
     if viewer.identified_by == SIGN_IN:
         if st.user.get("is_logged_in", False):
-            st.caption(f"Signed in as {viewer.email}. Ask the program's data lead to add you to the roles file.")
+            st.caption(f"Signed in as {viewer.email}.")
             st.button("Sign out", on_click=st.logout)
         else:
             st.button("Sign in", on_click=st.login, type="primary")
