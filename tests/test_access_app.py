@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.access
 from lead_data.access import PERMISSIONS, ROLES
 from lead_data.db import DATABASE_URL_VARIABLE
 from tests.apptest import (
@@ -133,6 +134,15 @@ def test_staff_see_the_unassigned_client_list_but_partners_only_its_count(progra
     assert metrics(partner)["Unassigned clients"] == "1"
     assert len(partner.dataframe) == 1  # the team table only
     assert "peer" not in partner.dataframe[0].value.columns
+
+
+def test_the_viewer_is_worked_out_once_per_run(program, monkeypatch):
+    calls = []
+    worked_out = ui.access.current_viewer
+    monkeypatch.setattr(ui.access, "current_viewer", lambda: calls.append(1) or worked_out())
+    at = open_app("pages/overview.py", as_of=D.isoformat())
+    assert metrics(at)["Active now"] == "3" and len(at.metric) > 5  # many figures loaded ...
+    assert len(calls) == 1  # ... and one viewer for all their gates
 
 
 def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
