@@ -7,6 +7,8 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import ui.access
@@ -251,6 +253,44 @@ def test_viewing_the_participant_list_is_audited_without_names(program, roles_an
     )
     assert lines[-1]["filters"]["name_search"] is True
     assert not any(canary in roles_and_audit_files.read_text() for canary in CANARIES)
+
+
+@pytest.fixture
+def media_files(monkeypatch):
+    """What the app puts in Streamlit's media storage (what its media URLs serve, to anyone holding
+    the URL), and the download buttons' deferred callables with the manager that holds them."""
+    stored: list[bytes] = []
+    deferred: list[MediaFileManager] = []
+    store, defer = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
+
+    def storing(self, data, *args, **kwargs):
+        stored.append(data if isinstance(data, bytes) else b"")
+        return store(self, data, *args, **kwargs)
+
+    def deferring(self, *args, **kwargs):
+        deferred.append(self)
+        return defer(self, *args, **kwargs)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", storing)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferring)
+    return stored, deferred
+
+
+def test_a_csv_is_made_only_when_its_button_is_clicked_and_the_click_is_audited(
+    program, roles_and_audit_files, media_files
+):
+    stored, deferred = media_files
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    button = at.get("download_button")[0]
+    assert button.proto.url == "" and button.proto.deferred_file_id  # nothing waits at a media URL
+    assert not any(canary.encode() in data for data in stored for canary in CANARIES)
+    assert [json.loads(line)["event"] for line in roles_and_audit_files.read_text().splitlines()] == ["view"]
+
+    url = deferred[-1].execute_deferred(button.proto.deferred_file_id)  # what Streamlit does on the click
+
+    assert url and any(b"Qqcanary Consented" in data for data in stored)
+    last = json.loads(roles_and_audit_files.read_text().splitlines()[-1])
+    assert (last["event"], last["user"], last["page"]) == ("export", STAFF_USER, "participants")
 
 
 @pytest.mark.parametrize("search", ["' OR 1=1 --", "'; DROP TABLE participants; --", "%' --"])
