@@ -32,6 +32,7 @@ class Permissions:
     services: bool  # treatment and service linkage (42 CFR Part 2)
     referral_points: bool  # exact referral locations on the map
     staff_names: bool  # who the peer and case manager of each team are
+    database_address: bool  # where the program database is (server, name or file path)
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=True,
     ),
     LEADERSHIP: Permissions(
         pages=(*AGGREGATE_PAGES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
@@ -53,6 +55,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=False,
     ),
     PARTNER: Permissions(
         pages=(*AGGREGATE_PAGES, WEEKLY_MEETING),
@@ -61,6 +64,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -69,6 +73,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
 }
 

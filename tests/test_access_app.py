@@ -147,6 +147,14 @@ def test_the_viewer_is_worked_out_once_per_run(program, monkeypatch):
     assert len(calls) == 1  # ... and one viewer for all their gates
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_are_shown_where_the_database_is(program, role):
+    at = open_app(default_page(role), user=USER_OF_ROLE[role], first_page=default_page(role), as_of=D.isoformat())
+    shown = everything_shown(at)
+    assert at.sidebar.caption  # the sidebar was drawn
+    assert ("program.sqlite" in shown or "postgresql" in shown) is (role == "staff")
+
+
 def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
     at = open_app(user=NO_ROLE_USER, first_page="pages/overview.py")
     assert "no access" in at.warning[0].value
