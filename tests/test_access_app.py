@@ -155,6 +155,22 @@ def test_only_staff_are_shown_where_the_database_is(program, role):
     assert ("program.sqlite" in shown or "postgresql" in shown) is (role == "staff")
 
 
+def test_a_broken_roles_file_refuses_everyone_plainly_and_logs_the_detail(program, monkeypatch, tmp_path, caplog):
+    roles = tmp_path / "secret-location" / "roles.toml"
+    roles.parent.mkdir()
+    roles.write_text(f'[users]\n"{STAFF_USER}" = "staff"\n"other.person@lead.test" = "superuser"\n')
+    monkeypatch.setenv("LEAD_ROLES_FILE", str(roles))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
+    at.run()
+    shown = everything_shown(at)
+    assert "cannot be read" in at.warning[0].value and not at.metric
+    assert "secret-location" not in shown and "other.person" not in shown and "superuser" not in shown
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "secret-location" in logged and "superuser" in logged
+
+
 def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
     at = open_app(user=NO_ROLE_USER, first_page="pages/overview.py")
     assert "no access" in at.warning[0].value

@@ -165,8 +165,15 @@ def _with_role(email: str | None, identified_by: str) -> Viewer:
     try:
         role = _role_map(str(path), path.stat().st_mtime if path.is_file() else 0.0).role_for(email)
     except RolesFileProblem as problem:
-        log.error("roles file unusable: %s", problem)
-        return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
+        # The detail names the file's path and other people's entries: for the server log only.
+        log.error("roles file unusable, so nobody has access: %s", problem)
+        return Viewer(
+            None,
+            email,
+            identified_by,
+            "The dashboard's roles file cannot be read, so nobody has access until it is fixed. "
+            "The program's data lead will find the details in the dashboard's server log.",
+        )
     if role is None:
         log.warning("no role for %s", email or "an unidentified user")
         return Viewer(
