@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -315,6 +316,30 @@ def test_a_csv_is_made_only_when_its_button_is_clicked_and_the_click_is_audited(
     assert url and any(b"Qqcanary Consented" in data for data in stored)
     last = json.loads(roles_and_audit_files.read_text().splitlines()[-1])
     assert (last["event"], last["user"], last["page"]) == ("export", STAFF_USER, "participants")
+
+
+def test_no_csv_is_made_when_its_export_cannot_be_audited(program, media_files, monkeypatch, tmp_path):
+    stored, deferred = media_files
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the audit log's folder should be")
+    monkeypatch.setenv("LEAD_AUDIT_LOG", str(blocker / "audit.jsonl"))  # the log breaks after the page drew
+    with pytest.raises(MediaFileStorageError):
+        deferred[-1].execute_deferred(at.get("download_button")[0].proto.deferred_file_id)
+    assert not any(b"Qqcanary" in data for data in stored)
+
+
+@pytest.mark.parametrize("page", ["pages/participants.py", "pages/caseload.py"])
+def test_participant_lists_close_with_a_plain_message_when_the_audit_log_cannot_be_written(
+    program, monkeypatch, tmp_path, page
+):
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the audit log's folder should be")
+    monkeypatch.setenv("LEAD_AUDIT_LOG", str(blocker / "audit.jsonl"))
+    at = open_app(page, user=STAFF_USER, as_of=D.isoformat())
+    assert any("audit log is unavailable" in e.value and "closed until it is fixed" in e.value for e in at.error)
+    assert not any("participant_id" in frame.value.columns for frame in at.dataframe)
+    assert not any(canary in everything_shown(at) for canary in CANARIES)
 
 
 @pytest.mark.parametrize("search", ["' OR 1=1 --", "'; DROP TABLE participants; --", "%' --"])
