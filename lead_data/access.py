@@ -1,14 +1,17 @@
 """Who may see what: roles, what each role may see, and the roles file that maps people to roles.
 
-Deny by default: a person matched by no entry of the roles file has no role and sees nothing.
-The dashboard enforces these rules on the server, for every page and every query.
+Deny by default: a person matched by no entry of the roles file has no role and sees nothing, and a
+figure function that declares nothing (``@aggregate``, ``@needs(...)`` or ``@shown_by_role(...)``)
+runs for no role. The dashboard enforces these rules on the server, for every page and every query.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 STAFF, LEADERSHIP, PARTNER, PUBLIC = "staff", "leadership", "partner", "public"
 ROLES = (STAFF, LEADERSHIP, PARTNER, PUBLIC)
@@ -29,6 +32,7 @@ class Permissions:
     services: bool  # treatment and service linkage (42 CFR Part 2)
     referral_points: bool  # exact referral locations on the map
     staff_names: bool  # who the peer and case manager of each team are
+    database_address: bool  # where the program database is (server, name or file path)
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -42,6 +46,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=True,
     ),
     LEADERSHIP: Permissions(
         pages=(*AGGREGATE_PAGES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
@@ -50,6 +55,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=False,
     ),
     PARTNER: Permissions(
         pages=(*AGGREGATE_PAGES, WEEKLY_MEETING),
@@ -58,6 +64,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -66,24 +73,73 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
 }
 
-# Query functions that reveal more than aggregates, and the permission each needs.
-RESTRICTED_FIGURES: dict[str, str] = {
-    "participant_list": "participant_lists",
-    "unassigned_clients": "participant_lists",
-    "team_names": "participant_lists",
-    "check_database": "participant_lists",
-    "service_linkage": "services",
-    "referral_locations": "referral_points",
-}
+# --- what each figure function declares about who may run it ------------------------------------
+
+Figure = TypeVar("Figure", bound=Callable[..., Any])
+PERMISSION_NAMES = tuple(field.name for field in fields(Permissions) if field.name != "pages")
+_MARK = "lead_figure_access"
 
 
-def may_load(role: str, figure_name: str) -> bool:
-    """Whether a role may run the query function called ``figure_name``."""
-    needed = RESTRICTED_FIGURES.get(figure_name)
-    return needed is None or bool(getattr(PERMISSIONS[role], needed))
+@dataclass(frozen=True)
+class FigureAccess:
+    """A figure function's own declaration of who may run it.
+
+    ``needs``: the permission without which no role may run it (None: every role that may open the
+    page). ``role_arguments``: keyword arguments that decide what the figure leaves out, each with the
+    permission whose value ``ui.data.load`` passes for it, so pages never decide it.
+    """
+
+    needs: str | None = None
+    role_arguments: Mapping[str, str] = field(default_factory=dict)
+
+
+def _marked(figure: Figure, access: FigureAccess) -> Figure:
+    if hasattr(figure, _MARK):
+        raise TypeError(f"{figure.__qualname__} carries two access marks; give it one")
+    for permission in (access.needs, *access.role_arguments.values()):
+        if permission is not None and permission not in PERMISSION_NAMES:
+            known = ", ".join(PERMISSION_NAMES)
+            raise ValueError(f"{figure.__qualname__}: {permission!r} is not a permission ({known})")
+    setattr(figure, _MARK, access)
+    return figure
+
+
+def aggregate(figure: Figure) -> Figure:
+    """Mark a figure as counts only, safe for every role: no person, no staff name, no place, no service."""
+    return _marked(figure, FigureAccess())
+
+
+def needs(permission: str) -> Callable[[Figure], Figure]:
+    """Mark a figure that only roles with ``permission`` may run, e.g. ``@needs("participant_lists")``."""
+    return lambda figure: _marked(figure, FigureAccess(needs=permission))
+
+
+def shown_by_role(**arguments: str) -> Callable[[Figure], Figure]:
+    """Mark a figure every role may run, whose keyword ``arguments`` (each naming the permission
+    that sets it) decide what it leaves out, e.g. ``@shown_by_role(with_names="consented_agenda_names")``."""
+    return lambda figure: _marked(figure, FigureAccess(role_arguments=dict(arguments)))
+
+
+def figure_access(figure: Callable[..., Any]) -> FigureAccess | None:
+    """What ``figure`` declares; None when it declares nothing, and then no role may run it."""
+    return getattr(figure, _MARK, None)
+
+
+def may_load(role: str, figure: Callable[..., Any]) -> bool:
+    """Whether a role may run ``figure``: deny by default, when the figure declares nothing."""
+    declared = figure_access(figure)
+    return declared is not None and (declared.needs is None or bool(getattr(PERMISSIONS[role], declared.needs)))
+
+
+def role_arguments(role: str, figure: Callable[..., Any]) -> dict[str, bool]:
+    """The arguments that ``figure``'s declaration leaves to the role, as the role's permissions set them."""
+    declared = figure_access(figure)
+    arguments = declared.role_arguments if declared else {}
+    return {argument: bool(getattr(PERMISSIONS[role], permission)) for argument, permission in arguments.items()}
 
 
 class RolesFileProblem(Exception):
@@ -112,8 +168,9 @@ def load_role_map(path: Path) -> RoleMap:
         [domains]
         "police.example.org" = "partner"
 
-    A missing file means nobody has a role. An unknown role name is an error, not a silent denial,
-    so that a typo is found when the file is written rather than when someone is locked out.
+    A missing file means nobody has a role. A mistake (an unknown role or section, an email under
+    ``[domains]``, a domain under ``[users]``) is an error, not a silent denial, so that it is found
+    when the file is written rather than when someone is locked out.
     """
     if not path.is_file():
         return RoleMap(users={}, domains={})
@@ -121,6 +178,9 @@ def load_role_map(path: Path) -> RoleMap:
         document = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RolesFileProblem(f"{path} is not valid TOML: {error}") from error
+    unknown = set(document) - {"users", "domains"}
+    if unknown:
+        raise RolesFileProblem(f"{path}: {', '.join(sorted(unknown))} is not a section; use [users] and [domains]")
     sections = {}
     for section in ("users", "domains"):
         entries = document.get(section, {})
@@ -129,5 +189,20 @@ def load_role_map(path: Path) -> RoleMap:
         for name, role in entries.items():
             if role not in ROLES:
                 raise RolesFileProblem(f"{path}: {name!r} has role {role!r}; roles are {', '.join(ROLES)}")
+            mistake = _misplaced(section, name.strip())
+            if mistake:
+                raise RolesFileProblem(f"{path}: {name!r} under [{section}]: {mistake}")
         sections[section] = {name.strip().lower(): role for name, role in entries.items()}
     return RoleMap(users=sections["users"], domains=sections["domains"])
+
+
+def _misplaced(section: str, name: str) -> str | None:
+    """Why ``name`` does not belong under ``[section]``, if it does not."""
+    local, at, domain = name.rpartition("@")
+    if section == "users" and not (local and at and domain):
+        return "a person's entry is their whole email address; a whole domain goes under [domains]"
+    if section == "domains" and at:
+        if local:
+            return "an email address goes under [users]"
+        return f"write the domain without the @, as {domain!r}"
+    return None

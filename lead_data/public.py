@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from lead_data import queries
+from lead_data.access import aggregate
 from lead_data.periods import PROGRAM_START, Period
 from lead_data.suppression import COMPLEMENT, Equation, as_text, rounded, suppress
 from lead_data.zone import LOCATION_LABELS, PilotZone
@@ -97,6 +98,7 @@ def complete_quarters(month_end: date) -> tuple[Quarter, ...]:
     return tuple(quarter for quarter in reversed(quarters) if quarter.period.end >= PROGRAM_START)
 
 
+@aggregate
 def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicSummary:
     month_end = last_month_end(as_of)
     quarters = complete_quarters(month_end)

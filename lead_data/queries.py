@@ -9,6 +9,7 @@ docstring lists the columns it returns.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,6 +33,7 @@ from sqlalchemy import (
     true,
 )
 
+from lead_data.access import aggregate, needs, shown_by_role
 from lead_data.models import (
     REACHED_CONTACT_KINDS,
     Arrest,
@@ -196,6 +198,7 @@ REFERRAL_DIMENSIONS = {
 }
 
 
+@aggregate
 def referral_count(conn: Connection, *, as_of: date, period: Period | None = None) -> int:
     """Referrals with ``referred_at`` in the period (default: all on or before D)."""
     statement = (
@@ -206,6 +209,7 @@ def referral_count(conn: Connection, *, as_of: date, period: Period | None = Non
     return _scalar(conn, statement)
 
 
+@aggregate
 def referrals_by(
     conn: Connection, *, as_of: date, period: Period | None = None, by: Sequence[str] = ("month", "referral_type")
 ) -> pd.DataFrame:
@@ -229,23 +233,27 @@ def referrals_by(
     return _frame(conn, statement)
 
 
+@aggregate
 def enrolled_ever(conn: Connection, *, as_of: date) -> int:
     """Distinct participants with an enrollment whose intake is on or before D."""
     statement = select(func.count(distinct(Enrollment.participant_id))).where(Enrollment.intake_on <= as_of)
     return _scalar(conn, statement)
 
 
+@aggregate
 def active_count(conn: Connection, *, as_of: date) -> int:
     """Active enrollments: intake on or before D and not exited by D."""
     return _scalar(conn, select(func.count()).select_from(Enrollment).where(_is_active(as_of)))
 
 
+@aggregate
 def intake_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Enrollments whose intake falls in the period."""
     statement = select(func.count()).select_from(Enrollment).where(_in_period(Enrollment.intake_on, period, as_of))
     return _scalar(conn, statement)
 
 
+@aggregate
 def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Enrollments whose exit falls in the period."""
     statement = (
@@ -256,6 +264,7 @@ def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
     return _scalar(conn, statement)
 
 
+@aggregate
 def intakes_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Enrollments with intake in the period by month and the referral's type.
 
@@ -274,6 +283,7 @@ def intakes_by_month(conn: Connection, *, as_of: date, period: Period | None = N
     return _frame(conn, statement)
 
 
+@aggregate
 def active_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Active enrollments at the end of each month (the last month ends on D).
 
@@ -304,6 +314,7 @@ def active_by_month(conn: Connection, *, as_of: date, period: Period | None = No
 FUNNEL_STAGES = ("referred", "decided", "eligible", "sao_verified", "enrolled")
 
 
+@aggregate
 def eligibility_funnel(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Referrals in the period at each stage: referred → decided → eligible → SAO verified → enrolled.
 
@@ -331,6 +342,7 @@ def eligibility_funnel(conn: Connection, *, as_of: date, period: Period | None =
     return pd.DataFrame({"stage": FUNNEL_STAGES, "referrals": [int(row[stage]) for stage in FUNNEL_STAGES]})
 
 
+@aggregate
 def ineligibility_reasons(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Ineligible referrals in the period by reason. Columns: reason, referrals (most first)."""
     reason = _labelled(Referral.ineligible_reason).label("reason")
@@ -346,6 +358,7 @@ def ineligibility_reasons(conn: Connection, *, as_of: date, period: Period | Non
     return _frame(conn, statement)
 
 
+@aggregate
 def days_to_intake(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Days from referral date to intake, for enrollments with intake in the period.
 
@@ -376,6 +389,7 @@ class RearrestRate:
         return self.rearrested / self.enrolled if self.enrolled else None
 
 
+@aggregate
 def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
     """Participants with at least one re-arrest on or before D, over participants enrolled (ever)."""
     rearrests = _rearrests(as_of)
@@ -383,6 +397,7 @@ def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
     return RearrestRate(rearrested=rearrested, enrolled=enrolled_ever(conn, as_of=as_of))
 
 
+@aggregate
 def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Re-arrests (events, not people) dated in the period."""
     rearrests = _rearrests(as_of)
@@ -390,6 +405,7 @@ def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
     return _scalar(conn, statement)
 
 
+@aggregate
 def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Re-arrests dated in the period by month and severity.
 
@@ -407,6 +423,7 @@ def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None =
     return _frame(conn, statement)
 
 
+@aggregate
 def days_to_first_rearrest(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Days from first intake to first re-arrest, for participants re-arrested by D.
 
@@ -432,6 +449,7 @@ class BeforeAndAfter:
     rearrests_after: int
 
 
+@aggregate
 def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter:
     """For participants with at least 180 days since first intake: arrests in the 180 days before
     the referral date against re-arrests in the 180 days after intake, diverted arrests excluded.
@@ -500,12 +518,14 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
 # --- caseload --------------------------------------------------------------------------------
 
 
-def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
+@shown_by_role(with_staff_names="staff_names")
+def caseload_by_team(conn: Connection, *, as_of: date, with_staff_names: bool = False) -> pd.DataFrame:
     """Each care team that is active or holds active enrollments, against its cap.
 
-    Columns: team_id, team, peer, case_manager, team_active, caseload, caseload_cap, open_slots,
-    utilisation (caseload ÷ cap), over_cap, contact_overdue, in_the_wind. Ordered by team id.
-    Unassigned active enrollments are not here: see ``unassigned_clients``.
+    Columns: team_id, team, peer and case_manager (their names; only ``with_staff_names``),
+    team_active, caseload, caseload_cap, open_slots, utilisation (caseload ÷ cap), over_cap,
+    contact_overdue, in_the_wind. Ordered by team id. Unassigned active enrollments are not here:
+    see ``unassigned_clients``.
     """
     engagement = _active_engagement(as_of)
     peer = Staff.__table__.alias("peer")
@@ -546,9 +566,12 @@ def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
         "team_id", "team", "peer", "case_manager", "team_active", "caseload", "caseload_cap",
         "open_slots", "utilisation", "over_cap", "contact_overdue", "in_the_wind",
     ]  # fmt: skip
+    if not with_staff_names:
+        columns = [column for column in columns if column not in ("peer", "case_manager")]
     return frame[columns]
 
 
+@needs("participant_lists")
 def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Active enrollments with no care team, longest waiting first.
 
@@ -569,6 +592,7 @@ def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
     return _frame(conn, statement)
 
 
+@aggregate
 def unassigned_count(conn: Connection, *, as_of: date) -> int:
     """Active enrollments with no care team."""
     statement = select(func.count()).select_from(Enrollment).where(_is_active(as_of), Enrollment.team_id.is_(None))
@@ -645,6 +669,7 @@ class ParticipantFilters:
         }
 
 
+@needs("participant_lists")
 def participant_list(
     conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()
 ) -> pd.DataFrame:
@@ -701,7 +726,17 @@ def participant_list(
     frame = _frame(conn, rows)
     for column in ("intake_on", "exited_on", "last_contact_on"):
         frame[column] = pd.to_datetime(frame[column])
+    search = _folded(filters.name)
+    if search:
+        # In Python, not SQL: SQLite's lower() folds only ASCII, so "ñúñ" would miss "Ñúñez" there.
+        matches = [search in _folded(name) for name in frame["name"]]
+        frame = frame[pd.Series(matches, index=frame.index, dtype=bool)].reset_index(drop=True)
     return frame
+
+
+def _folded(text: str) -> str:
+    """``text`` as the name search compares it: any case, composed accents, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _participant_conditions(
@@ -728,15 +763,12 @@ def _participant_conditions(
         conditions.append(latest.c.intake_on <= filters.intake_to)
     if filters.min_days_since_contact is not None:
         conditions.append(days_since >= filters.min_days_since_contact)
-    search = " ".join(filters.name.split()).lower()
-    if search:
-        full_name = func.lower(Participant.first_name + " " + Participant.last_name)
-        conditions.append(full_name.contains(search, autoescape=True))
     if not conditions:
         conditions.append(true())
     return conditions
 
 
+@needs("participant_lists")
 def team_names(conn: Connection, *, as_of: date) -> list[str]:
     """Names of teams a filter can offer: active teams and teams holding active enrollments."""
     return caseload_by_team(conn, as_of=as_of)["team"].tolist()
@@ -745,6 +777,7 @@ def team_names(conn: Connection, *, as_of: date) -> list[str]:
 # --- services and the map --------------------------------------------------------------------
 
 
+@needs("services")
 def service_linkage(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Services referred in the period by category, and how many are connected (started by D).
 
@@ -762,6 +795,7 @@ def service_linkage(conn: Connection, *, as_of: date, period: Period | None = No
     return _frame(conn, statement)
 
 
+@needs("referral_points")
 def referral_locations(conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None) -> pd.DataFrame:
     """Referrals in the period with where they happened against the pilot zone.
 
@@ -806,6 +840,7 @@ def location_counts(locations: pd.DataFrame) -> pd.DataFrame:
 # --- the weekly meeting ----------------------------------------------------------------------
 
 
+@aggregate
 def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """This week (the 7 days ending D) against the 7 days before.
 
@@ -858,8 +893,10 @@ class Agenda:
 
     listed: pd.DataFrame  # name and one boolean column per reason in AGENDA_REASONS
     without_release: int  # people with something to discuss who are not listed by name
+    with_names: bool  # whether anyone could be listed by name (else everyone is in without_release)
 
 
+@shown_by_role(with_names="consented_agenda_names")
 def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda:
     """Participants with something to discuss this week (the 7 days ending D): a new intake, a
     re-arrest, contact overdue or in the wind, an exit.
@@ -903,4 +940,4 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda
     for reason in AGENDA_REASONS:
         rows[reason] = rows[reason].astype(bool)
     named = rows["name"].notna()
-    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()))
+    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()), with_names=with_names)
