@@ -16,6 +16,7 @@ ROLES = (STAFF, LEADERSHIP, PARTNER, PUBLIC)
 OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD = "overview", "enrollment", "rearrests", "caseload"
 REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING = "referral_map", "participants", "weekly_meeting"
 DATA_QUALITY, PUBLIC_SUMMARY = "data_quality", "public_summary"
+OUTCOMES = "outcomes"
 AGGREGATE_PAGES = (OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD)
 
 
@@ -29,6 +30,7 @@ class Permissions:
     services: bool  # treatment and service linkage (42 CFR Part 2)
     referral_points: bool  # exact referral locations on the map
     staff_names: bool  # who the peer and case manager of each team are
+    evaluation_extract: bool = False  # the pseudonymous one-row-per-participant extract for evaluators
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -36,23 +38,25 @@ class Permissions:
 
 PERMISSIONS: dict[str, Permissions] = {
     STAFF: Permissions(
-        pages=(*AGGREGATE_PAGES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
         participant_lists=True,
         consented_agenda_names=True,
         services=True,
         referral_points=True,
         staff_names=True,
+        evaluation_extract=True,
     ),
     LEADERSHIP: Permissions(
-        pages=(*AGGREGATE_PAGES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
         participant_lists=False,
         consented_agenda_names=False,
         services=True,
         referral_points=True,
         staff_names=True,
+        evaluation_extract=True,
     ),
     PARTNER: Permissions(
-        pages=(*AGGREGATE_PAGES, WEEKLY_MEETING),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING),
         participant_lists=False,
         consented_agenda_names=True,
         services=False,
@@ -77,6 +81,7 @@ RESTRICTED_FIGURES: dict[str, str] = {
     "check_database": "participant_lists",
     "service_linkage": "services",
     "referral_locations": "referral_points",
+    "evaluation_extract": "evaluation_extract",
 }
 
 

@@ -261,6 +261,7 @@ class SurvivalCurve:
 
     people: int
     events: int
+    longest_follow_up: int  # days; -1 when nobody is in the curve
     curve: pd.DataFrame  # kaplan_meier's columns
     readings: tuple[Reading, ...]
 
@@ -270,7 +271,9 @@ def _survival(rows: pd.DataFrame) -> SurvivalCurve:
     curve = kaplan_meier(days, events)
     longest = int(days.max()) if len(days) else -1
     readings = tuple(read_curve(curve, months=months, longest_follow_up=longest) for months in FOLLOW_UP_MONTHS)
-    return SurvivalCurve(people=len(rows), events=int(events.sum()), curve=curve, readings=readings)
+    return SurvivalCurve(
+        people=len(rows), events=int(events.sum()), longest_follow_up=longest, curve=curve, readings=readings
+    )
 
 
 def time_to_first_rearrest(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> SurvivalCurve:
@@ -441,6 +444,11 @@ def active_participant_months(conn: Connection, *, as_of: date, cohort: Cohort =
     return int(conn.execute(statement).scalar_one()) / (DAYS_PER_YEAR / 12)
 
 
+def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``rearrests_by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
+    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
+
+
 # --- housing, employment, income --------------------------------------------------------------------
 
 
@@ -572,6 +580,11 @@ def exits_by_reason(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE)
         .order_by(quarter, reason)
     )
     return _frame(conn, statement)
+
+
+def graduations_of(exits: pd.DataFrame) -> tuple[int, int]:
+    """Graduations and all exits in ``exits_by_reason``."""
+    return int(exits.loc[exits["exit_reason"] == "graduated", "exits"].sum()), int(exits["exits"].sum())
 
 
 # --- the comparison group ---------------------------------------------------------------------------
@@ -716,6 +729,23 @@ def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> C
         logrank_p=p_value,
         rate_ratio=_rate_ratio(rows),
     )
+
+
+# --- what the outcome tables hold -----------------------------------------------------------------------
+
+
+def outcome_rows(conn: Connection, *, as_of: date) -> dict[str, int]:
+    """Rows dated on or before D in each outcome table of contract version 2 (they may be empty):
+    assessments, bookings, comparison_people, comparison_arrests."""
+    counts = {
+        "assessments": select(func.count()).where(Assessment.assessed_on <= as_of),
+        "bookings": select(func.count()).where(Booking.booked_on <= as_of),
+        "comparison_people": select(func.count()).where(ComparisonPerson.index_on <= as_of),
+        "comparison_arrests": select(func.count()).where(
+            _on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True)
+        ),
+    }
+    return {table: int(conn.execute(statement).scalar_one()) for table, statement in counts.items()}
 
 
 # --- the contract's own words -----------------------------------------------------------------------
