@@ -26,6 +26,7 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select, text
 
+from lead_data.demo_outcomes import build_outcome_rows
 from lead_data.models import (
     CONTACT_KINDS,
     DEFAULT_CASELOAD_CAP,
@@ -406,7 +407,7 @@ def build_demo_rows(*, seed: int, as_of: date) -> dict[str, list[Row]]:
     _link_repeat_referrals(rng, cases)
     _number_rows(cases)
     staff = _staff_rows(rng, teams)
-    return {
+    rows = {
         "officers": _officer_rows(officers),
         "staff": staff,
         "care_teams": _care_team_rows(teams),
@@ -418,6 +419,8 @@ def build_demo_rows(*, seed: int, as_of: date) -> dict[str, list[Row]]:
         "services": _service_rows(rng, cases, as_of),
         "consents": _consent_rows(rng, cases, as_of),
     }
+    rows.update(build_outcome_rows(rng, rows, as_of))  # drawn last: the tables above stay as they were
+    return rows
 
 
 # --- writing ------------------------------------------------------------------------------

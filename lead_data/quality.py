@@ -49,6 +49,7 @@ from lead_data.models import (
     CONTRACT_TABLES,
     ELIGIBILITY,
     EXIT_REASONS,
+    HOUSING_STATUSES,
     INELIGIBLE_REASONS,
     OFFENSES,
     REFERRAL_TYPES,
@@ -92,6 +93,9 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("arrests", "severity"): SEVERITIES,
     ("contacts", "kind"): CONTACT_KINDS,
     ("services", "category"): SERVICE_CATEGORIES,
+    ("assessments", "housing"): HOUSING_STATUSES,
+    ("comparison_people", "offense"): OFFENSES,
+    ("comparison_arrests", "severity"): SEVERITIES,
 }
 
 # Type families: the contract's types compared loosely, by kind rather than by exact name.
@@ -428,6 +432,50 @@ def _consent_rules() -> Iterator[_RowRule]:
     yield _before(_consents, "revoked_on", "signed_on")
 
 
+# Version 2 of the contract: the outcome tables.
+
+_assessments, _bookings, _comparison_people, _comparison_arrests = (
+    CONTRACT[name] for name in ("assessments", "bookings", "comparison_people", "comparison_arrests")
+)
+
+
+def _assessment_rules() -> Iterator[_RowRule]:
+    # A case manager assesses people in the program, so never before their first referral.
+    assessments, referrals = _assessments.c, _referrals.c
+    first_referral = (
+        select(func.min(date_of(referrals.referred_at)))
+        .where(referrals.participant_id == assessments.participant_id)
+        .scalar_subquery()
+    )
+    problem = "assessments.assessed_on is before the participant's first referral (referrals.referred_at)"
+    condition = date_of(assessments.assessed_on) < first_referral
+    yield _RowRule(IMPOSSIBLE_DATE, "assessments", "assessed_on", problem, condition)
+
+
+def _booking_rules() -> Iterator[_RowRule]:
+    bookings, arrests = _bookings.c, _arrests.c
+    with_arrest = _bookings.join(_arrests, bookings.arrest_id == arrests.arrest_id)
+    yield _before(_bookings, "released_on", "booked_on")
+    problem = "bookings.booked_on is before the date of its arrest (arrests.arrested_at)"
+    condition = date_of(bookings.booked_on) < date_of(arrests.arrested_at)
+    yield _RowRule(IMPOSSIBLE_DATE, "bookings", "booked_on", problem, condition, source=with_arrest)
+    problem = "bookings.participant_id is not the participant of its arrest"
+    condition = bookings.participant_id != arrests.participant_id
+    yield _RowRule(INCONSISTENT, "bookings", "participant_id", problem, condition, source=with_arrest)
+
+
+def _comparison_person_rules() -> Iterator[_RowRule]:
+    yield _before(_comparison_people, "index_on", "date_of_birth")
+
+
+def _comparison_arrest_rules() -> Iterator[_RowRule]:
+    arrests, people = _comparison_arrests.c, _comparison_people.c
+    with_person = _comparison_arrests.join(_comparison_people, arrests.person_id == people.person_id)
+    problem = "comparison_arrests.arrested_at is before the person's date of birth (comparison_people.date_of_birth)"
+    condition = date_of(arrests.arrested_at) < date_of(people.date_of_birth)
+    yield _RowRule(IMPOSSIBLE_DATE, "comparison_arrests", "arrested_at", problem, condition, source=with_person)
+
+
 _SPECIFIC_RULES = {
     "care_teams": _care_team_rules,
     "referrals": _referral_rules,
@@ -435,6 +483,10 @@ _SPECIFIC_RULES = {
     "arrests": _arrest_rules,
     "services": _service_rules,
     "consents": _consent_rules,
+    "assessments": _assessment_rules,
+    "bookings": _booking_rules,
+    "comparison_people": _comparison_person_rules,
+    "comparison_arrests": _comparison_arrest_rules,
 }
 
 
