@@ -19,7 +19,13 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from lead_data.models import Participant
-from lead_data.outcomes import EVERYONE, Cohort, _per_participant_before_after, _time_to_first_rearrest_rows
+from lead_data.outcomes import (
+    EVERYONE,
+    Cohort,
+    _cohort,
+    _per_participant_before_after,
+    _time_to_first_rearrest_rows,
+)
 from lead_data.queries import NOT_RECORDED, _frame
 
 PSEUDONYM_KEY_VARIABLE = "LEAD_PSEUDONYM_KEY"
@@ -83,8 +89,9 @@ def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: Coh
     arrests_before, arrests_after (re-arrests), bookings_before, bookings_after, jail_days_before,
     jail_days_after.
     """
-    counts = _per_participant_before_after(as_of, cohort)
-    clock = _time_to_first_rearrest_rows(as_of, cohort)
+    people = _cohort(as_of, cohort)
+    counts = _per_participant_before_after(as_of, people)
+    clock = _time_to_first_rearrest_rows(as_of, people)
     statement = (
         select(
             counts.c.participant_id,

@@ -24,10 +24,8 @@ import statsmodels.api as sm
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Integer,
     and_,
     case,
-    cast,
     func,
     literal,
     or_,
@@ -46,7 +44,7 @@ from lead_data.models import (
     Referral,
 )
 from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
-from lead_data.sqlfunctions import add_months, date_of, days_between, month_of, quarter_of
+from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
 # The Kaplan–Meier curve is in days; "N months" is read at N × 365.25 / 12 days, rounded.
@@ -136,7 +134,7 @@ def _cohort(as_of: date, cohort: Cohort) -> Any:
         )
         .join(Referral, Referral.referral_id == ranked.c.referral_id)
         .where(*conditions)
-        .subquery("cohort")
+        .cte("cohort")
     )
 
 
@@ -235,8 +233,8 @@ def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     return pd.DataFrame(rows)
 
 
-def _time_to_first_rearrest_rows(as_of: date, cohort: Cohort) -> Any:
-    people = _cohort(as_of, cohort)
+def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest, or to D, and the event flag."""
     first = _first_rearrests(as_of)
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
@@ -281,7 +279,7 @@ def time_to_first_rearrest(conn: Connection, *, as_of: date, cohort: Cohort = EV
     at 6, 12 and 24 months. Participants without a re-arrest are censored at D; exit does not
     censor. SQL returns one (days, event) row per participant; statsmodels computes the curve.
     """
-    rows = _time_to_first_rearrest_rows(as_of, cohort)
+    rows = _time_to_first_rearrest_rows(as_of, _cohort(as_of, cohort))
     return _survival(_frame(conn, select(rows.c.days, rows.c.event).order_by(rows.c.participant_id)))
 
 
@@ -315,15 +313,14 @@ def rearrests_by_kind(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
 # --- before and after, per person-year ------------------------------------------------------------
 
 
-def _per_participant_before_after(as_of: date, cohort: Cohort) -> Any:
-    """Per participant: the after window's length and the counts in each window.
+def _per_participant_before_after(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``_cohort``): the after window's length and the counts in each window.
 
     Before: the 365 days ending the day before R. After: the day after T0 to the earlier of D and
     T0 + 365 days. Jail days are the days of a booking inside the window, a booking counting every
     day from booked_on to released_on, both included; a booking still open on D (released_on null
     or after D) runs to D.
     """
-    people = _cohort(as_of, cohort)
     after_days = _smaller(days_between(people.c.start_on, _day(as_of)), WINDOW_DAYS)
     arrested_on = date_of(Arrest.arrested_at)
     days_before_referral = days_between(arrested_on, people.c.referred_on)
@@ -393,7 +390,7 @@ def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EV
     arrests_per_person_year, bookings_per_person_year, jail_days_per_person_year (None when the
     window has no length yet).
     """
-    rows = _per_participant_before_after(as_of, cohort)
+    rows = _per_participant_before_after(as_of, _cohort(as_of, cohort))
     sums = conn.execute(
         select(
             func.count().label("participants"),
@@ -452,12 +449,6 @@ def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
 # --- housing, employment, income --------------------------------------------------------------------
 
 
-def _month_number(column: Any) -> ColumnElement[int]:
-    """Months since year 0 of a date's month, from its 'YYYY-MM-01' text: months apart by subtraction."""
-    text = month_of(column)
-    return cast(func.substr(text, 1, 4), Integer) * 12 + cast(func.substr(text, 6, 2), Integer)
-
-
 OUTCOME_MEASURES = {
     "housed": lambda table: table.c.housing == "housed",
     "employed": lambda table: table.c.employed == true(),
@@ -466,19 +457,22 @@ OUTCOME_MEASURES = {
 ANSWERED = {"housed": "housing", "employed": "employed", "legal_income": "legal_income"}
 
 
-def _measure_columns(table: Any, suffix: str = "") -> list[ColumnElement[Any]]:
+def _measure_columns(table: Any, *, only: ColumnElement[bool] | None = None, suffix: str = "") -> list[ColumnElement[Any]]:
+    """Per measure, the yes answers and the answers (null left out), among ``table``'s rows (or those ``only`` picks)."""
     columns = []
     for measure, is_yes in OUTCOME_MEASURES.items():
         answered = table.c[ANSWERED[measure]].is_not(None)
+        if only is not None:
+            answered = and_(only, answered)
         columns.append(_count_where(and_(answered, is_yes(table))).label(f"{measure}{suffix}"))
         columns.append(_count_where(answered).label(f"{measure}_answered{suffix}"))
     return columns
 
 
-def _with_shares(frame: pd.DataFrame, suffix: str = "") -> pd.DataFrame:
+def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
     for measure in OUTCOME_MEASURES:
-        yes, answered = frame[f"{measure}{suffix}"], frame[f"{measure}_answered{suffix}"]
-        frame[f"{measure}_share{suffix}"] = (yes / answered.where(answered > 0)).astype(float)
+        yes, answered = frame[measure], frame[f"{measure}_answered"]
+        frame[f"{measure}_share"] = (yes / answered.where(answered > 0)).astype(float)
     return frame
 
 
@@ -491,7 +485,7 @@ def outcomes_by_month(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     the measure (yes answers), <measure>_answered, <measure>_share (None when nobody answered).
     """
     people = _cohort(as_of, cohort)
-    month = (_month_number(Assessment.assessed_on) - _month_number(people.c.referred_on)).label("month")
+    month = (month_number(Assessment.assessed_on) - month_number(people.c.referred_on)).label("month")
     latest = (
         select(
             Assessment.participant_id,
@@ -542,18 +536,18 @@ def first_and_latest_assessment(conn: Connection, *, as_of: date, cohort: Cohort
         .where(Assessment.assessed_on <= as_of)
         .subquery("ordered_assessments")
     )
-    repeated = ordered.c.assessments >= 2
-    first = select(ordered).where(repeated, ordered.c.position == 1).subquery("first_assessment")
-    latest = select(ordered).where(repeated, ordered.c.position == ordered.c.assessments).subquery("latest_assessment")
-    counts = {
-        "first": conn.execute(select(func.count().label("participants"), *_measure_columns(first))).one()._mapping,
-        "latest": conn.execute(select(*_measure_columns(latest))).one()._mapping,
-    }
+    first, latest = ordered.c.position == 1, ordered.c.position == ordered.c.assessments
+    statement = select(
+        _count_where(first).label("participants"),
+        *_measure_columns(ordered, only=first, suffix="_first"),
+        *_measure_columns(ordered, only=latest, suffix="_latest"),
+    ).where(ordered.c.assessments >= 2)
+    counts = conn.execute(statement).one()._mapping
     records = []
     for measure in OUTCOME_MEASURES:
-        record: dict[str, Any] = {"measure": measure, "participants": int(counts["first"]["participants"])}
+        record: dict[str, Any] = {"measure": measure, "participants": int(counts["participants"])}
         for which in ("first", "latest"):
-            yes, answered = int(counts[which][measure]), int(counts[which][f"{measure}_answered"])
+            yes, answered = int(counts[f"{measure}_{which}"]), int(counts[f"{measure}_answered_{which}"])
             record |= {which: yes, f"{which}_answered": answered, f"{which}_share": yes / answered if answered else None}
         records.append(record)
     return pd.DataFrame(records)

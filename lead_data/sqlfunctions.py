@@ -111,3 +111,25 @@ def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
         f"min(date({day}, printf('%+d months', {months})), "
         f"date({day}, 'start of month', printf('%+d months', {months} + 1), '-1 day'))"
     )
+
+
+class month_number(FunctionElement[Any]):
+    """Months since the start of year 0 of a date or timestamp (year × 12 + month): the months
+    between two dates' calendar months is the difference of their month numbers."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "month_number"
+
+
+@compiles(month_number)
+def _month_number_default(element: month_number, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(EXTRACT(YEAR FROM {value}) * 12 + EXTRACT(MONTH FROM {value}) AS INTEGER)"
+
+
+@compiles(month_number, "sqlite")
+def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str:
+    # Dates and timestamps are ISO text here: the year and month are read straight off the text.
+    value = compiler.process(element.clauses, **kw)
+    return f"(CAST(substr({value}, 1, 4) AS INTEGER) * 12 + CAST(substr({value}, 6, 2) AS INTEGER))"
