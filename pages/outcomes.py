@@ -278,7 +278,7 @@ with comparison_tab:
         columns = st.columns(3)
         for column, group in zip(columns, (outcomes.PARTICIPANTS, outcomes.COMPARISON), strict=False):
             column.metric(
-                f"Arrests per person-year, {label(group).lower()}",
+                f"Arrests per person-year: {label(group)}",
                 per_year(groups.loc[group, "per_person_year"]),
                 f"{int(groups.loc[group, 'arrests'])} arrests, {int(groups.loc[group, 'people'])} people",
                 delta_color="off",
@@ -297,7 +297,7 @@ with comparison_tab:
         )
         st.caption(
             "Log-rank test of the two curves: "
-            + ("not computable (no arrests yet)" if result.logrank_p is None else f"χ² = {result.logrank_chi2:.2f}, p = {result.logrank_p:.3f}")
+            + ("not computable (no arrests yet)" if result.logrank_p is None else f"χ² = {result.logrank_chi2:.2f}, " + ("p < 0.001" if result.logrank_p < 0.001 else f"p = {result.logrank_p:.3f}"))
             + ". Participants' clock starts at referral, comparison people's at their index arrest; both end at the as-of date."
         )
 
