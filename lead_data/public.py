@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from lead_data import queries
+from lead_data import outcomes, queries
 from lead_data.periods import Period
 from lead_data.suppression import Equation, Ratio, suppress
 from lead_data.zone import LOCATION_LABELS, PilotZone
@@ -28,7 +28,8 @@ TOTAL = "Total"
 class PublicSummary:
     month_end: date
     period: Period
-    headline: dict[str, int | float | str | None]  # enrolled, active, referrals, rearrested, rearrest_rate
+    headline: dict[str, int | float | str | None]  # enrolled, active, referrals, rearrested, rearrest_rate,
+    # followed_12_months, rearrested_12_months, rearrest_12_month_share
     referrals_by_quarter: pd.DataFrame  # quarter, one column per referral type, Total; last row Total
     referrals_by_place: pd.DataFrame  # place, referrals; last row Total
 
@@ -52,12 +53,16 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
     by_quarter = queries.referrals_by(conn, as_of=month_end, period=period, by=("quarter", "referral_type"))
     places = queries.location_counts(queries.referral_locations(conn, as_of=month_end, zone=zone, period=period))
     rate = queries.rearrest_rate(conn, as_of=month_end)
+    within_year = outcomes.rearrested_within(conn, as_of=month_end).set_index("months").loc[12]
 
     counts: dict[str, int] = {
         "enrolled": rate.enrolled,
         "active": queries.active_count(conn, as_of=month_end),
         "rearrested": rate.rearrested,
         REFERRALS: int(by_quarter["referrals"].sum()),
+        "followed_12_months": int(within_year["followed"]),
+        "rearrested_12_months": int(within_year["rearrested"]),
+        "not_rearrested_12_months": int(within_year["followed"] - within_year["rearrested"]),
     }
     quarters = sorted(by_quarter["quarter"].unique())
     types = sorted(by_quarter["referral_type"].unique())
@@ -77,8 +82,13 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
         Equation(REFERRALS, tuple(f"{quarter}|{TOTAL}" for quarter in quarters)),
         Equation(REFERRALS, tuple(f"{TOTAL}|{kind}" for kind in types)),
         Equation(REFERRALS, tuple(f"place|{location}" for location in places["location"])),
+        Equation("followed_12_months", ("rearrested_12_months", "not_rearrested_12_months")),
     ]
-    shown = suppress(counts, equations, [Ratio("rearrest_rate", "rearrested", "enrolled")])
+    ratios = [
+        Ratio("rearrest_rate", "rearrested", "enrolled"),
+        Ratio("rearrest_12_month_share", "rearrested_12_months", "followed_12_months"),
+    ]
+    shown = suppress(counts, equations, ratios)
 
     table = pd.DataFrame(
         [
@@ -91,5 +101,11 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
         [{"place": LOCATION_LABELS[code], "referrals": shown[f"place|{code}"]} for code in places["location"]]
         + [{"place": TOTAL, "referrals": shown[REFERRALS]}]
     )
-    headline = {name: shown[name] for name in ("enrolled", "active", REFERRALS, "rearrested", "rearrest_rate")}
+    headline = {
+        name: shown[name]
+        for name in (
+            "enrolled", "active", REFERRALS, "rearrested", "rearrest_rate",
+            "followed_12_months", "rearrested_12_months", "rearrest_12_month_share",
+        )
+    }  # fmt: skip
     return PublicSummary(month_end, period, headline, table.astype(object), by_place.astype(object))

@@ -38,6 +38,19 @@ second_row[1].metric(
     border=True,
 )
 
+within_year = headline["rearrest_12_month_share"]
+followed = headline["followed_12_months"]
+third_row = st.columns(2)
+third_row[0].metric(
+    "Re-arrested within 12 months of enrolling",
+    "—" if within_year is None else within_year if isinstance(within_year, str) else f"{within_year:.0%}",
+    f"of {followed} people enrolled at least a year" if followed else "nobody enrolled a full year yet",
+    delta_color="off",
+    delta_arrow="off",
+    help="Share of the people enrolled at least twelve months who were arrested again within twelve months of intake.",
+    border=True,
+)
+
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Referrals by quarter")

@@ -13,6 +13,7 @@ from lead_data import evaluation as ev
 from lead_data import outcomes as o
 from lead_data import queries as q
 from lead_data.export import csv_bytes
+from lead_data.suppression import COMPLEMENT
 
 D = date(2024, 6, 30)
 DAY = timedelta(days=1)
@@ -507,3 +508,42 @@ def test_how_this_is_counted_quotes_every_outcome_definition_from_the_contract()
     ):
         assert definitions[name].removeprefix("**Re-arrest**") in contract
     assert "strictly after that participant's earliest `intake_on`" in definitions["Re-arrest (version 1)"]
+
+
+# --- the public summary --------------------------------------------------------------------------------------------
+
+
+def _public_headline(db) -> dict:
+    from lead_data.public import public_summary
+    from lead_data.zone import load_pilot_zone
+
+    with db.connect() as conn:
+        return public_summary(conn, as_of=date(2024, 9, 10), zone=load_pilot_zone()).headline  # to 31 August
+
+
+def _followed_a_year(db, people: int, rearrested: int) -> None:
+    for n in range(people):  # enrolled 2 January 2023: a full year of follow-up by 31 August 2024
+        person, _ = _enrolled(db, intake_on=date(2023, 1, 2))
+        if n < rearrested:
+            db.arrest(person, date(2023, 6, 1))
+
+
+def test_the_public_summary_shows_the_12_month_rearrest_share_with_its_n(db):
+    _followed_a_year(db, people=30, rearrested=12)
+    _enrolled(db, intake_on=date(2024, 8, 1))  # less than a year: not in the n
+    headline = _public_headline(db)
+    assert (headline["rearrested_12_months"], headline["followed_12_months"]) == (12, 30)
+    assert headline["rearrest_12_month_share"] == pytest.approx(12 / 30)
+
+
+def test_a_small_12_month_count_is_hidden_with_its_share(db):
+    _followed_a_year(db, people=30, rearrested=4)
+    headline = _public_headline(db)
+    assert (headline["rearrested_12_months"], headline["rearrest_12_month_share"]) == ("<11", "*")
+
+
+def test_a_small_number_not_rearrested_within_12_months_cannot_be_worked_out(db):
+    _followed_a_year(db, people=20, rearrested=17)  # the 3 not re-arrested must not be derivable
+    headline = _public_headline(db)
+    assert COMPLEMENT in (headline["rearrested_12_months"], headline["followed_12_months"])
+    assert headline["rearrest_12_month_share"] == COMPLEMENT

@@ -208,3 +208,13 @@ def test_the_weekly_meeting_shows_more_graduations_as_good_news_and_more_other_e
     shown = {metric.label: metric for metric in at.metric}
     assert (shown["Graduations"].value, shown["Graduations"].proto.color) == ("1", Metric.MetricColor.GREEN)
     assert (shown["Other exits"].value, shown["Other exits"].proto.color) == ("1", Metric.MetricColor.RED)
+
+
+def test_the_public_summary_shows_the_12_month_share_suppressed_like_the_rest(program):
+    from tests.apptest import PUBLIC_USER
+
+    page = "pages/public_summary.py"
+    at = open_app(page, user=PUBLIC_USER, first_page=page, as_of=D.isoformat())
+    shown = {metric.label: (metric.value, metric.delta) for metric in at.metric}
+    # Two people enrolled a full year by 30 June 2024, one re-arrested: both counts are small.
+    assert shown["Re-arrested within 12 months of enrolling"] == ("*", "of <11 people enrolled at least a year")
