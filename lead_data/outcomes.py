@@ -169,7 +169,9 @@ def kaplan_meier(days: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     scale so that it stays within 0 and 1. Columns: day, at_risk, events, share, lower, upper; the
     first row is day 0 (share 0), then one row per day on which an event happened.
     """
-    start = pd.DataFrame({"day": [0], "at_risk": [len(days)], "events": [0], "share": [0.0], "lower": [0.0], "upper": [0.0]})
+    start = pd.DataFrame(
+        {"day": [0], "at_risk": [len(days)], "events": [0], "share": [0.0], "lower": [0.0], "upper": [0.0]}
+    )
     if len(days) == 0 or not np.any(events):
         return start
     fit = SurvfuncRight(np.asarray(days, dtype=float), np.asarray(events, dtype=float))
@@ -228,13 +230,19 @@ def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     for months in FOLLOW_UP_MONTHS:
         followed, rearrested = int(row[f"followed_{months}"]), int(row[f"rearrested_{months}"])
         rows.append(
-            {"months": months, "rearrested": rearrested, "followed": followed, "share": rearrested / followed if followed else None}
+            {
+                "months": months,
+                "rearrested": rearrested,
+                "followed": followed,
+                "share": rearrested / followed if followed else None,
+            }
         )
     return pd.DataFrame(rows)
 
 
 def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
-    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest, or to D, and the event flag."""
+    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
+    and the event flag."""
     first = _first_rearrests(as_of)
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
@@ -354,9 +362,7 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
         starts, ends = days_between(anchor, Booking.booked_on), days_between(anchor, held_until)
         overlap = _smaller(ends, last_day) - _larger(starts, first_day) + 1
         mine = and_(Booking.participant_id == people.c.participant_id, Booking.booked_on <= as_of)
-        booked = (
-            select(func.count()).where(mine, starts >= first_day, starts <= last_day).scalar_subquery()
-        )
+        booked = select(func.count()).where(mine, starts >= first_day, starts <= last_day).scalar_subquery()
         jail_days = (
             select(func.coalesce(func.sum(case((overlap > 0, overlap), else_=0)), 0)).where(mine).scalar_subquery()
         )
@@ -391,18 +397,28 @@ def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EV
     window has no length yet).
     """
     rows = _per_participant_before_after(as_of, _cohort(as_of, cohort))
-    sums = conn.execute(
-        select(
-            func.count().label("participants"),
-            *(
-                func.coalesce(func.sum(rows.c[column]), 0).label(column)
-                for column in (
-                    "before_days", "after_window_days", "arrests_before", "arrests_after", "bookings_before",
-                    "bookings_after", "jail_days_before", "jail_days_after",
-                )
-            ),
-        )  # fmt: skip
-    ).one()._mapping
+    sums = (
+        conn.execute(
+            select(
+                func.count().label("participants"),
+                *(
+                    func.coalesce(func.sum(rows.c[column]), 0).label(column)
+                    for column in (
+                        "before_days",
+                        "after_window_days",
+                        "arrests_before",
+                        "arrests_after",
+                        "bookings_before",
+                        "bookings_after",
+                        "jail_days_before",
+                        "jail_days_after",
+                    )
+                ),
+            )  # fmt: skip
+        )
+        .one()
+        ._mapping
+    )
     records = []
     for window in ("before", "after"):
         days = sums["before_days"] if window == "before" else sums["after_window_days"]
@@ -457,8 +473,11 @@ OUTCOME_MEASURES = {
 ANSWERED = {"housed": "housing", "employed": "employed", "legal_income": "legal_income"}
 
 
-def _measure_columns(table: Any, *, only: ColumnElement[bool] | None = None, suffix: str = "") -> list[ColumnElement[Any]]:
-    """Per measure, the yes answers and the answers (null left out), among ``table``'s rows (or those ``only`` picks)."""
+def _measure_columns(
+    table: Any, *, only: ColumnElement[bool] | None = None, suffix: str = ""
+) -> list[ColumnElement[Any]]:
+    """Per measure, the yes answers and the answers (null left out), among ``table``'s rows or those
+    ``only`` picks."""
     columns = []
     for measure, is_yes in OUTCOME_MEASURES.items():
         answered = table.c[ANSWERED[measure]].is_not(None)
@@ -548,7 +567,11 @@ def first_and_latest_assessment(conn: Connection, *, as_of: date, cohort: Cohort
         record: dict[str, Any] = {"measure": measure, "participants": int(counts["participants"])}
         for which in ("first", "latest"):
             yes, answered = int(counts[f"{measure}_{which}"]), int(counts[f"{measure}_answered_{which}"])
-            record |= {which: yes, f"{which}_answered": answered, f"{which}_share": yes / answered if answered else None}
+            record |= {
+                which: yes,
+                f"{which}_answered": answered,
+                f"{which}_share": yes / answered if answered else None,
+            }
         records.append(record)
     return pd.DataFrame(records)
 
@@ -707,7 +730,9 @@ def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> C
         .reset_index()
     )
     groups["person_years"] = groups["follow_up_days"] / DAYS_PER_YEAR
-    groups["per_person_year"] = (groups["arrests"] / groups["person_years"].where(groups["person_years"] > 0)).astype(float)
+    groups["per_person_year"] = (groups["arrests"] / groups["person_years"].where(groups["person_years"] > 0)).astype(
+        float
+    )
     curves = {group: _survival(rows[rows["group"] == group]) for group in (PARTICIPANTS, COMPARISON)}
     chi2 = p_value = None
     if rows["group"].nunique() == 2 and rows["event"].any():

@@ -21,8 +21,7 @@ class PublishedFinding:
 SEATTLE_LEAD_FINDINGS: tuple[PublishedFinding, ...] = (
     PublishedFinding(
         topic="Arrests",
-        finding="LEAD participants were 58% less likely than a comparison group to be arrested after "
-        "evaluation entry.",
+        finding="LEAD participants were 58% less likely than a comparison group to be arrested after evaluation entry.",
         source="Collins, Lonczak & Clifasefi, LEAD Program Evaluation: Recidivism Report, University of "
         "Washington, 2015",
     ),

@@ -82,7 +82,8 @@ with rearrest_tab:
             f"{row.rearrested} of {row.followed} followed {row.months} months",
             delta_color="off",
             delta_arrow="off",
-            help="Only participants with a full follow-up count; people with less are left out, never counted as successes.",
+            help="Only participants with a full follow-up count; people with less are left out, "
+            "never counted as successes.",
             border=True,
         )
         column.caption(
@@ -172,8 +173,15 @@ with jail_tab:
                 icon=":material/warning:",
             )
         columns = st.columns(3)
-        cost_before, cost_after = justice.loc["before", "cost_per_person_year"], justice.loc["after", "cost_per_person_year"]
-        columns[0].metric("Criminal-justice cost per person-year, before", "—" if pd.isna(cost_before) else money(cost_before), border=True)
+        cost_before, cost_after = (
+            justice.loc["before", "cost_per_person_year"],
+            justice.loc["after", "cost_per_person_year"],
+        )
+        columns[0].metric(
+            "Criminal-justice cost per person-year, before",
+            "—" if pd.isna(cost_before) else money(cost_before),
+            border=True,
+        )
         columns[1].metric(
             "Criminal-justice cost per person-year, after",
             "—" if pd.isna(cost_after) else money(cost_after),
@@ -225,10 +233,18 @@ with wellbeing_tab:
         if people == 0:
             st.info("Nobody in this cohort has two or more assessments yet.")
         else:
-            st.caption(f"{people} participant(s) with two or more assessments; each share's n leaves out unanswered questions.")
+            st.caption(
+                f"{people} participant(s) with two or more assessments; each share's n leaves out unanswered questions."
+            )
             shown = labelled(first_latest, "measure")
-            shown["First"] = [f"{percent(s)} ({y} of {n})" for s, y, n in zip(shown["first_share"], shown["first"], shown["first_answered"], strict=True)]
-            shown["Latest"] = [f"{percent(s)} ({y} of {n})" for s, y, n in zip(shown["latest_share"], shown["latest"], shown["latest_answered"], strict=True)]
+            shown["First"] = [
+                f"{percent(s)} ({y} of {n})"
+                for s, y, n in zip(shown["first_share"], shown["first"], shown["first_answered"], strict=True)
+            ]
+            shown["Latest"] = [
+                f"{percent(s)} ({y} of {n})"
+                for s, y, n in zip(shown["latest_share"], shown["latest"], shown["latest_answered"], strict=True)
+            ]
             st.dataframe(shown[["measure", "First", "Latest"]], hide_index=True, column_config={"measure": ""})
 
 with exits_tab:
@@ -237,7 +253,9 @@ with exits_tab:
         st.info("Nobody in this cohort has left the program yet.")
     else:
         graduations, every_exit = outcomes.graduations_of(exits)
-        st.metric("Graduations", graduations, f"of {every_exit} exits", delta_color="off", delta_arrow="off", border=True)
+        st.metric(
+            "Graduations", graduations, f"of {every_exit} exits", delta_color="off", delta_arrow="off", border=True
+        )
         show(
             quarterly_bars(
                 exits,
@@ -292,17 +310,25 @@ with comparison_tab:
             None if ratio.ratio is None else f"95% CI {ratio.lower:.2f}–{ratio.upper:.2f}",
             delta_color="off",
             delta_arrow="off",
-            help="Poisson model of arrests with each person's years of follow-up as exposure. Below 1: fewer arrests among participants.",
+            help="Poisson model of arrests with each person's years of follow-up as exposure. "
+            "Below 1: fewer arrests among participants.",
             border=True,
         )
+        if result.logrank_p is None:
+            logrank = "not computable (no arrests yet)"
+        else:
+            p_value = "p < 0.001" if result.logrank_p < 0.001 else f"p = {result.logrank_p:.3f}"
+            logrank = f"χ² = {result.logrank_chi2:.2f}, {p_value}"
         st.caption(
-            "Log-rank test of the two curves: "
-            + ("not computable (no arrests yet)" if result.logrank_p is None else f"χ² = {result.logrank_chi2:.2f}, " + ("p < 0.001" if result.logrank_p < 0.001 else f"p = {result.logrank_p:.3f}"))
-            + ". Participants' clock starts at referral, comparison people's at their index arrest; both end at the as-of date."
+            f"Log-rank test of the two curves: {logrank}. Participants' clock starts at referral, comparison "
+            "people's at their index arrest; both end at the as-of date."
         )
 
 with seattle_tab:
-    st.caption("Published results from Seattle's LEAD evaluation: another city's program, population and years. Context, not Baltimore's figures.")
+    st.caption(
+        "Published results from Seattle's LEAD evaluation: another city's program, population and years. "
+        "Context, not Baltimore's figures."
+    )
     for finding in SEATTLE_LEAD_FINDINGS:
         with st.container(border=True):
             st.markdown(f"**Seattle — {finding.topic}.** {finding.finding}")

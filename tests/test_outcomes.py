@@ -450,7 +450,12 @@ def test_the_evaluation_extract_has_one_pseudonymous_row_per_participant_and_no_
     assert row["referral_month"] == "2024-03"
     assert (row["age_band"], row["sex"], row["race"]) == ("25-34", "F", "not recorded")
     assert (row["days_to_first_rearrest_or_censoring"], row["rearrested"]) == (30, 1)
-    assert (row["arrests_before"], row["arrests_after"], row["bookings_before"], row["jail_days_before"]) == (0, 1, 1, 3)
+    assert (row["arrests_before"], row["arrests_after"], row["bookings_before"], row["jail_days_before"]) == (
+        0,
+        1,
+        1,
+        3,
+    )
     assert row["after_window_days"] == 102  # 20 March to 30 June
     text = csv_bytes(extract).decode()
     for secret in ("Qqsecret", "1990", "2024-03-15", "2024-03-20", "2024-04-19"):

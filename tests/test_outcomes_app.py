@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -110,7 +110,12 @@ def test_every_download_of_the_extract_is_audited(program, user, roles_and_audit
     at.get("download_button")[0].click().run()
     (line,) = [json.loads(text) for text in roles_and_audit_files.read_text().splitlines()]
     assert (line["event"], line["user"], line["page"]) == ("export", user, "outcomes")
-    assert line["filters"] == {"as_of": D.isoformat(), "extract": "evaluation", "referral_types": [], "referral_year": None}
+    assert line["filters"] == {
+        "as_of": D.isoformat(),
+        "extract": "evaluation",
+        "referral_types": [],
+        "referral_year": None,
+    }
 
 
 def test_without_a_pseudonym_key_the_extract_says_how_to_set_one(program, monkeypatch):
@@ -149,7 +154,10 @@ def test_empty_outcome_tables_say_what_they_would_show_instead_of_zeros(db, monk
     assert "No comparison group has been supplied" in infos
     labels = {metric.label for metric in at.metric}
     assert "Arrests per person-year, year after intake" in labels
-    assert not {"Jail bookings per person-year, year after intake", "Jail days per person-year, year after intake"} & labels
+    assert (
+        not {"Jail bookings per person-year, year after intake", "Jail days per person-year, year after intake"}
+        & labels
+    )
 
 
 def test_unit_costs_are_printed_beside_the_cost_figures_and_placeholders_are_flagged(program):

@@ -479,7 +479,9 @@ def survival_chart(
         data = curve
         if longest > int(curve["day"].iloc[-1]):
             data = pd.concat([curve, curve.iloc[[-1]].assign(day=longest)], ignore_index=True)
-        figure.add_scatter(x=data["day"], y=data["upper"], mode="lines", line_shape="hv", showlegend=False, hoverinfo="skip")
+        figure.add_scatter(
+            x=data["day"], y=data["upper"], mode="lines", line_shape="hv", showlegend=False, hoverinfo="skip"
+        )
         figure.add_scatter(
             x=data["day"],
             y=data["lower"],
@@ -504,7 +506,14 @@ def survival_chart(
             + "</extra>",
         )
     for text, day in marks.items():
-        figure.add_vline(x=day, line_dash="dot", line_width=1.5, line_color=AXIS_COLOUR, annotation_text=text, annotation_font_size=15)
+        figure.add_vline(
+            x=day,
+            line_dash="dot",
+            line_width=1.5,
+            line_color=AXIS_COLOUR,
+            annotation_text=text,
+            annotation_font_size=15,
+        )
     figure.update_layout(title=title)
     figure.update_xaxes(title=x_title, rangemode="tozero")
     figure.update_yaxes(title="Share (cumulative)", tickformat=".0%", range=[0, 1])
