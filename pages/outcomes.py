@@ -30,7 +30,7 @@ from ui.settings import report_settings
 viewer = require_page(access.OUTCOMES)
 settings = report_settings()
 as_of = settings.as_of
-MARKS = {f"{months} months": day for months, day in outcomes.DAYS_AT_MONTHS.items()}
+MARKS = {f"{months} mo": day for months, day in outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close
 
 
 def percent(share: float | None) -> str:

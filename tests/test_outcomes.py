@@ -450,12 +450,8 @@ def test_the_evaluation_extract_has_one_pseudonymous_row_per_participant_and_no_
     assert row["referral_month"] == "2024-03"
     assert (row["age_band"], row["sex"], row["race"]) == ("25-34", "F", "not recorded")
     assert (row["days_to_first_rearrest_or_censoring"], row["rearrested"]) == (30, 1)
-    assert (row["arrests_before"], row["arrests_after"], row["bookings_before"], row["jail_days_before"]) == (
-        0,
-        1,
-        1,
-        3,
-    )
+    expected_counts = {"arrests_before": 0, "arrests_after": 1, "bookings_before": 1, "jail_days_before": 3}
+    assert {column: row[column] for column in expected_counts} == expected_counts
     assert row["after_window_days"] == 102  # 20 March to 30 June
     text = csv_bytes(extract).decode()
     for secret in ("Qqsecret", "1990", "2024-03-15", "2024-03-20", "2024-04-19"):
@@ -467,6 +463,13 @@ def test_pseudonyms_are_stable_for_a_key_and_unrelated_across_keys():
     assert ev.pseudonym(7, KEY) == ev.pseudonym(7, KEY)
     assert ev.pseudonym(7, KEY) != ev.pseudonym(8, KEY)
     assert ev.pseudonym(7, KEY) != ev.pseudonym(7, b"another-key-entirely-here")
+
+
+def test_only_staff_and_leadership_may_load_the_extract():
+    from lead_data.access import may_load
+
+    allowed = {role: may_load(role, "evaluation_extract") for role in ("staff", "leadership", "partner", "public")}
+    assert allowed == {"staff": True, "leadership": True, "partner": False, "public": False}
 
 
 def test_no_extract_without_a_pseudonym_key_on_a_program_database(monkeypatch):
