@@ -19,6 +19,7 @@ ROLES = (STAFF, LEADERSHIP, PARTNER, PUBLIC)
 OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD = "overview", "enrollment", "rearrests", "caseload"
 REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING = "referral_map", "participants", "weekly_meeting"
 DATA_QUALITY, PUBLIC_SUMMARY = "data_quality", "public_summary"
+OUTCOMES = "outcomes"
 AGGREGATE_PAGES = (OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD)
 
 
@@ -33,6 +34,7 @@ class Permissions:
     referral_points: bool  # exact referral locations on the map
     staff_names: bool  # who the peer and case manager of each team are
     database_address: bool  # where the program database is (server, name or file path)
+    evaluation_extract: bool  # the pseudonymous one-row-per-participant extract for evaluators
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -40,31 +42,34 @@ class Permissions:
 
 PERMISSIONS: dict[str, Permissions] = {
     STAFF: Permissions(
-        pages=(*AGGREGATE_PAGES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
         participant_lists=True,
         consented_agenda_names=True,
         services=True,
         referral_points=True,
         staff_names=True,
         database_address=True,
+        evaluation_extract=True,
     ),
     LEADERSHIP: Permissions(
-        pages=(*AGGREGATE_PAGES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
         participant_lists=False,
         consented_agenda_names=False,
         services=True,
         referral_points=True,
         staff_names=True,
         database_address=False,
+        evaluation_extract=True,
     ),
     PARTNER: Permissions(
-        pages=(*AGGREGATE_PAGES, WEEKLY_MEETING),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING),
         participant_lists=False,
         consented_agenda_names=True,
         services=False,
         referral_points=False,
         staff_names=False,
         database_address=False,
+        evaluation_extract=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -74,6 +79,7 @@ PERMISSIONS: dict[str, Permissions] = {
         referral_points=False,
         staff_names=False,
         database_address=False,
+        evaluation_extract=False,
     ),
 }
 

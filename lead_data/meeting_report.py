@@ -21,7 +21,7 @@ from fpdf.enums import XPos, YPos
 CHANGE_COLUMNS = ("figure", "this_week", "last_week", "change")
 CASELOAD_COLUMNS = ("team", "caseload", "caseload_cap", "over_cap", "last_week", "change")
 # More of these is bad news; the page marks which way is better so a reader need not guess.
-RISING_IS_BAD = frozenset({"Re-arrests", "Exits", "Unassigned", "Teams over cap"})
+RISING_IS_BAD = frozenset({"Re-arrests", "Other exits", "Unassigned", "Teams over cap"})
 
 PAGE_FORMAT = "Letter"
 MARGIN_MM = 15

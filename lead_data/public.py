@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from lead_data import queries
+from lead_data import outcomes, queries
 from lead_data.access import aggregate
 from lead_data.periods import PROGRAM_START, Period
 from lead_data.suppression import COMPLEMENT, Equation, as_text, rounded, suppress
@@ -65,7 +65,8 @@ class PublicSummary:
 
     month_end: date
     quarters: tuple[Quarter, ...]  # the last complete quarters of the program, oldest first
-    # enrolled, active, rearrested (rounded), rearrest_rate, and referrals (the latest quarter's total)
+    # enrolled, active, rearrested (rounded), rearrest_rate, followed_12_months and rearrested_12_months
+    # (rounded), rearrest_12_month_share, and referrals (the latest quarter's total)
     headline: dict[str, str]
     referrals_by_type: pd.DataFrame  # quarter, one column per referral type, Total
     referrals_by_place: pd.DataFrame  # quarter, one column per place (a key of LOCATION_LABELS), Total
@@ -111,6 +112,11 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
         "rearrested": as_text(rearrested),
         "rearrest_rate": _rate(rearrested, enrolled),
     }
+    within_year = outcomes.rearrested_within(conn, as_of=month_end).set_index("months").loc[12]
+    followed, rearrested_in_year = rounded(int(within_year["followed"])), rounded(int(within_year["rearrested"]))
+    headline["followed_12_months"] = as_text(followed)
+    headline["rearrested_12_months"] = as_text(rearrested_in_year)
+    headline["rearrest_12_month_share"] = _rate(rearrested_in_year, followed)
 
     by_type = (
         queries.referrals_by(
@@ -166,7 +172,7 @@ def _quarter_shown(by_type: dict[str, int], by_place: dict[str, int]) -> dict[st
 
 
 def _rate(rearrested: int | str, enrolled: int | str) -> str:
-    """Re-arrested over enrolled, from the rounded counts; hidden ("*") when either is."""
+    """Re-arrested over enrolled (or followed), from the rounded counts; hidden ("*") when either is."""
     if isinstance(rearrested, str) or isinstance(enrolled, str):
         return COMPLEMENT
     if enrolled == 0:

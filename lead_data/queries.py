@@ -254,14 +254,14 @@ def intake_count(conn: Connection, *, as_of: date, period: Period) -> int:
 
 
 @aggregate
-def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
-    """Enrollments whose exit falls in the period."""
-    statement = (
-        select(func.count())
-        .select_from(Enrollment)
-        .where(Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, period, as_of))
-    )
-    return _scalar(conn, statement)
+def exit_count(conn: Connection, *, as_of: date, period: Period, graduated: bool | None = None) -> int:
+    """Enrollments whose exit falls in the period; only graduations (``graduated`` True), or only
+    the other exits (False)."""
+    conditions = [Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, period, as_of)]
+    if graduated is not None:
+        is_graduation = func.coalesce(Enrollment.exit_reason, "") == "graduated"
+        conditions.append(is_graduation if graduated else ~is_graduation)
+    return _scalar(conn, select(func.count()).select_from(Enrollment).where(*conditions))
 
 
 @aggregate
@@ -855,7 +855,8 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
             "New referrals": referral_count(conn, as_of=end, period=period),
             "Intakes": intake_count(conn, as_of=end, period=period),
             "Re-arrests": rearrest_count(conn, as_of=end, period=period),
-            "Exits": exit_count(conn, as_of=end, period=period),
+            "Graduations": exit_count(conn, as_of=end, period=period, graduated=True),
+            "Other exits": exit_count(conn, as_of=end, period=period, graduated=False),
             "Active participants": active_count(conn, as_of=end),
             "Unassigned": unassigned_count(conn, as_of=end),
             "Teams over cap": int(caseload["over_cap"].sum()),

@@ -86,3 +86,50 @@ def _quarter_of_default(element: quarter_of, compiler: Any, **kw: Any) -> str:
 def _quarter_of_sqlite(element: quarter_of, compiler: Any, **kw: Any) -> str:
     value = compiler.process(element.clauses, **kw)
     return f"(strftime('%Y', {value}) || '-Q' || ((CAST(strftime('%m', {value}) AS INTEGER) + 2) / 3))"
+
+
+class add_months(FunctionElement[Any]):
+    """A date plus a whole number of calendar months, clamped to the end of a shorter month
+    (31 January + 1 month = 28 or 29 February), as PostgreSQL's interval arithmetic does."""
+
+    type = Date()
+    inherit_cache = True
+    name = "add_months"
+
+
+@compiles(add_months)
+def _add_months_default(element: add_months, compiler: Any, **kw: Any) -> str:
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(CAST({day} AS DATE) + make_interval(months => CAST({months} AS INTEGER)) AS DATE)"
+
+
+@compiles(add_months, "sqlite")
+def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
+    # SQLite's '+N months' rolls 31 January over into March; the last day of the target month caps it.
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (
+        f"min(date({day}, printf('%+d months', {months})), "
+        f"date({day}, 'start of month', printf('%+d months', {months} + 1), '-1 day'))"
+    )
+
+
+class month_number(FunctionElement[Any]):
+    """Months since the start of year 0 of a date or timestamp (year × 12 + month): the months
+    between two dates' calendar months is the difference of their month numbers."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "month_number"
+
+
+@compiles(month_number)
+def _month_number_default(element: month_number, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(EXTRACT(YEAR FROM {value}) * 12 + EXTRACT(MONTH FROM {value}) AS INTEGER)"
+
+
+@compiles(month_number, "sqlite")
+def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str:
+    # Dates and timestamps are ISO text here: the year and month are read straight off the text.
+    value = compiler.process(element.clauses, **kw)
+    return f"(CAST(substr({value}, 1, 4) AS INTEGER) * 12 + CAST(substr({value}, 6, 2) AS INTEGER))"

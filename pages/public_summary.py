@@ -48,6 +48,20 @@ second_row[1].metric(
     border=True,
 )
 
+st.columns(2)[0].metric(
+    "Re-arrested within 12 months of enrolling",
+    headline["rearrest_12_month_share"],
+    f"of {headline['followed_12_months']} people enrolled at least a year",
+    delta_color="off",
+    delta_arrow="off",
+    help=(
+        "Share of the people enrolled at least twelve months who were arrested again within twelve months of "
+        f"intake, worked out from the rounded counts: {headline['rearrested_12_months']} of "
+        f"{headline['followed_12_months']}."
+    ),
+    border=True,
+)
+
 st.subheader("Referrals by quarter and type")
 table(
     summary.referrals_by_type,

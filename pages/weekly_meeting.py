@@ -52,8 +52,9 @@ export.download_button(
 if presenting:
     st.html(PRESENTATION_STYLE)
 
-# More re-arrests, exits, unassigned clients or teams over cap is bad news: red when they rise.
-RISING_IS_BAD = {"Re-arrests", "Exits", "Unassigned", "Teams over cap"}
+# More re-arrests, exits other than graduations, unassigned clients or teams over cap is bad news:
+# red when they rise. More graduations is good news.
+RISING_IS_BAD = {"Re-arrests", "Other exits", "Unassigned", "Teams over cap"}
 for row_figures in (changes.iloc[:4], changes.iloc[4:]):
     columns = st.columns(4)
     for column, figure in zip(columns, row_figures.itertuples(), strict=False):

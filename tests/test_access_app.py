@@ -32,6 +32,7 @@ PAGES = {
     "overview": "pages/overview.py",
     "enrollment": "pages/enrollment.py",
     "rearrests": "pages/rearrests.py",
+    "outcomes": "pages/outcomes.py",
     "caseload": "pages/caseload.py",
     "referral_map": "pages/referral_map.py",
     "participants": "pages/participants.py",

@@ -9,7 +9,9 @@ is refused by ``load`` and fails here.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
@@ -18,14 +20,21 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lead_data import meeting_report, public, quality, queries
+import lead_data
+from lead_data import evaluation, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
+from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.periods import Period
 from lead_data.zone import load_pilot_zone
 from tests.apptest import AUTH_SECRETS, STAFF_USER
 
-FIGURE_MODULES: tuple[ModuleType, ...] = (queries, public, quality, meeting_report)
+# Every module of the data package (the command line and the migrations hold no figures).
+FIGURE_MODULES: tuple[ModuleType, ...] = tuple(
+    importlib.import_module(f"lead_data.{module.name}")
+    for module in pkgutil.iter_modules(lead_data.__path__)
+    if module.name not in ("__main__", "migrations")
+)
 D = date(2024, 6, 30)
 # What each figure parameter gets here; a figure with a parameter missing from this table fails the test.
 SAMPLE_INPUTS: dict[str, Any] = {
@@ -35,6 +44,9 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "zone": load_pilot_zone(),
     "filters": queries.ParticipantFilters(),
     "by": tuple(queries.REFERRAL_DIMENSIONS),
+    "cohort": outcomes.EVERYONE,
+    "key": b"figure-marks-test-key",
+    "costs": load_unit_costs(),
 }
 CONSENTED, UNCONSENTED = "Qqmark Consented", "Zzmark Private"
 STAFF_NAME = "Staff Test-"  # what tests/program.py names every staff member
@@ -58,6 +70,7 @@ FIGURES = figures()
 def test_the_figures_are_found():
     names = {figure.__name__ for figure in FIGURES}
     assert {"participant_list", "unassigned_clients", "caseload_by_team", "public_summary", "check_database"} <= names
+    assert {"rearrested_within", "comparison", "evaluation_extract", "program_cost"} <= names
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda figure: figure.__name__)
@@ -77,6 +90,7 @@ def test_every_figure_declares_who_may_run_it(figure):
         (quality.check_database, "participant_lists"),
         (queries.service_linkage, "services"),
         (queries.referral_locations, "referral_points"),
+        (evaluation.evaluation_extract, "evaluation_extract"),
     ],
     ids=lambda value: getattr(value, "__name__", value),
 )

@@ -580,7 +580,7 @@ def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_befor
     assert changes.loc["New referrals", ["this_week", "last_week"]].tolist() == [1, 2]
     assert changes.loc["Intakes", ["this_week", "last_week", "change"]].tolist() == [1, 1, 0]
     assert changes.loc["Re-arrests", ["this_week", "last_week"]].tolist() == [1, 0]
-    assert changes.loc["Exits", ["this_week", "last_week"]].tolist() == [1, 0]
+    assert changes.loc["Graduations", ["this_week", "last_week"]].tolist() == [1, 0]
     assert changes.loc["Active participants", ["this_week", "last_week"]].tolist() == [2, 2]
     assert changes.loc["Teams over cap", ["this_week", "last_week"]].tolist() == [1, 0]
     assert caseload.to_dict("records") == [

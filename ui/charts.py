@@ -400,3 +400,144 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(categoryorder="array", categoryarray=caseload["team"].tolist(), title="Team")
     figure.update_yaxes(title="Active clients")
     return styled(figure)
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+LABELS.update(
+    {
+        "new_offense": "New offense",
+        "warrant_only": "Warrant only",
+        "graduated": "Graduated",
+        "disengaged": "Disengaged",
+        "moved": "Moved",
+        "incarcerated": "Incarcerated",
+        "deceased": "Deceased",
+        "housed": "Housed",
+        "employed": "Employed",
+        "legal_income": "Legal income",
+        "participants": "LEAD participants",
+        "comparison": "Comparison group",
+        "before": "Year before referral",
+        "after": "Year after intake",
+    }
+)
+GOOD_OUTCOME_COLOUR = OKABE_ITO["bluish_green"]  # graduations, and being housed: the outcome hoped for
+REARREST_KIND_COLOURS = {"New offense": ACCENT, "Warrant only": "#93A6BA", "Not recorded": NOT_RECORDED_COLOUR}
+# A graduation stands out in green; every other exit reason is a shade of slate, none of them a "failure".
+EXIT_REASON_COLOURS = {
+    "Graduated": GOOD_OUTCOME_COLOUR,
+    "Disengaged": ACCENT,
+    "Moved": "#6F8298",
+    "Incarcerated": "#28323D",
+    "Deceased": "#000000",
+    "Other": "#A9B7C6",
+    "Not recorded": NOT_RECORDED_COLOUR,
+}
+OUTCOME_MEASURE_COLOURS = {"Housed": GOOD_OUTCOME_COLOUR, "Employed": ACCENT, "Legal income": OKABE_ITO["blue"]}
+SURVIVAL_COLOURS = {"LEAD participants": ACCENT, "Comparison group": "#000000"}
+
+
+def _translucent(colour: str, alpha: float) -> str:
+    red, green, blue = hex_to_rgb(colour)
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def quarterly_bars(
+    frame: pd.DataFrame, *, value: str, colour_by: str, colours: dict[str, str], title: str, y_title: str
+) -> go.Figure:
+    """Stacked bars per calendar quarter ('YYYY-Qn'), coloured by a coded column."""
+    data = labelled(frame, colour_by)
+    figure = px.bar(
+        data,
+        x="quarter",
+        y=value,
+        color=colour_by,
+        color_discrete_map=colours,
+        category_orders={colour_by: list(colours), "quarter": sorted(data["quarter"].unique())},
+        title=title,
+        labels={"quarter": "Quarter", value: y_title, colour_by: ""},
+    )
+    figure.update_xaxes(type="category")
+    figure.update_traces(hovertemplate=f"%{{x}}<br>{y_title}: %{{y}}<extra>%{{fullData.name}}</extra>")
+    whole_number_ticks(figure, data.groupby("quarter")[value].sum().max() if not data.empty else 0)
+    return styled(figure)
+
+
+def survival_chart(
+    curves: dict[str, tuple[pd.DataFrame, int]], *, title: str, x_title: str, marks: dict[str, int]
+) -> go.Figure:
+    """Kaplan–Meier curves of the share with the event by each day, each with its 95% band.
+
+    ``curves`` maps a coded group to (``outcomes.kaplan_meier`` frame, longest follow-up in days):
+    a curve runs flat to its longest follow-up and stops there. ``marks`` labels days on the x axis.
+    """
+    figure = go.Figure()
+    bands = []
+    for group, (curve, longest) in curves.items():
+        name, colour = label(group), SURVIVAL_COLOURS[label(group)]
+        data = curve
+        if longest > int(curve["day"].iloc[-1]):
+            data = pd.concat([curve, curve.iloc[[-1]].assign(day=longest)], ignore_index=True)
+        figure.add_scatter(
+            x=data["day"], y=data["upper"], mode="lines", line_shape="hv", showlegend=False, hoverinfo="skip"
+        )
+        figure.add_scatter(
+            x=data["day"],
+            y=data["lower"],
+            mode="lines",
+            line_shape="hv",
+            fill="tonexty",
+            fillcolor=_translucent(colour, 0.18),
+            name=f"{name}: 95% band",
+            hoverinfo="skip",
+        )
+        bands += [len(figure.data) - 2, len(figure.data) - 1]
+        figure.add_scatter(
+            x=data["day"],
+            y=data["share"],
+            mode="lines",
+            line_shape="hv",
+            line_color=colour,
+            name=name,
+            customdata=data[["lower", "upper"]],
+            hovertemplate="Day %{x}: %{y:.0%} (95% CI %{customdata[0]:.0%}–%{customdata[1]:.0%})<extra>"
+            + name
+            + "</extra>",
+        )
+    for text, day in marks.items():
+        figure.add_vline(
+            x=day,
+            line_dash="dot",
+            line_width=1.5,
+            line_color=AXIS_COLOUR,
+            annotation_text=text,
+            annotation_font_size=15,
+        )
+    figure.update_layout(title=title)
+    figure.update_xaxes(title=x_title, rangemode="tozero")
+    figure.update_yaxes(title="Share (cumulative)", tickformat=".0%", range=[0, 1])
+    figure = styled(figure)
+    for index in bands:  # the band's edges are not lines to read
+        figure.data[index].update(line_width=0, marker_size=None)
+    return figure
+
+
+def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
+    """Share housed, employed and with legal income by month since referral, each with its n."""
+    figure = go.Figure()
+    for measure in ("housed", "employed", "legal_income"):
+        name = label(measure)
+        figure.add_scatter(
+            x=by_month["month"],
+            y=by_month[f"{measure}_share"],
+            mode="lines+markers",
+            name=name,
+            line_color=OUTCOME_MEASURE_COLOURS[name],
+            customdata=by_month[[measure, f"{measure}_answered"]],
+            hovertemplate="Month %{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra>" + name + "</extra>",
+        )
+    figure.update_layout(title="Housed, employed, with legal income, by month since referral")
+    figure.update_xaxes(title="Months since referral (0 = the referral month)", range=[-0.5, 24.5], dtick=3)
+    figure.update_yaxes(title="Share of those assessed", tickformat=".0%", range=[0, 1.02])
+    return styled(figure)

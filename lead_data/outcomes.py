@@ -1,0 +1,800 @@
+"""Outcome figures of DATA_CONTRACT.md ("Outcome figures", contract version 2): is LEAD working?
+
+Every function takes an open connection, the as-of date D and a ``Cohort`` (which participants
+count: all, or those whose first referral was of some types, or in some year). A participant's
+start T0 is their earliest intake on or before D; their referral date R is the date of the
+referral behind that enrollment. SQL does the counting, with bound parameters and the
+dialect-neutral date constructs of ``sqlfunctions``; statsmodels does the statistics (Kaplan–Meier
+with Greenwood standard errors, the log-rank test, a Poisson rate ratio) on per-person rows that
+SQL returns. Each function's docstring lists what it returns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from lead_data.access import aggregate
+from lead_data.models import (
+    Arrest,
+    Assessment,
+    Booking,
+    ComparisonArrest,
+    ComparisonPerson,
+    Enrollment,
+    Referral,
+)
+from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
+from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
+
+FOLLOW_UP_MONTHS = (6, 12, 24)
+# The Kaplan–Meier curve is in days; "N months" is read at N × 365.25 / 12 days, rounded.
+DAYS_AT_MONTHS = {months: round(months * 365.25 / 12) for months in FOLLOW_UP_MONTHS}  # 183, 365, 730
+WINDOW_DAYS = 365  # the before and after windows of the per-person-year rates
+DAYS_PER_YEAR = 365.25
+LAST_OUTCOME_MONTH = 24
+Z_95 = 1.959963984540054
+WARRANT_ONLY, NEW_OFFENSE = "warrant_only", "new_offense"
+PARTICIPANTS, COMPARISON = "participants", "comparison"
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "DATA_CONTRACT.md"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Which participants an outcome figure counts; empty ``referral_types`` and None mean "all".
+
+    Both narrow by the referral behind a participant's first enrollment: its type, and the
+    calendar year of its date R.
+    """
+
+    referral_types: tuple[str, ...] = ()
+    referral_year: int | None = None
+
+    def describe(self) -> str:
+        types = " and ".join(kind.replace("_", " ") for kind in self.referral_types) or "all referral types"
+        year = f"referred in {self.referral_year}" if self.referral_year else "every referral year"
+        return f"{types}, {year}"
+
+    def for_audit(self) -> dict[str, Any]:
+        return {"referral_types": list(self.referral_types), "referral_year": self.referral_year}
+
+
+EVERYONE = Cohort()
+
+
+# --- shared building blocks ---------------------------------------------------------------------
+
+
+def _larger(first: Any, second: Any) -> ColumnElement[Any]:
+    return case((first > second, first), else_=second)
+
+
+def _smaller(first: Any, second: Any) -> ColumnElement[Any]:
+    return case((first < second, first), else_=second)
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _in_year(column: Any, year: int | None, *, timestamp: bool = False) -> ColumnElement[bool]:
+    if year is None:
+        return true()
+    # Half-open, in the column's own type (SQLite compares dates and timestamps as text).
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    if timestamp:
+        return and_(column >= datetime.combine(start, time.min), column < datetime.combine(end, time.min))
+    return and_(column >= start, column < end)
+
+
+def _cohort(as_of: date, cohort: Cohort) -> Any:
+    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0),
+    referred_on (R), referral_type, referral_month, and the first enrollment's ids."""
+    ranked = (
+        select(
+            Enrollment.participant_id,
+            Enrollment.intake_on,
+            Enrollment.referral_id,
+            func.row_number()
+            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
+            .label("position"),
+        )
+        .where(Enrollment.intake_on <= as_of)
+        .subquery("ranked_enrollments")
+    )
+    conditions = [ranked.c.position == 1, _in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
+    if cohort.referral_types:
+        conditions.append(Referral.referral_type.in_(cohort.referral_types))
+    return (
+        select(
+            ranked.c.participant_id,
+            ranked.c.intake_on.label("start_on"),
+            date_of(Referral.referred_at).label("referred_on"),
+            Referral.referral_type,
+            month_of(Referral.referred_at).label("referral_month"),
+        )
+        .join(Referral, Referral.referral_id == ranked.c.referral_id)
+        .where(*conditions)
+        .cte("cohort")
+    )
+
+
+def _first_rearrests(as_of: date) -> Any:
+    """Each participant's first re-arrest on or before D (the contract's re-arrest rule)."""
+    rearrests = _rearrests(as_of)
+    return (
+        select(rearrests.c.participant_id, func.min(rearrests.c.arrested_on).label("first_rearrest_on"))
+        .group_by(rearrests.c.participant_id)
+        .subquery("first_rearrests")
+    )
+
+
+# --- Kaplan–Meier --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The share with the event by ``day`` and its 95% confidence interval; None past the data."""
+
+    months: int
+    day: int
+    share: float | None
+    lower: float | None
+    upper: float | None
+
+
+def kaplan_meier(days: np.ndarray, events: np.ndarray) -> pd.DataFrame:
+    """The product-limit estimate of the share with the event by each day, with a 95% band.
+
+    Greenwood standard errors (statsmodels), turned into a pointwise interval on the log(−log)
+    scale so that it stays within 0 and 1. Columns: day, at_risk, events, share, lower, upper; the
+    first row is day 0 (share 0), then one row per day on which an event happened.
+    """
+    start = pd.DataFrame(
+        {"day": [0], "at_risk": [len(days)], "events": [0], "share": [0.0], "lower": [0.0], "upper": [0.0]}
+    )
+    if len(days) == 0 or not np.any(events):
+        return start
+    fit = SurvfuncRight(np.asarray(days, dtype=float), np.asarray(events, dtype=float))
+    survival, se = np.asarray(fit.surv_prob), np.asarray(fit.surv_prob_se)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.exp(Z_95 * se / np.abs(survival * np.log(survival)))
+        lower_survival = np.where((survival > 0) & (survival < 1), survival**spread, survival)
+        upper_survival = np.where((survival > 0) & (survival < 1), survival ** (1 / spread), survival)
+    curve = pd.DataFrame(
+        {
+            "day": np.asarray(fit.surv_times).astype(int),
+            "at_risk": np.asarray(fit.n_risk).astype(int),
+            "events": np.asarray(fit.n_events).astype(int),
+            "share": 1 - survival,
+            "lower": 1 - upper_survival,
+            "upper": 1 - lower_survival,
+        }
+    )
+    return pd.concat([start, curve], ignore_index=True)
+
+
+def read_curve(curve: pd.DataFrame, *, months: int, longest_follow_up: int) -> Reading:
+    """The curve at ``DAYS_AT_MONTHS[months]``.
+
+    None past the longest follow-up, where the estimate is undefined, unless everyone already had
+    the event by then (the share stays 1).
+    """
+    day = DAYS_AT_MONTHS[months]
+    row = curve[curve["day"] <= day].iloc[-1]
+    if longest_follow_up < day and row["share"] < 1:
+        return Reading(months, day, None, None, None)
+    return Reading(months, day, float(row["share"]), float(row["lower"]), float(row["upper"]))
+
+
+# --- re-arrest -----------------------------------------------------------------------------------
+
+
+@aggregate
+def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """Re-arrested within 6, 12 and 24 months of T0, among participants followed that long.
+
+    A participant counts for N months only when T0 + N calendar months ≤ D; they count as
+    re-arrested when their first re-arrest is dated on or before T0 + N months.
+    Columns: months, rearrested, followed (the denominator), share (NaN when nobody is followed).
+    """
+    people = _cohort(as_of, cohort)
+    first = _first_rearrests(as_of)
+    columns = []
+    for months in FOLLOW_UP_MONTHS:
+        horizon = add_months(people.c.start_on, literal(months))
+        followed = horizon <= _day(as_of)
+        columns.append(_count_where(followed).label(f"followed_{months}"))
+        columns.append(_count_where(and_(followed, first.c.first_rearrest_on <= horizon)).label(f"rearrested_{months}"))
+    statement = select(*columns).select_from(people).outerjoin(first, first.c.participant_id == people.c.participant_id)
+    row = conn.execute(statement).one()._mapping
+    rows = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, rearrested = int(row[f"followed_{months}"]), int(row[f"rearrested_{months}"])
+        rows.append(
+            {
+                "months": months,
+                "rearrested": rearrested,
+                "followed": followed,
+                "share": rearrested / followed if followed else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
+    and the event flag."""
+    first = _first_rearrests(as_of)
+    rearrested = first.c.first_rearrest_on.is_not(None)
+    days = case(
+        (rearrested, days_between(people.c.start_on, first.c.first_rearrest_on)),
+        else_=days_between(people.c.start_on, _day(as_of)),
+    )
+    return (
+        select(
+            people.c.participant_id,
+            days.label("days"),
+            case((rearrested, 1), else_=0).label("event"),
+        )
+        .select_from(people)
+        .outerjoin(first, first.c.participant_id == people.c.participant_id)
+        .subquery("time_to_first_rearrest")
+    )
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """A Kaplan–Meier curve of the share with a first (re-)arrest by each day, with its readings."""
+
+    people: int
+    events: int
+    longest_follow_up: int  # days; -1 when nobody is in the curve
+    curve: pd.DataFrame  # kaplan_meier's columns
+    readings: tuple[Reading, ...]
+
+
+def _survival(rows: pd.DataFrame) -> SurvivalCurve:
+    days, events = rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=int)
+    curve = kaplan_meier(days, events)
+    longest = int(days.max()) if len(days) else -1
+    readings = tuple(read_curve(curve, months=months, longest_follow_up=longest) for months in FOLLOW_UP_MONTHS)
+    return SurvivalCurve(
+        people=len(rows), events=int(events.sum()), longest_follow_up=longest, curve=curve, readings=readings
+    )
+
+
+@aggregate
+def time_to_first_rearrest(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> SurvivalCurve:
+    """Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read
+    at 6, 12 and 24 months. Participants without a re-arrest are censored at D; exit does not
+    censor. SQL returns one (days, event) row per participant; statsmodels computes the curve.
+    """
+    rows = _time_to_first_rearrest_rows(as_of, _cohort(as_of, cohort))
+    return _survival(_frame(conn, select(rows.c.days, rows.c.event).order_by(rows.c.participant_id)))
+
+
+def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
+    return case((warrant_only == true(), WARRANT_ONLY), (warrant_only.is_(None), NOT_RECORDED), else_=NEW_OFFENSE)
+
+
+@aggregate
+def rearrests_by_kind(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """Re-arrests of the cohort per quarter, split new offense / warrant-only / not recorded and
+    by severity.
+
+    Columns: quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity
+    ("not recorded" when null), rearrests.
+    """
+    people = _cohort(as_of, cohort)
+    rearrests = _rearrests(as_of)
+    quarter = quarter_of(rearrests.c.arrested_on).label("quarter")
+    kind = _rearrest_kind(Arrest.warrant_only).label("kind")
+    severity = _labelled(rearrests.c.severity).label("severity")
+    statement = (
+        select(quarter, kind, severity, func.count().label("rearrests"))
+        .select_from(rearrests)
+        .join(people, people.c.participant_id == rearrests.c.participant_id)
+        .join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
+        .group_by(quarter, kind, severity)
+        .order_by(quarter, kind, severity)
+    )
+    return _frame(conn, statement)
+
+
+# --- before and after, per person-year ------------------------------------------------------------
+
+
+def _per_participant_before_after(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``_cohort``): the after window's length and the counts in each window.
+
+    Before: the 365 days ending the day before R. After: the day after T0 to the earlier of D and
+    T0 + 365 days. Jail days are the days of a booking inside the window, a booking counting every
+    day from booked_on to released_on, both included; a booking still open on D (released_on null
+    or after D) runs to D.
+    """
+    after_days = _smaller(days_between(people.c.start_on, _day(as_of)), WINDOW_DAYS)
+    arrested_on = date_of(Arrest.arrested_at)
+    days_before_referral = days_between(arrested_on, people.c.referred_on)
+    arrests_before = (
+        select(func.count())
+        .where(
+            Arrest.participant_id == people.c.participant_id,
+            Arrest.referral_id.is_(None),
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            days_before_referral >= 1,
+            days_before_referral <= WINDOW_DAYS,
+        )
+        .scalar_subquery()
+    )
+    rearrests = _rearrests(as_of)
+    rearrests_after = (
+        select(func.count())
+        .select_from(rearrests)
+        .where(
+            rearrests.c.participant_id == people.c.participant_id,
+            days_between(people.c.start_on, rearrests.c.arrested_on) <= after_days,
+        )
+        .scalar_subquery()
+    )
+    held_until = case(
+        (or_(Booking.released_on.is_(None), Booking.released_on > as_of), _day(as_of)), else_=Booking.released_on
+    )
+
+    def bookings_in(anchor: Any, first_day: int, last_day: Any) -> tuple[Any, Any]:
+        """Bookings starting in, and jail days inside, the window [anchor + first_day, anchor + last_day]."""
+        starts, ends = days_between(anchor, Booking.booked_on), days_between(anchor, held_until)
+        overlap = _smaller(ends, last_day) - _larger(starts, first_day) + 1
+        mine = and_(Booking.participant_id == people.c.participant_id, Booking.booked_on <= as_of)
+        booked = select(func.count()).where(mine, starts >= first_day, starts <= last_day).scalar_subquery()
+        jail_days = (
+            select(func.coalesce(func.sum(case((overlap > 0, overlap), else_=0)), 0)).where(mine).scalar_subquery()
+        )
+        return booked, jail_days
+
+    bookings_before, jail_days_before = bookings_in(people.c.referred_on, -WINDOW_DAYS, -1)
+    bookings_after, jail_days_after = bookings_in(people.c.start_on, 1, after_days)
+    return select(
+        people.c.participant_id,
+        people.c.start_on,
+        people.c.referred_on,
+        people.c.referral_type,
+        people.c.referral_month,
+        literal(WINDOW_DAYS).label("before_days"),
+        after_days.label("after_window_days"),
+        arrests_before.label("arrests_before"),
+        rearrests_after.label("arrests_after"),
+        bookings_before.label("bookings_before"),
+        bookings_after.label("bookings_after"),
+        jail_days_before.label("jail_days_before"),
+        jail_days_after.label("jail_days_after"),
+    ).subquery("before_after")
+
+
+@aggregate
+def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """Arrests, jail bookings and jail days per person-year, the year before referral against the
+    year after intake (after: re-arrests; before: arrests, the diverted one excluded).
+
+    Sums over participants divided by the summed window lengths in years (days ÷ 365.25).
+    Columns: window ("before", "after"), participants, person_years, arrests, bookings, jail_days,
+    arrests_per_person_year, bookings_per_person_year, jail_days_per_person_year (None when the
+    window has no length yet).
+    """
+    rows = _per_participant_before_after(as_of, _cohort(as_of, cohort))
+    sums = (
+        conn.execute(
+            select(
+                func.count().label("participants"),
+                *(
+                    func.coalesce(func.sum(rows.c[column]), 0).label(column)
+                    for column in (
+                        "before_days",
+                        "after_window_days",
+                        "arrests_before",
+                        "arrests_after",
+                        "bookings_before",
+                        "bookings_after",
+                        "jail_days_before",
+                        "jail_days_after",
+                    )
+                ),
+            )  # fmt: skip
+        )
+        .one()
+        ._mapping
+    )
+    records = []
+    for window in ("before", "after"):
+        days = sums["before_days"] if window == "before" else sums["after_window_days"]
+        person_years = int(days) / DAYS_PER_YEAR
+        record: dict[str, Any] = {
+            "window": window,
+            "participants": int(sums["participants"]),
+            "person_years": person_years,
+        }
+        for measure in ("arrests", "bookings", "jail_days"):
+            record[measure] = int(sums[f"{measure}_{window}"])
+        for measure in ("arrests", "bookings", "jail_days"):
+            record[f"{measure}_per_person_year"] = record[measure] / person_years if person_years else None
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+@aggregate
+def active_participant_months(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> float:
+    """Months enrolled and active, summed over the cohort's enrollments up to D.
+
+    An enrollment is active from its intake day through the day before its exit (or through D);
+    a month is 365.25 ÷ 12 days.
+    """
+    people = _cohort(as_of, cohort)
+    still_active = or_(Enrollment.exited_on.is_(None), Enrollment.exited_on > as_of)
+    active_days = case(
+        (still_active, days_between(Enrollment.intake_on, _day(as_of)) + 1),
+        else_=days_between(Enrollment.intake_on, Enrollment.exited_on),
+    )
+    statement = (
+        select(func.coalesce(func.sum(active_days), 0))
+        .select_from(Enrollment)
+        .join(people, people.c.participant_id == Enrollment.participant_id)
+        .where(Enrollment.intake_on <= as_of)
+    )
+    return int(conn.execute(statement).scalar_one()) / (DAYS_PER_YEAR / 12)
+
+
+def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``rearrests_by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
+    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
+
+
+# --- housing, employment, income --------------------------------------------------------------------
+
+
+OUTCOME_MEASURES = {
+    "housed": lambda table: table.c.housing == "housed",
+    "employed": lambda table: table.c.employed == true(),
+    "legal_income": lambda table: table.c.legal_income == true(),
+}
+ANSWERED = {"housed": "housing", "employed": "employed", "legal_income": "legal_income"}
+
+
+def _measure_columns(
+    table: Any, *, only: ColumnElement[bool] | None = None, suffix: str = ""
+) -> list[ColumnElement[Any]]:
+    """Per measure, the yes answers and the answers (null left out), among ``table``'s rows or those
+    ``only`` picks."""
+    columns = []
+    for measure, is_yes in OUTCOME_MEASURES.items():
+        answered = table.c[ANSWERED[measure]].is_not(None)
+        if only is not None:
+            answered = and_(only, answered)
+        columns.append(_count_where(and_(answered, is_yes(table))).label(f"{measure}{suffix}"))
+        columns.append(_count_where(answered).label(f"{measure}_answered{suffix}"))
+    return columns
+
+
+def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    for measure in OUTCOME_MEASURES:
+        yes, answered = frame[measure], frame[f"{measure}_answered"]
+        frame[f"{measure}_share"] = (yes / answered.where(answered > 0)).astype(float)
+    return frame
+
+
+@aggregate
+def outcomes_by_month(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """Housed, employed and with legal income by month k = 0…24 after the referral month.
+
+    Among participants assessed in month k (their latest assessment in it), each share's n is
+    the assessments that answered it (null answers are left out). Months nobody was assessed in
+    are absent. Columns: month (k), assessed, then per measure (housed, employed, legal_income):
+    the measure (yes answers), <measure>_answered, <measure>_share (None when nobody answered).
+    """
+    people = _cohort(as_of, cohort)
+    month = (month_number(Assessment.assessed_on) - month_number(people.c.referred_on)).label("month")
+    latest = (
+        select(
+            Assessment.participant_id,
+            Assessment.housing,
+            Assessment.employed,
+            Assessment.legal_income,
+            month,
+            func.row_number()
+            .over(
+                partition_by=(Assessment.participant_id, month),
+                order_by=(Assessment.assessed_on.desc(), Assessment.assessment_id.desc()),
+            )
+            .label("recency"),
+        )
+        .join(people, people.c.participant_id == Assessment.participant_id)
+        .where(Assessment.assessed_on <= as_of)
+        .subquery("latest_in_month")
+    )
+    statement = (
+        select(latest.c.month, func.count().label("assessed"), *_measure_columns(latest))
+        .where(latest.c.recency == 1, latest.c.month >= 0, latest.c.month <= LAST_OUTCOME_MONTH)
+        .group_by(latest.c.month)
+        .order_by(latest.c.month)
+    )
+    return _with_shares(_frame(conn, statement))
+
+
+@aggregate
+def first_and_latest_assessment(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """For participants with two or more assessments by D: their first against their latest.
+
+    Columns: measure (housed, employed, legal_income), participants (with two or more), first,
+    first_answered, first_share, latest, latest_answered, latest_share (NaN when nobody answered).
+    Null answers are left out of that share's n.
+    """
+    people = _cohort(as_of, cohort)
+    ordered = (
+        select(
+            Assessment.participant_id,
+            Assessment.housing,
+            Assessment.employed,
+            Assessment.legal_income,
+            func.row_number()
+            .over(partition_by=Assessment.participant_id, order_by=(Assessment.assessed_on, Assessment.assessment_id))
+            .label("position"),
+            func.count().over(partition_by=Assessment.participant_id).label("assessments"),
+        )
+        .join(people, people.c.participant_id == Assessment.participant_id)
+        .where(Assessment.assessed_on <= as_of)
+        .subquery("ordered_assessments")
+    )
+    first, latest = ordered.c.position == 1, ordered.c.position == ordered.c.assessments
+    statement = select(
+        _count_where(first).label("participants"),
+        *_measure_columns(ordered, only=first, suffix="_first"),
+        *_measure_columns(ordered, only=latest, suffix="_latest"),
+    ).where(ordered.c.assessments >= 2)
+    counts = conn.execute(statement).one()._mapping
+    records = []
+    for measure in OUTCOME_MEASURES:
+        record: dict[str, Any] = {"measure": measure, "participants": int(counts["participants"])}
+        for which in ("first", "latest"):
+            yes, answered = int(counts[f"{measure}_{which}"]), int(counts[f"{measure}_answered_{which}"])
+            record |= {
+                which: yes,
+                f"{which}_answered": answered,
+                f"{which}_share": yes / answered if answered else None,
+            }
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+# --- exits ----------------------------------------------------------------------------------------
+
+
+@aggregate
+def exits_by_reason(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """Exited enrollments of the cohort's participants by exit reason and quarter of exit.
+
+    A graduation is the good outcome; no reason is a failure. Columns: quarter ('YYYY-Qn'),
+    exit_reason ("not recorded" when null), exits.
+    """
+    people = _cohort(as_of, cohort)
+    quarter = quarter_of(Enrollment.exited_on).label("quarter")
+    reason = _labelled(Enrollment.exit_reason).label("exit_reason")
+    statement = (
+        select(quarter, reason, func.count().label("exits"))
+        .select_from(Enrollment)
+        .join(people, people.c.participant_id == Enrollment.participant_id)
+        .where(Enrollment.intake_on <= as_of, Enrollment.exited_on.is_not(None), Enrollment.exited_on <= as_of)
+        .group_by(quarter, reason)
+        .order_by(quarter, reason)
+    )
+    return _frame(conn, statement)
+
+
+def graduations_of(exits: pd.DataFrame) -> tuple[int, int]:
+    """Graduations and all exits in ``exits_by_reason``."""
+    return int(exits.loc[exits["exit_reason"] == "graduated", "exits"].sum()), int(exits["exits"].sum())
+
+
+# --- the comparison group ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """Arrests per person-year, participants ÷ comparison, with its 95% interval (Poisson GLM)."""
+
+    ratio: float | None
+    lower: float | None
+    upper: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Participants against the evaluator's comparison group: an observational comparison."""
+
+    comparison_people: int
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)  # group, people, arrests, person_years, per_person_year
+    curves: dict[str, SurvivalCurve] = field(default_factory=dict)
+    logrank_chi2: float | None = None
+    logrank_p: float | None = None
+    rate_ratio: RateRatio = RateRatio(None, None, None)
+
+    @property
+    def available(self) -> bool:
+        return self.comparison_people > 0
+
+
+def _participant_clock(as_of: date, cohort: Cohort) -> Any:
+    """Participants' comparison clock: from R, arrests strictly after R except the diverted one."""
+    people = _cohort(as_of, cohort)
+    arrested_on = date_of(Arrest.arrested_at)
+    arrests = (
+        select(
+            people.c.participant_id,
+            func.min(arrested_on).label("first_arrest_on"),
+            func.count().label("arrests"),
+        )
+        .join(Arrest, Arrest.participant_id == people.c.participant_id)
+        .where(
+            Arrest.referral_id.is_(None),
+            arrested_on > people.c.referred_on,
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+        )
+        .group_by(people.c.participant_id)
+        .subquery("participant_arrests")
+    )
+    return _clock_rows(people.c.participant_id, people.c.referred_on, arrests, people, as_of, PARTICIPANTS)
+
+
+def _comparison_clock(as_of: date, cohort: Cohort) -> Any:
+    """Comparison people's clock: from index_on, arrests strictly after it."""
+    people = (
+        select(ComparisonPerson.person_id, ComparisonPerson.index_on)
+        .where(ComparisonPerson.index_on <= as_of, _in_year(ComparisonPerson.index_on, cohort.referral_year))
+        .subquery("comparison_cohort")
+    )
+    arrested_on = date_of(ComparisonArrest.arrested_at)
+    arrests = (
+        select(
+            people.c.person_id.label("participant_id"),
+            func.min(arrested_on).label("first_arrest_on"),
+            func.count().label("arrests"),
+        )
+        .join(ComparisonArrest, ComparisonArrest.person_id == people.c.person_id)
+        .where(arrested_on > people.c.index_on, _on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True))
+        .group_by(people.c.person_id)
+        .subquery("comparison_arrest_counts")
+    )
+    return _clock_rows(people.c.person_id, people.c.index_on, arrests, people, as_of, COMPARISON)
+
+
+def _clock_rows(person: Any, clock_start: Any, arrests: Any, people: Any, as_of: date, group: str) -> Any:
+    arrested = arrests.c.first_arrest_on.is_not(None)
+    return (
+        select(
+            literal(group).label("group"),
+            person.label("person"),
+            case(
+                (arrested, days_between(clock_start, arrests.c.first_arrest_on)),
+                else_=days_between(clock_start, _day(as_of)),
+            ).label("days"),
+            case((arrested, 1), else_=0).label("event"),
+            func.coalesce(arrests.c.arrests, 0).label("arrests"),
+            days_between(clock_start, _day(as_of)).label("follow_up_days"),
+        )
+        .select_from(people)
+        .outerjoin(arrests, arrests.c.participant_id == person)
+    )
+
+
+def _rate_ratio(rows: pd.DataFrame) -> RateRatio:
+    followed = rows[rows["follow_up_days"] > 0]
+    totals = followed.groupby("group")["arrests"].sum()
+    if followed["group"].nunique() < 2 or (totals == 0).any():
+        return RateRatio(None, None, None)  # a group with no follow-up or no arrests: no finite ratio
+    exposure = np.log(followed["follow_up_days"].to_numpy(dtype=float) / DAYS_PER_YEAR)
+    design = sm.add_constant((followed["group"] == PARTICIPANTS).to_numpy(dtype=float))
+    fit = sm.GLM(followed["arrests"].to_numpy(dtype=float), design, family=sm.families.Poisson(), offset=exposure).fit()
+    estimate, se = float(fit.params[1]), float(fit.bse[1])
+    return RateRatio(math.exp(estimate), math.exp(estimate - Z_95 * se), math.exp(estimate + Z_95 * se))
+
+
+@aggregate
+def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> Comparison:
+    """Participants against the comparison group, where the evaluator has supplied one.
+
+    Clocks: comparison people from ``index_on``, counting arrests strictly after it; participants
+    from R, counting arrests strictly after R except the diverted one; both censored at D. The
+    cohort's year narrows comparison people by the year of ``index_on``; referral types apply to
+    participants only. Returns both Kaplan–Meier curves of the share arrested, the log-rank test,
+    and arrests per person-year with the participants ÷ comparison rate ratio and its 95%
+    interval (Poisson GLM, log person-years offset; people with no follow-up yet left out).
+    """
+    comparison_rows = _comparison_clock(as_of, cohort)
+    counted = _frame(conn, select(func.count().label("people")).select_from(comparison_rows.subquery()))
+    if int(counted["people"].iloc[0]) == 0:
+        return Comparison(comparison_people=0)
+    both = _participant_clock(as_of, cohort).union_all(comparison_rows).subquery("clocks")
+    rows = _frame(conn, select(both).order_by(both.c.group, both.c.person))
+    groups = (
+        rows.groupby("group", sort=False)
+        .agg(people=("person", "size"), arrests=("arrests", "sum"), follow_up_days=("follow_up_days", "sum"))
+        .reindex([PARTICIPANTS, COMPARISON], fill_value=0)
+        .reset_index()
+    )
+    groups["person_years"] = groups["follow_up_days"] / DAYS_PER_YEAR
+    groups["per_person_year"] = (groups["arrests"] / groups["person_years"].where(groups["person_years"] > 0)).astype(
+        float
+    )
+    curves = {group: _survival(rows[rows["group"] == group]) for group in (PARTICIPANTS, COMPARISON)}
+    chi2 = p_value = None
+    if rows["group"].nunique() == 2 and rows["event"].any():
+        statistic, p = survdiff(
+            rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=float), rows["group"].to_numpy()
+        )
+        chi2, p_value = float(statistic), float(p)
+    return Comparison(
+        comparison_people=int((rows["group"] == COMPARISON).sum()),
+        groups=groups.drop(columns="follow_up_days"),
+        curves=curves,
+        logrank_chi2=chi2,
+        logrank_p=p_value,
+        rate_ratio=_rate_ratio(rows),
+    )
+
+
+# --- what the outcome tables hold -----------------------------------------------------------------------
+
+
+@aggregate
+def outcome_rows(conn: Connection, *, as_of: date) -> dict[str, int]:
+    """Rows dated on or before D in each outcome table of contract version 2 (they may be empty):
+    assessments, bookings, comparison_people, comparison_arrests."""
+    counts = {
+        "assessments": select(func.count()).where(Assessment.assessed_on <= as_of),
+        "bookings": select(func.count()).where(Booking.booked_on <= as_of),
+        "comparison_people": select(func.count()).where(ComparisonPerson.index_on <= as_of),
+        "comparison_arrests": select(func.count()).where(
+            _on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True)
+        ),
+    }
+    return {table: int(conn.execute(statement).scalar_one()) for table, statement in counts.items()}
+
+
+# --- the contract's own words -----------------------------------------------------------------------
+
+
+def outcome_definitions(path: Path = CONTRACT) -> list[tuple[str, str]]:
+    """The contract's definitions behind the outcome figures, quoted from DATA_CONTRACT.md: the
+    start and referral date, the version-1 re-arrest rule, and every outcome figure. Pairs of
+    (name, Markdown text). Empty when the contract file is not deployed with the dashboard.
+    """
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    figures, _, outcomes = text.partition("### Outcome figures")
+    rearrest = re.search(r"^- \*\*Re-arrest\*\*:.*?(?=^- )", figures, flags=re.S | re.M)
+    preamble = outcomes.strip().split("\n\n")[0]
+    bullets = re.findall(r"^- \*\*(.+?)\*\*(.*?)(?=^- |\Z)", outcomes, flags=re.S | re.M)
+    definitions = [("Start and referral date", " ".join(preamble.split()))]
+    if rearrest:
+        definitions.append(("Re-arrest (version 1)", " ".join(rearrest.group(0)[2:].split())))
+    definitions += [(name, " ".join(f"**{name}**{rest}".split())) for name, rest in bullets]
+    return definitions

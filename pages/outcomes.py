@@ -1,0 +1,371 @@
+"""Outcomes: is LEAD working? Re-arrest over time, jail and cost before and after, housing, work and
+income, exits, the comparison group where an evaluator supplied one, and Seattle's published
+results as context. Aggregates only; the pseudonymous evaluation extract for staff and leadership."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lead_data import access, costs, evaluation, outcomes
+from lead_data.export import csv_bytes
+from lead_data.models import REFERRAL_TYPES
+from lead_data.periods import PROGRAM_START
+from lead_data.reference import SEATTLE_LEAD_FINDINGS
+from ui.access import record_export, require_page
+from ui.charts import (
+    EXIT_REASON_COLOURS,
+    REARREST_KIND_COLOURS,
+    SEVERITY_COLOURS,
+    label,
+    labelled,
+    outcome_share_lines,
+    quarterly_bars,
+    show,
+    survival_chart,
+)
+from ui.data import database, load
+from ui.settings import report_settings
+
+viewer = require_page(access.OUTCOMES)
+settings = report_settings()
+as_of = settings.as_of
+MARKS = {f"{months} mo": day for months, day in outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None or pd.isna(share) else f"{share:.0%}"
+
+
+def per_year(rate: float | None) -> str:
+    return "—" if rate is None or pd.isna(rate) else f"{rate:.2f}"
+
+
+st.title("Outcomes")
+st.caption(
+    f"What became of the people LEAD took in, as of {as_of:%d %B %Y}. Everyone is counted from their first "
+    "intake; “How this is counted” at the foot of the page quotes each definition."
+)
+
+with st.container(border=True):
+    left, right = st.columns(2)
+    chosen_types = left.multiselect(
+        "Referral type", REFERRAL_TYPES, format_func=label, placeholder="All referral types", key="outcome_types"
+    )
+    years = [None, *range(as_of.year, PROGRAM_START.year - 1, -1)]
+    chosen_year = right.selectbox(
+        "Year of referral",
+        years,
+        format_func=lambda year: "All years" if year is None else str(year),
+        key="outcome_year",
+        help="The year of the referral behind each participant's first enrollment.",
+    )
+cohort = outcomes.Cohort(referral_types=tuple(chosen_types), referral_year=chosen_year)
+
+recorded = load(outcomes.outcome_rows, as_of=as_of)
+within = load(outcomes.rearrested_within, as_of=as_of, cohort=cohort)
+survival = load(outcomes.time_to_first_rearrest, as_of=as_of, cohort=cohort)
+if survival.people == 0:
+    st.info(f"No participant in this cohort ({cohort.describe()}) had started by {as_of:%d %B %Y}.")
+    st.stop()
+
+rearrest_tab, jail_tab, wellbeing_tab, exits_tab, comparison_tab, seattle_tab = st.tabs(
+    ["Re-arrest", "Jail and cost", "Housing, work, income", "Exits", "Comparison group", "Seattle (reference)"]
+)
+
+with rearrest_tab:
+    columns = st.columns(3)
+    for column, row, reading in zip(columns, within.itertuples(), survival.readings, strict=True):
+        column.metric(
+            f"Re-arrested within {row.months} months",
+            percent(row.share),
+            f"{row.rearrested} of {row.followed} followed {row.months} months",
+            delta_color="off",
+            delta_arrow="off",
+            help="Only participants with a full follow-up count; people with less are left out, "
+            "never counted as successes.",
+            border=True,
+        )
+        column.caption(
+            f"Kaplan–Meier estimate by day {reading.day}: {percent(reading.share)}"
+            + ("" if reading.share is None else f" (95% CI {percent(reading.lower)}–{percent(reading.upper)})")
+        )
+    show(
+        survival_chart(
+            {outcomes.PARTICIPANTS: (survival.curve, survival.longest_follow_up)},
+            title="Share re-arrested, by days since intake (Kaplan–Meier, 95% band)",
+            x_title="Days since first intake",
+            marks=MARKS,
+        )
+    )
+    st.caption(
+        f"{survival.people} participants, {survival.events} re-arrested; the others are counted until "
+        f"{as_of:%d %B %Y}. Leaving the program does not stop the count."
+    )
+    by_kind = load(outcomes.rearrests_by_kind, as_of=as_of, cohort=cohort)
+    if by_kind.empty:
+        st.info("No re-arrests in this cohort yet.")
+    else:
+        left, right = st.columns(2)
+        with left:
+            show(
+                quarterly_bars(
+                    outcomes.quarterly_totals(by_kind, "kind"),
+                    value="rearrests",
+                    colour_by="kind",
+                    colours=REARREST_KIND_COLOURS,
+                    title="Re-arrests per quarter: new offense or warrant only",
+                    y_title="Re-arrests",
+                )
+            )
+        with right:
+            show(
+                quarterly_bars(
+                    outcomes.quarterly_totals(by_kind, "severity"),
+                    value="rearrests",
+                    colour_by="severity",
+                    colours=SEVERITY_COLOURS,
+                    title="Re-arrests per quarter, by severity",
+                    y_title="Re-arrests",
+                )
+            )
+
+with jail_tab:
+    rates = load(outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
+    before, after = rates.loc["before"], rates.loc["after"]
+    st.subheader("Per person-year: the year before referral against the year after intake")
+    st.caption(
+        f"{int(before['participants'])} participants; {before['person_years']:.1f} person-years before, "
+        f"{after['person_years']:.1f} after (the after window is shorter for people who started less than a year ago)."
+    )
+    measures = [("arrests", "Arrests")]
+    if recorded["bookings"]:
+        measures += [("bookings", "Jail bookings"), ("jail_days", "Jail days")]
+    columns = st.columns(3)
+    for column, (measure, title) in zip(columns, measures, strict=False):
+        now, then = after[f"{measure}_per_person_year"], before[f"{measure}_per_person_year"]
+        column.metric(
+            f"{title} per person-year, year after intake",
+            per_year(now),
+            None if pd.isna(now) or pd.isna(then) else f"{now - then:+.2f} from {then:.2f} the year before",
+            delta_color="inverse",
+            border=True,
+        )
+    if not recorded["bookings"]:
+        st.info(
+            "The bookings table is empty, so jail bookings and jail days are not shown (not zero). With the "
+            "detention center's bookings it would show bookings and days in jail per person-year, before and after."
+        )
+
+    st.subheader("Cost (an estimate)")
+    try:
+        unit_costs = costs.load_unit_costs()
+    except costs.CostsFileProblem as problem:
+        st.error(f"Cost figures are not shown: {problem}", icon=":material/error:")
+    else:
+        money = unit_costs.money
+        justice = load(costs.criminal_justice_cost, as_of=as_of, costs=unit_costs, cohort=cohort).set_index("window")
+        program = load(costs.program_cost, as_of=as_of, costs=unit_costs, cohort=cohort)
+        if unit_costs.placeholder:
+            st.warning(
+                "**Placeholder unit costs**: these are not Baltimore's costs. Set the site's own in the file "
+                f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
+                icon=":material/warning:",
+            )
+        columns = st.columns(3)
+        cost_before, cost_after = (
+            justice.loc["before", "cost_per_person_year"],
+            justice.loc["after", "cost_per_person_year"],
+        )
+        columns[0].metric(
+            "Criminal-justice cost per person-year, before",
+            "—" if pd.isna(cost_before) else money(cost_before),
+            border=True,
+        )
+        columns[1].metric(
+            "Criminal-justice cost per person-year, after",
+            "—" if pd.isna(cost_after) else money(cost_after),
+            None if pd.isna(cost_after) or pd.isna(cost_before) else f"{money(cost_after - cost_before)} a year",
+            delta_color="inverse",
+            border=True,
+        )
+        columns[2].metric(
+            "Program cost to date",
+            money(program.cost),
+            f"{program.participant_months:,.0f} participant-months",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+        st.caption(
+            f"Unit costs: {unit_costs.describe()}. Source: {unit_costs.source}."
+            + ("" if recorded["bookings"] else " The bookings table is empty: jail costs are not included.")
+        )
+
+with wellbeing_tab:
+    if not recorded["assessments"]:
+        st.info(
+            "The assessments table is empty. With case managers' periodic assessments this tab would show, for "
+            "each month from the referral month to 24 months after, the share of those assessed who are housed, "
+            "employed and with legal income (each with its n), and people's first assessment against their latest."
+        )
+    else:
+        by_month = load(outcomes.outcomes_by_month, as_of=as_of, cohort=cohort)
+        if by_month.empty:
+            st.info("Nobody in this cohort was assessed in the 24 months after their referral.")
+        else:
+            show(outcome_share_lines(by_month))
+            with st.expander("Each month's n"):
+                st.dataframe(
+                    by_month[["month", "assessed", "housed_answered", "employed_answered", "legal_income_answered"]],
+                    hide_index=True,
+                    column_config={
+                        "month": "Months since referral",
+                        "assessed": "Assessed",
+                        "housed_answered": "Housing answered",
+                        "employed_answered": "Employment answered",
+                        "legal_income_answered": "Income answered",
+                    },
+                )
+        first_latest = load(outcomes.first_and_latest_assessment, as_of=as_of, cohort=cohort)
+        people = int(first_latest["participants"].iloc[0])
+        st.subheader("First assessment against latest")
+        if people == 0:
+            st.info("Nobody in this cohort has two or more assessments yet.")
+        else:
+            st.caption(
+                f"{people} participant(s) with two or more assessments; each share's n leaves out unanswered questions."
+            )
+            shown = labelled(first_latest, "measure")
+            shown["First"] = [
+                f"{percent(s)} ({y} of {n})"
+                for s, y, n in zip(shown["first_share"], shown["first"], shown["first_answered"], strict=True)
+            ]
+            shown["Latest"] = [
+                f"{percent(s)} ({y} of {n})"
+                for s, y, n in zip(shown["latest_share"], shown["latest"], shown["latest_answered"], strict=True)
+            ]
+            st.dataframe(shown[["measure", "First", "Latest"]], hide_index=True, column_config={"measure": ""})
+
+with exits_tab:
+    exits = load(outcomes.exits_by_reason, as_of=as_of, cohort=cohort)
+    if exits.empty:
+        st.info("Nobody in this cohort has left the program yet.")
+    else:
+        graduations, every_exit = outcomes.graduations_of(exits)
+        st.metric(
+            "Graduations", graduations, f"of {every_exit} exits", delta_color="off", delta_arrow="off", border=True
+        )
+        show(
+            quarterly_bars(
+                exits,
+                value="exits",
+                colour_by="exit_reason",
+                colours=EXIT_REASON_COLOURS,
+                title="Exits per quarter, by reason (graduations in green)",
+                y_title="Exits",
+            )
+        )
+        st.caption("A graduation is the outcome hoped for. LEAD has no fail-out: no exit reason is a failure.")
+
+with comparison_tab:
+    result = load(outcomes.comparison, as_of=as_of, cohort=cohort)
+    if not result.available:
+        st.info(
+            "No comparison group has been supplied. An evaluator would fill `comparison_people` with people "
+            "arrested for a LEAD-eligible offense and not referred (outside the pilot zone, or before launch), "
+            "each with the date of that arrest, and `comparison_arrests` with their later arrests. This tab "
+            "would then show both groups' time to first arrest, the log-rank test, and the ratio of arrests "
+            "per person-year with its 95% interval."
+        )
+    else:
+        st.warning(
+            "**Observational comparison, not randomised**: the groups were not assigned by chance, so a "
+            "difference may come from who was referred rather than from LEAD.",
+            icon=":material/info:",
+        )
+        show(
+            survival_chart(
+                {group: (curve.curve, curve.longest_follow_up) for group, curve in result.curves.items()},
+                title="Share arrested again, by days since referral or index arrest",
+                x_title="Days since referral (participants) or index arrest (comparison)",
+                marks=MARKS,
+            )
+        )
+        groups = result.groups.set_index("group")
+        columns = st.columns(3)
+        for column, group in zip(columns, (outcomes.PARTICIPANTS, outcomes.COMPARISON), strict=False):
+            column.metric(
+                f"Arrests per person-year: {label(group)}",
+                per_year(groups.loc[group, "per_person_year"]),
+                f"{int(groups.loc[group, 'arrests'])} arrests, {int(groups.loc[group, 'people'])} people",
+                delta_color="off",
+                delta_arrow="off",
+                border=True,
+            )
+        ratio = result.rate_ratio
+        columns[2].metric(
+            "Rate ratio (participants ÷ comparison)",
+            "—" if ratio.ratio is None else f"{ratio.ratio:.2f}",
+            None if ratio.ratio is None else f"95% CI {ratio.lower:.2f}–{ratio.upper:.2f}",
+            delta_color="off",
+            delta_arrow="off",
+            help="Poisson model of arrests with each person's years of follow-up as exposure. "
+            "Below 1: fewer arrests among participants.",
+            border=True,
+        )
+        if result.logrank_p is None:
+            logrank = "not computable (no arrests yet)"
+        else:
+            p_value = "p < 0.001" if result.logrank_p < 0.001 else f"p = {result.logrank_p:.3f}"
+            logrank = f"χ² = {result.logrank_chi2:.2f}, {p_value}"
+        st.caption(
+            f"Log-rank test of the two curves: {logrank}. Participants' clock starts at referral, comparison "
+            "people's at their index arrest; both end at the as-of date."
+        )
+
+with seattle_tab:
+    st.caption(
+        "Published results from Seattle's LEAD evaluation: another city's program, population and years. "
+        "Context, not Baltimore's figures."
+    )
+    for finding in SEATTLE_LEAD_FINDINGS:
+        with st.container(border=True):
+            st.markdown(f"**Seattle — {finding.topic}.** {finding.finding}")
+            st.caption(finding.source)
+
+with st.expander("How this is counted"):
+    definitions = outcomes.outcome_definitions()
+    if not definitions:
+        st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
+    for name, text in definitions:
+        st.markdown(f"**{name}**\n\n> {text}")
+    st.markdown(
+        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
+        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
+        "year of referral applies to comparison people by the year of their index arrest."
+    )
+
+if viewer.permissions.evaluation_extract:
+    st.subheader("Evaluation extract")
+    st.caption(
+        "One row per participant of this cohort for an outside evaluator: a pseudonym (not the participant id), "
+        "referral month and type, age band, sex, race, days to first re-arrest or censoring and the event flag, "
+        "and the before/after counts. No names, dates of birth or exact dates. Every download is logged."
+    )
+    try:
+        key = evaluation.pseudonym_key(demo=database().is_demo)
+    except evaluation.PseudonymKeyProblem as problem:
+        st.info(str(problem), icon=":material/key:")
+    else:
+        extract = load(evaluation.evaluation_extract, as_of=as_of, key=key, cohort=cohort)
+        filters = {"as_of": as_of, "extract": "evaluation", **cohort.for_audit()}
+        st.download_button(
+            f"Download the extract ({len(extract)} rows, CSV)",
+            data=csv_bytes(extract),
+            file_name=f"lead-evaluation-extract-{as_of.isoformat()}.csv",
+            mime="text/csv",
+            on_click=lambda: record_export(viewer, access.OUTCOMES, filters),
+            icon=":material/download:",
+            key="download-evaluation-extract",
+        )
