@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
+import threading
 import time
 import tomllib
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
 from lead_data.models import CONTRACT_TABLES
@@ -21,6 +23,12 @@ DATABASE_URL_VARIABLE = "LEAD_DATABASE_URL"
 DEMO_DATABASE_VARIABLE = "LEAD_DEMO_DATABASE"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 STATEMENT_TIMEOUT_SECONDS = 30
+# A page must say "unavailable" within 10 s of a hung server: a pooled connection's ping gives up
+# after PING_SECONDS, and the fresh connection tried next after CONNECT_TIMEOUT_SECONDS.
+PING_SECONDS = 3
+CONNECT_TIMEOUT_SECONDS = 4
+# The server ends a long statement itself at statement_timeout; the client stops waiting this much later.
+STATEMENT_DEADLINE_GRACE_SECONDS = 2
 DEFAULT_DEMO_DATABASE = Path(__file__).resolve().parents[1] / "data" / "demo.sqlite"
 
 
@@ -76,7 +84,8 @@ def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_S
     """An engine that cannot write and whose statements give up after ``statement_timeout`` seconds.
 
     SQLite files are opened with ``mode=ro``; PostgreSQL sessions start every transaction read-only.
-    Pooled connections are pinged before use, so a restarted server is picked up without a restart.
+    Pooled connections are pinged before use, so a restarted server is picked up without a restart,
+    and every wait on a PostgreSQL server is bounded on the client side, so a hung one fails fast.
     """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
@@ -91,9 +100,75 @@ def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_S
             )
         return _sqlite_read_only_engine(Path(path).resolve(), statement_timeout)
     if backend == "postgresql":
-        options = f"-c default_transaction_read_only=on -c statement_timeout={int(statement_timeout * 1000)}"
-        return create_engine(url, pool_pre_ping=True, connect_args={"options": options, "connect_timeout": 5})
+        return _postgresql_read_only_engine(url, statement_timeout)
     raise DatabaseProblem(f"The dashboard reads SQLite or PostgreSQL databases; {backend!r} is not supported.")
+
+
+_DEADLINE_KEY = "lead_statement_deadline"  # where a running statement's deadline waits to be ended
+
+
+class _SocketDeadline:
+    """Shuts a connection's socket down unless ``end()`` is called within ``seconds``.
+
+    A paused or wedged PostgreSQL server never answers, yet its kernel still acknowledges every
+    packet: neither TCP keepalives nor ``tcp_user_timeout`` notice, and the server-side
+    statement_timeout never fires. Shutting the socket makes libpq's wait end at once with
+    "server closed the connection", an error SQLAlchemy treats as a lost connection.
+    """
+
+    def __init__(self, socket_fd: int, seconds: float) -> None:
+        self._socket_fd = socket_fd
+        self._lock = threading.Lock()
+        self._ended = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._ended:  # the socket may be closed by now and its number reused
+                return
+            with socket.socket(fileno=os.dup(self._socket_fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def end(self) -> None:
+        with self._lock:
+            self._ended = True
+        self._timer.cancel()
+
+
+def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
+    options = f"-c default_transaction_read_only=on -c statement_timeout={int(statement_timeout * 1000)}"
+    # The ping below replaces pool_pre_ping, whose wait on a hung server has no end.
+    engine = create_engine(url, connect_args={"options": options, "connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    statement_deadline = statement_timeout + STATEMENT_DEADLINE_GRACE_SECONDS
+
+    @event.listens_for(engine, "checkout")
+    def ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        deadline = _SocketDeadline(dbapi_connection.fileno(), PING_SECONDS)
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except dbapi_error as error:
+            # The pool discards this connection and checks out a fresh one (bounded by connect_timeout).
+            raise DisconnectionError(str(error)) from error
+        finally:
+            deadline.end()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def start_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        conn.info[_DEADLINE_KEY] = _SocketDeadline(cursor.connection.fileno(), statement_deadline)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def end_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        conn.info.pop(_DEADLINE_KEY).end()
+
+    @event.listens_for(engine, "handle_error")
+    def end_deadline_on_error(context: Any) -> None:
+        if context.connection is not None and _DEADLINE_KEY in context.connection.info:
+            context.connection.info.pop(_DEADLINE_KEY).end()
+
+    return engine
 
 
 class _TimedSQLiteConnection(sqlite3.Connection):
