@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
+from lead_data.demo import is_generated_demo
 from lead_data.models import CONTRACT_TABLES
 
 DATABASE_URL_VARIABLE = "LEAD_DATABASE_URL"
@@ -41,7 +42,16 @@ class DatabaseChoice:
 
     @property
     def is_demo(self) -> bool:
-        return self.source == "demo"
+        """Whether this is the generator's demo file, which anyone may see without signing in.
+
+        Decided by what the file holds (the generator's marker), not by which setting named it: program
+        data named by LEAD_DEMO_DATABASE gets the same sign-in rules as any program database. A demo
+        file not written yet counts: it holds nothing, and the first run writes the generator's file there.
+        """
+        if self.source != "demo":
+            return False
+        path = Path(make_url(self.url).database or "")
+        return not path.exists() or is_generated_demo(path)
 
     @property
     def display_url(self) -> str:
