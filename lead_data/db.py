@@ -187,6 +187,21 @@ class _TimedSQLiteConnection(sqlite3.Connection):
     statement_started: float = 0.0
 
 
+# Pragmas that take an argument yet only read: the ones SQLAlchemy's inspector runs.
+_READING_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"})
+
+
+def _only_this_file_read_only(action: int, first: str | None, second: str | None, *_: str | None) -> int:
+    """SQLite authorizer: ``mode=ro`` guards the opened file only. ATTACH (and VACUUM INTO, which
+    attaches its target) would create or write another file, and a pragma given a value changes
+    how the connection behaves; refuse them."""
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and second is not None and first not in _READING_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def _sqlite_read_only_engine(path: Path, statement_timeout: float) -> Engine:
     def connect() -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -196,6 +211,7 @@ def _sqlite_read_only_engine(path: Path, statement_timeout: float) -> Engine:
         connection.set_progress_handler(
             lambda: int(time.monotonic() - connection.statement_started > statement_timeout), 10_000
         )
+        connection.set_authorizer(_only_this_file_read_only)
         return connection
 
     # An explicit QueuePool: for a "sqlite://" URL (the file comes from the creator) SQLAlchemy would

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from lead_data.db import DatabaseProblem, choose_database, missing_tables, read_only_engine
+from tests.program import ProgramDatabase
 
 WRITES = {
     "insert": "INSERT INTO participants (participant_id, first_name, last_name) VALUES (999, 'Not', 'Allowed')",
@@ -17,6 +18,11 @@ WRITES = {
     "create": "CREATE TABLE sneaky (x INTEGER)",
     "drop": "DROP TABLE consents",
     "alter": "ALTER TABLE participants ADD COLUMN sneaky INTEGER",
+}
+SQLITE_ESCAPES = {
+    "vacuum_into": "VACUUM INTO '{folder}/copy.sqlite'",
+    "attach": "ATTACH DATABASE '{folder}/new.sqlite' AS elsewhere",
+    "pragma_with_a_value": "PRAGMA user_version = 7",
 }
 RUNAWAY = {
     "sqlite": "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r",
@@ -35,6 +41,28 @@ def test_the_dashboard_engine_refuses_every_write(db, statement):
     with db.connect() as conn:
         assert conn.execute(text("SELECT first_name FROM participants")).scalars().all() == ["Kept"]
         assert not missing_tables(conn.engine)
+
+
+@pytest.mark.parametrize("statement", SQLITE_ESCAPES.values(), ids=SQLITE_ESCAPES.keys())
+def test_the_sqlite_engine_writes_no_other_file(tmp_path, statement):
+    db = ProgramDatabase(f"sqlite:///{tmp_path / 'program.sqlite'}")
+    db.participant("Kept")
+    engine = read_only_engine(db.url)
+    with engine.connect() as conn, pytest.raises(DBAPIError, match="not authorized|authorization denied"):
+        conn.execute(text(statement.format(folder=tmp_path)))
+    engine.dispose()
+    db.dispose()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["program.sqlite"]
+
+
+def test_the_sqlite_engine_still_reads_the_schema(tmp_path):
+    db = ProgramDatabase(f"sqlite:///{tmp_path / 'program.sqlite'}")
+    engine = read_only_engine(db.url)
+    assert not missing_tables(engine)
+    assert "participant_id" in {column["name"] for column in inspect(engine).get_columns("enrollments")}
+    assert inspect(engine).get_foreign_keys("enrollments")
+    engine.dispose()
+    db.dispose()
 
 
 def test_a_runaway_query_is_stopped_by_the_statement_timeout(db):
