@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, bindparam, create_engine, event, inspect, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
@@ -234,6 +236,44 @@ def missing_tables(engine: Engine) -> list[str]:
     except SQLAlchemyError as error:
         raise DatabaseProblem(describe_database_error(error)) from error
     return [table for table in CONTRACT_TABLES if table not in present]
+
+
+_SUPERUSER = text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+_WRITABLE_TABLES = text(
+    "SELECT name FROM unnest(:names) AS name "
+    "WHERE has_table_privilege(to_regclass(name), 'INSERT, UPDATE, DELETE, TRUNCATE')"
+).bindparams(bindparam("names", type_=ARRAY(Text)))
+
+
+def role_warnings(url: str) -> list[str]:
+    """What the PostgreSQL role the dashboard connects as could write, were it asked to.
+
+    The dashboard's sessions start read-only, but that is a default any session may lift
+    (``SET TRANSACTION READ WRITE``); only a role without write privileges, and never a superuser,
+    makes "read-only" hold. SQLite files have no roles: nothing to say.
+    """
+    engine = read_only_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            return []
+        with engine.connect() as conn:
+            role = conn.execute(text("SELECT current_user")).scalar_one()
+            if conn.execute(_SUPERUSER).scalar_one():
+                return [
+                    f"the role {role} is a superuser: it can write anything, read-only session or not. "
+                    "Give the dashboard a role that has SELECT on the contract's tables and nothing more."
+                ]
+            writable = conn.execute(_WRITABLE_TABLES, {"names": list(CONTRACT_TABLES)}).scalars().all()
+    except SQLAlchemyError as error:
+        raise DatabaseProblem(describe_database_error(error)) from error
+    finally:
+        engine.dispose()
+    if writable:
+        return [
+            f"the role {role} may write to {', '.join(writable)}: a session can lift its read-only default. "
+            "Give the dashboard a role with SELECT only (REVOKE INSERT, UPDATE, DELETE, TRUNCATE)."
+        ]
+    return []
 
 
 def describe_database_error(error: SQLAlchemyError) -> str:

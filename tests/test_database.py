@@ -6,9 +6,12 @@ import time
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from lead_data.__main__ import main
 from lead_data.db import DatabaseProblem, choose_database, missing_tables, read_only_engine
+from lead_data.models import CONTRACT_TABLES
 from tests.program import ProgramDatabase
 
 WRITES = {
@@ -103,3 +106,47 @@ def test_a_broken_secrets_file_is_a_clear_problem(tmp_path, monkeypatch):
     secrets.write_text("[connections.lead\nurl = ")
     with pytest.raises(DatabaseProblem, match="not valid TOML"):
         choose_database(secrets)
+
+
+# --- who the dashboard connects as: `python -m lead_data check` warns about a role that can write ----
+
+
+def role_url(db, privileges: str) -> str:
+    """The URL of a new login role (not a superuser) granted ``privileges`` on every contract table."""
+    role = f"dashboard_{make_url(db.url).database}_{privileges.split(',')[0].lower()}"
+    db.execute(
+        f"CREATE ROLE {role} LOGIN NOSUPERUSER",
+        f"GRANT {privileges} ON {', '.join(CONTRACT_TABLES)} TO {role}",
+    )
+    return make_url(db.url).set(username=role).render_as_string(hide_password=False)
+
+
+def check_warnings(url: str, capsys) -> list[str]:
+    assert main(["check", "--url", url]) == 0  # an empty database is clean
+    return [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
+
+
+def test_check_warns_that_a_superuser_role_can_write(db, capsys):
+    warnings = check_warnings(db.url, capsys)  # the test server's own role is a superuser
+    if db.backend == "sqlite":
+        assert warnings == []  # a file has no roles; the engine opens it read-only
+    else:
+        assert len(warnings) == 1 and "is a superuser" in warnings[0]
+
+
+@pytest.fixture
+def postgresql_db(postgres_server):
+    """Roles are PostgreSQL's alone: a program database on the PostgreSQL test server."""
+    database = ProgramDatabase(postgres_server.create_database("roles"))
+    yield database
+    database.dispose()
+
+
+def test_check_warns_that_a_role_with_write_privileges_can_write(postgresql_db, capsys):
+    warnings = check_warnings(role_url(postgresql_db, "SELECT, INSERT"), capsys)
+    assert len(warnings) == 1
+    assert f"may write to {', '.join(CONTRACT_TABLES)}" in warnings[0]
+
+
+def test_check_says_nothing_of_a_role_that_may_only_read(postgresql_db, capsys):
+    assert check_warnings(role_url(postgresql_db, "SELECT"), capsys) == []
