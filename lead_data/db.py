@@ -25,6 +25,10 @@ from lead_data.models import CONTRACT_TABLES
 DATABASE_URL_VARIABLE = "LEAD_DATABASE_URL"
 DEMO_DATABASE_VARIABLE = "LEAD_DEMO_DATABASE"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+URL_EXAMPLES = (
+    "postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME (PostgreSQL) or "
+    "sqlite:////absolute/path/program.sqlite (a SQLite file)"
+)
 STATEMENT_TIMEOUT_SECONDS = 30
 # A page must say "unavailable" within 10 s of a hung server: a pooled connection's ping gives up
 # after PING_SECONDS, and the fresh connection tried next after CONNECT_TIMEOUT_SECONDS.
@@ -99,7 +103,10 @@ def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_S
     Pooled connections are pinged before use, so a restarted server is picked up without a restart,
     and every wait on a PostgreSQL server is bounded on the client side, so a hung one fails fast.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseProblem(f"The database URL is malformed; a URL looks like {URL_EXAMPLES}.") from error
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         path = parsed.database
@@ -112,8 +119,17 @@ def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_S
             )
         return _sqlite_read_only_engine(Path(path).resolve(), statement_timeout)
     if backend == "postgresql":
-        return _postgresql_read_only_engine(url, statement_timeout)
-    raise DatabaseProblem(f"The dashboard reads SQLite or PostgreSQL databases; {backend!r} is not supported.")
+        try:
+            return _postgresql_read_only_engine(url, statement_timeout)
+        except ArgumentError as error:  # NoSuchModuleError: a driver name SQLAlchemy does not know
+            raise DatabaseProblem(
+                f"The database URL names a driver the dashboard lacks ({parsed.drivername}); "
+                f"a URL looks like {URL_EXAMPLES}."
+            ) from error
+    raise DatabaseProblem(
+        f"The dashboard reads SQLite or PostgreSQL databases; {backend!r} is not supported. "
+        f"A URL looks like {URL_EXAMPLES}."
+    )
 
 
 _DEADLINE_KEY = "lead_statement_deadline"  # where a running statement's deadline waits to be ended

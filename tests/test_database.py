@@ -10,8 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from lead_data.__main__ import main
-from lead_data.db import DatabaseProblem, choose_database, missing_tables, read_only_engine
+from lead_data.db import DATABASE_URL_VARIABLE, DatabaseProblem, choose_database, missing_tables, read_only_engine
 from lead_data.models import CONTRACT_TABLES
+from tests.apptest import open_app
 from tests.program import ProgramDatabase
 
 WRITES = {
@@ -86,6 +87,18 @@ def test_a_missing_sqlite_file_is_a_clear_problem_not_a_new_empty_database(tmp_p
 def test_other_database_kinds_are_refused_with_a_message():
     with pytest.raises(DatabaseProblem, match="SQLite or PostgreSQL"):
         read_only_engine("mysql://user@localhost/lead")
+
+
+MALFORMED_URLS = {"notaurl": "is malformed", "postgresql+nodriver://reader@db.invalid/lead": "names a driver"}
+
+
+@pytest.mark.parametrize(("url", "diagnosis"), MALFORMED_URLS.items(), ids=["not a URL", "unknown driver"])
+def test_a_malformed_database_url_is_called_malformed_and_shown_how_one_looks(url, diagnosis, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, url)
+    message = open_app().error[0].value
+    assert "cannot be opened" in message and diagnosis in message
+    assert "postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME" in message
+    assert "unavailable" not in message and "will return" not in message
 
 
 def test_the_environment_variable_wins_over_secrets_and_demo(tmp_path, monkeypatch):
