@@ -6,6 +6,7 @@ import time
 
 import pytest
 from sqlalchemy import inspect, text
+from streamlit import config as streamlit_config
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -119,6 +120,32 @@ def test_a_broken_secrets_file_is_a_clear_problem(tmp_path, monkeypatch):
     secrets.write_text("[connections.lead\nurl = ")
     with pytest.raises(DatabaseProblem, match="not valid TOML"):
         choose_database(secrets)
+
+
+@pytest.fixture
+def streamlit_secrets_file(tmp_path):
+    """Where Streamlit reads its secrets (st.secrets) for this test."""
+    path = tmp_path / "secrets.toml"
+    before = streamlit_config.get_option("secrets.files")
+    streamlit_config.set_option("secrets.files", [str(path)])
+    yield path
+    streamlit_config.set_option("secrets.files", before)
+
+
+def test_an_invalid_secrets_file_is_named_on_screen_not_taken_for_no_sign_in(streamlit_secrets_file, db, monkeypatch):
+    streamlit_secrets_file.write_text('[auth\nclient_id = "lead-dashboard"\n')
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app(user=None)  # no test secrets: the app reads the file, as a real server does
+    assert f"Error parsing secrets file at {streamlit_secrets_file}" in at.error[0].value
+    assert not any("no sign-in" in warning.value for warning in at.warning)
+    assert not at.metric
+
+
+def test_without_a_secrets_file_there_is_simply_no_sign_in(streamlit_secrets_file, db, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app(user=None)
+    assert "no sign-in is configured" in at.warning[0].value
+    assert not at.error
 
 
 # --- who the dashboard connects as: `python -m lead_data check` warns about a role that can write ----
