@@ -136,7 +136,7 @@ _DEADLINE_KEY = "lead_statement_deadline"  # where a running statement's deadlin
 
 
 class _SocketDeadline:
-    """Shuts a connection's socket down unless ``end()`` is called within ``seconds``.
+    """Shuts a DBAPI connection's socket down unless ``end()`` is called within ``seconds``.
 
     A paused or wedged PostgreSQL server never answers, yet its kernel still acknowledges every
     packet: neither TCP keepalives nor ``tcp_user_timeout`` notice, and the server-side
@@ -144,8 +144,8 @@ class _SocketDeadline:
     "server closed the connection", an error SQLAlchemy treats as a lost connection.
     """
 
-    def __init__(self, socket_fd: int, seconds: float) -> None:
-        self._socket_fd = socket_fd
+    def __init__(self, dbapi_connection: Any, seconds: float) -> None:
+        self._connection = dbapi_connection
         self._lock = threading.Lock()
         self._ended = False
         self._timer = threading.Timer(seconds, self._expire)
@@ -154,9 +154,9 @@ class _SocketDeadline:
 
     def _expire(self) -> None:
         with self._lock:
-            if self._ended:  # the socket may be closed by now and its number reused
+            if self._ended or self._connection.closed:  # a closed socket's number may be reused by now
                 return
-            with socket.socket(fileno=os.dup(self._socket_fd)) as sock:
+            with socket.socket(fileno=os.dup(self._connection.fileno())) as sock:
                 sock.shutdown(socket.SHUT_RDWR)
 
     def end(self) -> None:
@@ -174,7 +174,7 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
 
     @event.listens_for(engine, "checkout")
     def ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        deadline = _SocketDeadline(dbapi_connection.fileno(), PING_SECONDS)
+        deadline = _SocketDeadline(dbapi_connection, PING_SECONDS)
         try:
             engine.dialect.do_ping(dbapi_connection)
         except dbapi_error as error:
@@ -185,7 +185,7 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
 
     @event.listens_for(engine, "before_cursor_execute")
     def start_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        conn.info[_DEADLINE_KEY] = _SocketDeadline(cursor.connection.fileno(), statement_deadline)
+        conn.info[_DEADLINE_KEY] = _SocketDeadline(cursor.connection, statement_deadline)
 
     @event.listens_for(engine, "after_cursor_execute")
     def end_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
