@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, create_engine, event, inspect, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.types import Text
 
 from lead_data.demo import is_generated_demo
 from lead_data.models import CONTRACT_TABLES
@@ -99,7 +99,8 @@ def choose_database(secrets_file: Path = SECRETS_FILE) -> DatabaseChoice:
 def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_SECONDS) -> Engine:
     """An engine that cannot write and whose statements give up after ``statement_timeout`` seconds.
 
-    SQLite files are opened with ``mode=ro``; PostgreSQL sessions start every transaction read-only.
+    SQLite files are opened with ``mode=ro`` and may not attach other files; PostgreSQL sessions start
+    every transaction read-only (a default only: see ``role_warnings``).
     Pooled connections are pinged before use, so a restarted server is picked up without a restart,
     and every wait on a PostgreSQL server is bounded on the client side, so a hung one fails fast.
     """
@@ -206,7 +207,9 @@ class _TimedSQLiteConnection(sqlite3.Connection):
 
 
 # Pragmas that take an argument yet only read: the ones SQLAlchemy's inspector runs.
-_READING_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"})
+_READING_PRAGMAS = frozenset(
+    {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+)
 
 
 def _only_this_file_read_only(action: int, first: str | None, second: str | None, *_: str | None) -> int:
@@ -254,7 +257,7 @@ def missing_tables(engine: Engine) -> list[str]:
     return [table for table in CONTRACT_TABLES if table not in present]
 
 
-_SUPERUSER = text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+_ROLE = text("SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user")
 _WRITABLE_TABLES = text(
     "SELECT name FROM unnest(:names) AS name "
     "WHERE has_table_privilege(to_regclass(name), 'INSERT, UPDATE, DELETE, TRUNCATE')"
@@ -273,8 +276,8 @@ def role_warnings(url: str) -> list[str]:
         if engine.dialect.name != "postgresql":
             return []
         with engine.connect() as conn:
-            role = conn.execute(text("SELECT current_user")).scalar_one()
-            if conn.execute(_SUPERUSER).scalar_one():
+            role, superuser = conn.execute(_ROLE).one()
+            if superuser:
                 return [
                     f"the role {role} is a superuser: it can write anything, read-only session or not. "
                     "Give the dashboard a role that has SELECT on the contract's tables and nothing more."

@@ -6,9 +6,9 @@ import time
 
 import pytest
 from sqlalchemy import inspect, text
-from streamlit import config as streamlit_config
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from streamlit import config as streamlit_config
 
 from lead_data.__main__ import main
 from lead_data.db import DATABASE_URL_VARIABLE, DatabaseProblem, choose_database, missing_tables, read_only_engine
