@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -83,14 +83,19 @@ class PostgresServer:
         """The server and its sessions stopped with SIGSTOP (a hung server: connections stay open,
         nothing answers), and always resumed with SIGCONT on the way out."""
         postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        processes = [postmaster, *_children(postmaster)]  # the postmaster first: it forks no more
-        for pid in processes:
-            os.kill(pid, signal.SIGSTOP)
+        stopped: list[int] = []
         try:
+            for pid in [postmaster, *_children(postmaster)]:  # the postmaster first: it forks no more
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except ProcessLookupError:  # a session that ended meanwhile
+                    continue
+                stopped.append(pid)
             yield
         finally:
-            for pid in reversed(processes):
-                os.kill(pid, signal.SIGCONT)
+            for pid in reversed(stopped):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
 
     def _wait_until_ready(self, seconds: float = 20) -> None:
         deadline = time.monotonic() + seconds
