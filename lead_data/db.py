@@ -186,18 +186,40 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
 
     @event.listens_for(engine, "before_cursor_execute")
     def start_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        _end_deadline(conn.info)
         conn.info[_DEADLINE_KEY] = _SocketDeadline(cursor.connection, statement_deadline)
 
     @event.listens_for(engine, "after_cursor_execute")
     def end_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        conn.info.pop(_DEADLINE_KEY).end()
+        _end_deadline(conn.info)
 
     @event.listens_for(engine, "handle_error")
     def end_deadline_on_error(context: Any) -> None:
-        if context.connection is not None and _DEADLINE_KEY in context.connection.info:
-            context.connection.info.pop(_DEADLINE_KEY).end()
+        if context.connection is not None and not context.connection.invalidated:
+            _end_deadline(context.connection.info)
+
+    # Ending a transaction waits on the server too. No event follows a rollback or commit that went
+    # well, so its deadline ends when the connection goes back to the pool (or with the next statement).
+    @event.listens_for(engine, "rollback")
+    @event.listens_for(engine, "commit")
+    def start_transaction_end_deadline(conn: Any) -> None:
+        if conn.invalidated:  # the connection is gone: nothing to wait for
+            return
+        _end_deadline(conn.info)
+        conn.info[_DEADLINE_KEY] = _SocketDeadline(conn.connection.dbapi_connection, PING_SECONDS)
+
+    @event.listens_for(engine, "checkin")
+    def end_deadline_on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            _end_deadline(record.info)
 
     return engine
+
+
+def _end_deadline(info: dict[str, Any]) -> None:
+    deadline = info.pop(_DEADLINE_KEY, None)
+    if deadline is not None:
+        deadline.end()
 
 
 class _TimedSQLiteConnection(sqlite3.Connection):

@@ -7,13 +7,14 @@ Only PostgreSQL can hang this way: a SQLite file has no server to wait for.
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from lead_data.db import CONNECT_TIMEOUT_SECONDS, DATABASE_URL_VARIABLE, read_only_engine
+from lead_data.db import CONNECT_TIMEOUT_SECONDS, DATABASE_URL_VARIABLE, PING_SECONDS, read_only_engine
 from tests.apptest import metrics, open_app
 from tests.program import ProgramDatabase
 
@@ -61,6 +62,21 @@ def test_a_statement_on_a_hung_server_gives_up_soon_after_the_statement_timeout(
     assert 1 <= waited < 5  # the statement timeout (1 s) and a grace of 2 s, not forever
     with engine.connect() as conn:  # a fresh connection once the server answers again
         assert conn.execute(text("SELECT count(*) FROM participants")).scalar() == 1
+    engine.dispose()
+
+
+def test_ending_a_transaction_on_a_hung_server_gives_up(own_postgres_server, one_enrolled):
+    engine = read_only_engine(one_enrolled)
+    conn = engine.connect()
+    assert conn.execute(text("SELECT count(*) FROM participants")).scalar() == 1  # a transaction is open
+    with own_postgres_server.paused():
+        started = time.monotonic()
+        with suppress(DBAPIError):
+            conn.close()  # rolls the transaction back: a wait on the server
+        waited = time.monotonic() - started
+    assert waited < PING_SECONDS + 1
+    with engine.connect() as again:
+        assert again.execute(text("SELECT count(*) FROM participants")).scalar() == 1
     engine.dispose()
 
 
