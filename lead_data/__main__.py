@@ -17,7 +17,7 @@ from typing import NoReturn
 from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from lead_data.db import DatabaseProblem, describe_database_error, display_url
+from lead_data.db import DatabaseProblem, describe_database_error, display_url, role_warnings
 from lead_data.demo import DEFAULT_SEED, generate_demo_database, load_demo
 from lead_data.progress import TextProgress
 from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
@@ -148,10 +148,13 @@ def run_init_db(arguments: argparse.Namespace) -> int:
 def run_check(arguments: argparse.Namespace) -> int:
     try:
         findings = check_url(arguments.url, today=arguments.today or date.today())
+        warnings = role_warnings(arguments.url)
     except DatabaseProblem as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return CANNOT_OPEN_EXIT
     print(format_report(findings, url_for_display=display_url(arguments.url)), end="")
+    for warning in warnings:  # about who connects, not what the data holds: the exit status is unchanged
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return FINDINGS_EXIT if findings else CLEAN_EXIT
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 import os
 import random
+import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -426,6 +428,20 @@ def build_demo_rows(*, seed: int, as_of: date) -> dict[str, list[Row]]:
 # --- writing ------------------------------------------------------------------------------
 
 
+# Written into every demo file the generator makes (SQLite's header field for "which program made
+# this file"): only a file carrying it is shown without sign-in, whatever setting names it.
+DEMO_APPLICATION_ID = 0x4C454144  # "LEAD" in ASCII
+
+
+def is_generated_demo(path: Path) -> bool:
+    """Whether the SQLite file at path is a demo database this generator wrote."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            return connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+    except sqlite3.Error:  # not there, not readable, or not a SQLite file
+        return False
+
+
 def _write_atomically(path: Path, rows: dict[str, list[Row]], progress: Progress = _no_progress) -> None:
     """Build the database in a temporary file beside path, then move it into place in one step,
     so a reader (or a concurrent first run) never sees a half-written database."""
@@ -435,6 +451,8 @@ def _write_atomically(path: Path, rows: dict[str, list[Row]], progress: Progress
     temporary = Path(temporary_name)
     try:
         _load(f"sqlite:///{temporary}", rows, progress)
+        with closing(sqlite3.connect(temporary)) as connection:
+            connection.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
         os.chmod(temporary, 0o644)  # mkstemp makes it private; the dashboard may run as another user
         os.replace(temporary, path)
     except BaseException:

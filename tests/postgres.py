@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -19,6 +22,18 @@ def postgres_bin_dir() -> Path | None:
     """The newest installed PostgreSQL server's bin directory, if any."""
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     return candidates[-1].parent if candidates else None
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command name)"
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def _free_port() -> int:
@@ -62,6 +77,25 @@ class PostgresServer:
         if missing_ok and not (self.data / "postmaster.pid").exists():
             return
         self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The server and its sessions stopped with SIGSTOP (a hung server: connections stay open,
+        nothing answers), and always resumed with SIGCONT on the way out."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        stopped: list[int] = []
+        try:
+            for pid in [postmaster, *_children(postmaster)]:  # the postmaster first: it forks no more
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except ProcessLookupError:  # a session that ended meanwhile
+                    continue
+                stopped.append(pid)
+            yield
+        finally:
+            for pid in reversed(stopped):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
 
     def _wait_until_ready(self, seconds: float = 20) -> None:
         deadline = time.monotonic() + seconds

@@ -73,8 +73,13 @@ class Viewer:
 def sign_in_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets.toml at all (StreamlitSecretNotFoundError is one)
-        return False
+    except FileNotFoundError as error:  # StreamlitSecretNotFoundError: no secrets file, or one unreadable
+        if not any(Path(path).exists() for path in st.get_option("secrets.files")):
+            return False
+        # Never guess "no sign-in" from a file that may hold the [auth] section: stop and say why.
+        log.error("secrets unreadable: %s", error)
+        st.error(f"{error}. Fix the file (it is TOML) and reload the page; until then nobody can sign in.")
+        st.stop()
 
 
 def roles_file() -> Path:
