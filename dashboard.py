@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access
-from ui.access import current_viewer, draw_access_gate, draw_identity, signed_out_when_idle
+from ui.access import draw_access_gate, draw_identity, signed_out_when_idle, viewer_of_this_run
 from ui.data import require_database
 from ui.settings import draw_report_settings
 
@@ -34,24 +34,26 @@ SECTIONS = {
     ],
 }
 
-viewer = current_viewer()
-signed_out_when_idle(viewer)
-if viewer.permissions is None:
-    st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")]).run()
-    st.stop()
+with viewer_of_this_run() as viewer:
+    signed_out_when_idle(viewer)
+    if viewer.permissions is None:
+        st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")]).run()
+        st.stop()
 
-allowed = {
-    section: [
-        st.Page(path, title=title, icon=icon) for path, title, icon, key in entries if viewer.permissions.may_open(key)
-    ]
-    for section, entries in SECTIONS.items()
-}
-page = st.navigation({section: pages for section, pages in allowed.items() if pages})
+    allowed = {
+        section: [
+            st.Page(path, title=title, icon=icon)
+            for path, title, icon, key in entries
+            if viewer.permissions.may_open(key)
+        ]
+        for section, entries in SECTIONS.items()
+    }
+    page = st.navigation({section: pages for section, pages in allowed.items() if pages})
 
-database = require_database()
-draw_report_settings()
-draw_identity(viewer)
-if not database.is_demo:
-    st.sidebar.caption(f"Database: {database.display_url}")
+    database = require_database()
+    draw_report_settings()
+    draw_identity(viewer)
+    if not database.is_demo:
+        st.sidebar.caption(f"Database: {database.display_url}")
 
-page.run()
+    page.run()

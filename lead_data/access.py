@@ -1,14 +1,17 @@
 """Who may see what: roles, what each role may see, and the roles file that maps people to roles.
 
-Deny by default: a person matched by no entry of the roles file has no role and sees nothing.
-The dashboard enforces these rules on the server, for every page and every query.
+Deny by default: a person matched by no entry of the roles file has no role and sees nothing, and a
+figure function that declares nothing (``@aggregate``, ``@needs(...)`` or ``@shown_by_role(...)``)
+runs for no role. The dashboard enforces these rules on the server, for every page and every query.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 STAFF, LEADERSHIP, PARTNER, PUBLIC = "staff", "leadership", "partner", "public"
 ROLES = (STAFF, LEADERSHIP, PARTNER, PUBLIC)
@@ -69,21 +72,69 @@ PERMISSIONS: dict[str, Permissions] = {
     ),
 }
 
-# Query functions that reveal more than aggregates, and the permission each needs.
-RESTRICTED_FIGURES: dict[str, str] = {
-    "participant_list": "participant_lists",
-    "unassigned_clients": "participant_lists",
-    "team_names": "participant_lists",
-    "check_database": "participant_lists",
-    "service_linkage": "services",
-    "referral_locations": "referral_points",
-}
+# --- what each figure function declares about who may run it ------------------------------------
+
+Figure = TypeVar("Figure", bound=Callable[..., Any])
+PERMISSION_NAMES = tuple(field.name for field in fields(Permissions) if field.name != "pages")
+_MARK = "lead_figure_access"
 
 
-def may_load(role: str, figure_name: str) -> bool:
-    """Whether a role may run the query function called ``figure_name``."""
-    needed = RESTRICTED_FIGURES.get(figure_name)
-    return needed is None or bool(getattr(PERMISSIONS[role], needed))
+@dataclass(frozen=True)
+class FigureAccess:
+    """A figure function's own declaration of who may run it.
+
+    ``needs``: the permission without which no role may run it (None: every role that may open the
+    page). ``role_arguments``: keyword arguments that decide what the figure leaves out, each with the
+    permission whose value ``ui.data.load`` passes for it, so pages never decide it.
+    """
+
+    needs: str | None = None
+    role_arguments: Mapping[str, str] = field(default_factory=dict)
+
+
+def _marked(figure: Figure, access: FigureAccess) -> Figure:
+    if hasattr(figure, _MARK):
+        raise TypeError(f"{figure.__qualname__} carries two access marks; give it one")
+    for permission in (access.needs, *access.role_arguments.values()):
+        if permission is not None and permission not in PERMISSION_NAMES:
+            known = ", ".join(PERMISSION_NAMES)
+            raise ValueError(f"{figure.__qualname__}: {permission!r} is not a permission ({known})")
+    setattr(figure, _MARK, access)
+    return figure
+
+
+def aggregate(figure: Figure) -> Figure:
+    """Mark a figure as counts only, safe for every role: no person, no staff name, no place, no service."""
+    return _marked(figure, FigureAccess())
+
+
+def needs(permission: str) -> Callable[[Figure], Figure]:
+    """Mark a figure that only roles with ``permission`` may run, e.g. ``@needs("participant_lists")``."""
+    return lambda figure: _marked(figure, FigureAccess(needs=permission))
+
+
+def shown_by_role(**arguments: str) -> Callable[[Figure], Figure]:
+    """Mark a figure every role may run, whose keyword ``arguments`` (each naming the permission
+    that sets it) decide what it leaves out, e.g. ``@shown_by_role(with_names="consented_agenda_names")``."""
+    return lambda figure: _marked(figure, FigureAccess(role_arguments=dict(arguments)))
+
+
+def figure_access(figure: Callable[..., Any]) -> FigureAccess | None:
+    """What ``figure`` declares; None when it declares nothing, and then no role may run it."""
+    return getattr(figure, _MARK, None)
+
+
+def may_load(role: str, figure: Callable[..., Any]) -> bool:
+    """Whether a role may run ``figure``: deny by default, when the figure declares nothing."""
+    declared = figure_access(figure)
+    return declared is not None and (declared.needs is None or bool(getattr(PERMISSIONS[role], declared.needs)))
+
+
+def role_arguments(role: str, figure: Callable[..., Any]) -> dict[str, bool]:
+    """The arguments that ``figure``'s declaration leaves to the role, as the role's permissions set them."""
+    declared = figure_access(figure)
+    arguments = declared.role_arguments if declared else {}
+    return {argument: bool(getattr(PERMISSIONS[role], permission)) for argument, permission in arguments.items()}
 
 
 class RolesFileProblem(Exception):

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from lead_data import queries
+from lead_data.access import aggregate
 from lead_data.periods import Period
 from lead_data.suppression import Equation, Ratio, suppress
 from lead_data.zone import LOCATION_LABELS, PilotZone
@@ -44,6 +45,7 @@ def last_month_end(as_of: date) -> date:
     return as_of.replace(day=1) - timedelta(days=1)
 
 
+@aggregate
 def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicSummary:
     month_end = last_month_end(as_of)
     start = (month_end.replace(day=1) - timedelta(days=334)).replace(day=1)

@@ -43,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import sqltypes, visitors
 from sqlalchemy.types import TypeEngine
 
+from lead_data.access import needs
 from lead_data.db import DatabaseProblem, describe_database_error, display_url, read_only_engine
 from lead_data.models import (
     CONTACT_KINDS,
@@ -161,6 +162,7 @@ def _type_name(column_type: TypeEngine[Any], conn: Connection) -> str:
 # --- checking -----------------------------------------------------------------------------------
 
 
+@needs("participant_lists")
 def check_database(conn: Connection, *, today: date) -> list[Finding]:
     """Every way the database departs from the contract; empty when clean.
 

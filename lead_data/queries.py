@@ -32,6 +32,7 @@ from sqlalchemy import (
     true,
 )
 
+from lead_data.access import aggregate, needs, shown_by_role
 from lead_data.models import (
     REACHED_CONTACT_KINDS,
     Arrest,
@@ -196,6 +197,7 @@ REFERRAL_DIMENSIONS = {
 }
 
 
+@aggregate
 def referral_count(conn: Connection, *, as_of: date, period: Period | None = None) -> int:
     """Referrals with ``referred_at`` in the period (default: all on or before D)."""
     statement = (
@@ -206,6 +208,7 @@ def referral_count(conn: Connection, *, as_of: date, period: Period | None = Non
     return _scalar(conn, statement)
 
 
+@aggregate
 def referrals_by(
     conn: Connection, *, as_of: date, period: Period | None = None, by: Sequence[str] = ("month", "referral_type")
 ) -> pd.DataFrame:
@@ -229,23 +232,27 @@ def referrals_by(
     return _frame(conn, statement)
 
 
+@aggregate
 def enrolled_ever(conn: Connection, *, as_of: date) -> int:
     """Distinct participants with an enrollment whose intake is on or before D."""
     statement = select(func.count(distinct(Enrollment.participant_id))).where(Enrollment.intake_on <= as_of)
     return _scalar(conn, statement)
 
 
+@aggregate
 def active_count(conn: Connection, *, as_of: date) -> int:
     """Active enrollments: intake on or before D and not exited by D."""
     return _scalar(conn, select(func.count()).select_from(Enrollment).where(_is_active(as_of)))
 
 
+@aggregate
 def intake_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Enrollments whose intake falls in the period."""
     statement = select(func.count()).select_from(Enrollment).where(_in_period(Enrollment.intake_on, period, as_of))
     return _scalar(conn, statement)
 
 
+@aggregate
 def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Enrollments whose exit falls in the period."""
     statement = (
@@ -256,6 +263,7 @@ def exit_count(conn: Connection, *, as_of: date, period: Period) -> int:
     return _scalar(conn, statement)
 
 
+@aggregate
 def intakes_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Enrollments with intake in the period by month and the referral's type.
 
@@ -274,6 +282,7 @@ def intakes_by_month(conn: Connection, *, as_of: date, period: Period | None = N
     return _frame(conn, statement)
 
 
+@aggregate
 def active_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Active enrollments at the end of each month (the last month ends on D).
 
@@ -304,6 +313,7 @@ def active_by_month(conn: Connection, *, as_of: date, period: Period | None = No
 FUNNEL_STAGES = ("referred", "decided", "eligible", "sao_verified", "enrolled")
 
 
+@aggregate
 def eligibility_funnel(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Referrals in the period at each stage: referred → decided → eligible → SAO verified → enrolled.
 
@@ -331,6 +341,7 @@ def eligibility_funnel(conn: Connection, *, as_of: date, period: Period | None =
     return pd.DataFrame({"stage": FUNNEL_STAGES, "referrals": [int(row[stage]) for stage in FUNNEL_STAGES]})
 
 
+@aggregate
 def ineligibility_reasons(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Ineligible referrals in the period by reason. Columns: reason, referrals (most first)."""
     reason = _labelled(Referral.ineligible_reason).label("reason")
@@ -346,6 +357,7 @@ def ineligibility_reasons(conn: Connection, *, as_of: date, period: Period | Non
     return _frame(conn, statement)
 
 
+@aggregate
 def days_to_intake(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Days from referral date to intake, for enrollments with intake in the period.
 
@@ -376,6 +388,7 @@ class RearrestRate:
         return self.rearrested / self.enrolled if self.enrolled else None
 
 
+@aggregate
 def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
     """Participants with at least one re-arrest on or before D, over participants enrolled (ever)."""
     rearrests = _rearrests(as_of)
@@ -383,6 +396,7 @@ def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
     return RearrestRate(rearrested=rearrested, enrolled=enrolled_ever(conn, as_of=as_of))
 
 
+@aggregate
 def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Re-arrests (events, not people) dated in the period."""
     rearrests = _rearrests(as_of)
@@ -390,6 +404,7 @@ def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
     return _scalar(conn, statement)
 
 
+@aggregate
 def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Re-arrests dated in the period by month and severity.
 
@@ -407,6 +422,7 @@ def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None =
     return _frame(conn, statement)
 
 
+@aggregate
 def days_to_first_rearrest(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Days from first intake to first re-arrest, for participants re-arrested by D.
 
@@ -432,6 +448,7 @@ class BeforeAndAfter:
     rearrests_after: int
 
 
+@aggregate
 def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter:
     """For participants with at least 180 days since first intake: arrests in the 180 days before
     the referral date against re-arrests in the 180 days after intake, diverted arrests excluded.
@@ -500,12 +517,14 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
 # --- caseload --------------------------------------------------------------------------------
 
 
-def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
+@shown_by_role(with_staff_names="staff_names")
+def caseload_by_team(conn: Connection, *, as_of: date, with_staff_names: bool = False) -> pd.DataFrame:
     """Each care team that is active or holds active enrollments, against its cap.
 
-    Columns: team_id, team, peer, case_manager, team_active, caseload, caseload_cap, open_slots,
-    utilisation (caseload ÷ cap), over_cap, contact_overdue, in_the_wind. Ordered by team id.
-    Unassigned active enrollments are not here: see ``unassigned_clients``.
+    Columns: team_id, team, peer and case_manager (their names; only ``with_staff_names``),
+    team_active, caseload, caseload_cap, open_slots, utilisation (caseload ÷ cap), over_cap,
+    contact_overdue, in_the_wind. Ordered by team id. Unassigned active enrollments are not here:
+    see ``unassigned_clients``.
     """
     engagement = _active_engagement(as_of)
     peer = Staff.__table__.alias("peer")
@@ -546,9 +565,12 @@ def caseload_by_team(conn: Connection, *, as_of: date) -> pd.DataFrame:
         "team_id", "team", "peer", "case_manager", "team_active", "caseload", "caseload_cap",
         "open_slots", "utilisation", "over_cap", "contact_overdue", "in_the_wind",
     ]  # fmt: skip
+    if not with_staff_names:
+        columns = [column for column in columns if column not in ("peer", "case_manager")]
     return frame[columns]
 
 
+@needs("participant_lists")
 def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Active enrollments with no care team, longest waiting first.
 
@@ -569,6 +591,7 @@ def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
     return _frame(conn, statement)
 
 
+@aggregate
 def unassigned_count(conn: Connection, *, as_of: date) -> int:
     """Active enrollments with no care team."""
     statement = select(func.count()).select_from(Enrollment).where(_is_active(as_of), Enrollment.team_id.is_(None))
@@ -645,6 +668,7 @@ class ParticipantFilters:
         }
 
 
+@needs("participant_lists")
 def participant_list(
     conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()
 ) -> pd.DataFrame:
@@ -737,6 +761,7 @@ def _participant_conditions(
     return conditions
 
 
+@needs("participant_lists")
 def team_names(conn: Connection, *, as_of: date) -> list[str]:
     """Names of teams a filter can offer: active teams and teams holding active enrollments."""
     return caseload_by_team(conn, as_of=as_of)["team"].tolist()
@@ -745,6 +770,7 @@ def team_names(conn: Connection, *, as_of: date) -> list[str]:
 # --- services and the map --------------------------------------------------------------------
 
 
+@needs("services")
 def service_linkage(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
     """Services referred in the period by category, and how many are connected (started by D).
 
@@ -762,6 +788,7 @@ def service_linkage(conn: Connection, *, as_of: date, period: Period | None = No
     return _frame(conn, statement)
 
 
+@needs("referral_points")
 def referral_locations(conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None) -> pd.DataFrame:
     """Referrals in the period with where they happened against the pilot zone.
 
@@ -806,6 +833,7 @@ def location_counts(locations: pd.DataFrame) -> pd.DataFrame:
 # --- the weekly meeting ----------------------------------------------------------------------
 
 
+@aggregate
 def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """This week (the 7 days ending D) against the 7 days before.
 
@@ -858,8 +886,10 @@ class Agenda:
 
     listed: pd.DataFrame  # name and one boolean column per reason in AGENDA_REASONS
     without_release: int  # people with something to discuss who are not listed by name
+    with_names: bool  # whether anyone could be listed by name (else everyone is in without_release)
 
 
+@shown_by_role(with_names="consented_agenda_names")
 def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda:
     """Participants with something to discuss this week (the 7 days ending D): a new intake, a
     re-arrest, contact overdue or in the wind, an exit.
@@ -903,4 +933,4 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda
     for reason in AGENDA_REASONS:
         rows[reason] = rows[reason].astype(bool)
     named = rows["name"].notna()
-    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()))
+    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()), with_names=with_names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
-from ui.access import record_export, record_view, require_page
+from ui.access import may_see, record_export, record_view, require_page
 from ui.charts import caseload_bars, labelled, show
 from ui.data import load
 from ui.settings import report_settings
@@ -17,7 +17,6 @@ as_of = settings.as_of
 
 caseload = load(queries.caseload_by_team, as_of=as_of)
 unassigned = load(queries.unassigned_count, as_of=as_of)
-show_clients = viewer.permissions.participant_lists
 balance = queries.caseload_balance(caseload)
 suggestion = queries.next_intake_team(caseload)
 
@@ -47,9 +46,8 @@ if caseload.empty:
     st.warning("No care teams are recorded.")
 else:
     show(caseload_bars(caseload))
-    hidden = ["team_id"] if viewer.permissions.staff_names else ["team_id", "peer", "case_manager"]
     table(
-        caseload.drop(columns=hidden),
+        caseload.drop(columns=["team_id"]),
         file_name=f"lead-caseload-{as_of.isoformat()}.csv",
         column_config={
             "team": "Team",
@@ -71,7 +69,7 @@ else:
 st.subheader(f"Unassigned clients ({unassigned})")
 if not unassigned:
     st.success("Every active client has a care team.")
-elif show_clients:
+elif may_see(queries.unassigned_clients):
     clients = labelled(load(queries.unassigned_clients, as_of=as_of), "engagement")
     record_view(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"})
     table(

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from lead_data import access, queries
-from ui.access import require_page
+from ui.access import may_see, require_page
 from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, monthly_bars, service_bars, show, styled
 from ui.data import load
 from ui.settings import report_settings
@@ -23,7 +23,7 @@ caseload = load(queries.caseload_by_team, as_of=as_of)
 unassigned = load(queries.unassigned_count, as_of=as_of)
 active_trend = load(queries.active_by_month, as_of=as_of, period=period)
 referral_trend = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
-services = load(queries.service_linkage, as_of=as_of) if viewer.permissions.services else None
+services = load(queries.service_linkage, as_of=as_of) if may_see(queries.service_linkage) else None
 
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")

@@ -32,8 +32,7 @@ as_of = settings.as_of
 changes = load(queries.weekly_changes, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
 caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
-with_names = viewer.permissions.consented_agenda_names
-agenda = load(queries.meeting_agenda, as_of=as_of, with_names=with_names)
+agenda = load(queries.meeting_agenda, as_of=as_of)
 
 st.title(f"Week ending {as_of:%A %d %B %Y}")
 about, switch, export = st.columns([5, 2, 2], vertical_alignment="center")
@@ -102,5 +101,5 @@ if not agenda.listed.empty:
     )
 if agenda.without_release:
     more = "more " if not agenda.listed.empty else ""
-    without = "without a release on file" if with_names else "with something to discuss"
+    without = "without a release on file" if agenda.with_names else "with something to discuss"
     st.markdown(f"**{agenda.without_release} {more}participants {without}.**")

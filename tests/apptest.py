@@ -39,7 +39,7 @@ def open_app(
     at = AppTest.from_file(str(APP), default_timeout=60)
     if user is not None:
         at.secrets["auth"] = AUTH_SECRETS
-        at.user = {"is_logged_in": True, "email": user, "name": "Test User"}
+        at.user = {"is_logged_in": True, "email": user, "email_verified": True, "name": "Test User"}
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from lead_data import queries
 from lead_data.access import (
     PERMISSIONS,
-    RESTRICTED_FIGURES,
     ROLES,
     RolesFileProblem,
+    aggregate,
     load_role_map,
     may_load,
+    needs,
 )
 
 ROLES_FILE = """
@@ -72,8 +74,8 @@ def test_only_staff_see_participant_level_lists_and_data_quality():
 def test_treatment_and_service_details_never_reach_partners_or_the_public():
     for role in ("partner", "public"):
         assert not PERMISSIONS[role].services
-        assert not may_load(role, "service_linkage")
-    assert may_load("staff", "service_linkage") and may_load("leadership", "service_linkage")
+        assert not may_load(role, queries.service_linkage)
+    assert may_load("staff", queries.service_linkage) and may_load("leadership", queries.service_linkage)
 
 
 def test_the_public_sees_only_the_suppressed_summary():
@@ -82,9 +84,14 @@ def test_the_public_sees_only_the_suppressed_summary():
 
 def test_the_point_map_is_for_staff_and_leadership_only():
     assert [role for role in ROLES if PERMISSIONS[role].may_open("referral_map")] == ["staff", "leadership"]
-    assert [role for role in ROLES if may_load(role, "referral_locations")] == ["staff", "leadership"]
+    assert [role for role in ROLES if may_load(role, queries.referral_locations)] == ["staff", "leadership"]
 
 
-def test_every_restricted_figure_names_a_real_permission():
-    for permission in RESTRICTED_FIGURES.values():
-        assert all(hasattr(PERMISSIONS[role], permission) for role in ROLES)
+def test_a_mark_naming_no_real_permission_is_refused_when_the_module_loads():
+    with pytest.raises(ValueError, match="not a permission"):
+        needs("participant_list")(lambda conn: 0)
+
+
+def test_a_figure_may_carry_only_one_mark():
+    with pytest.raises(TypeError, match="two access marks"):
+        aggregate(needs("services")(lambda conn: 0))

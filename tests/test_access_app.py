@@ -7,8 +7,11 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+import ui.access
 from lead_data.access import PERMISSIONS, ROLES
 from lead_data.db import DATABASE_URL_VARIABLE
 from tests.apptest import (
@@ -91,7 +94,7 @@ def test_role_page_matrix(program, role, page):
     # ... and refusing to draw when its script is reached directly, as by its URL.
     direct = AppTest.from_file(str(APP.parent / PAGES[page]), default_timeout=60)
     direct.secrets["auth"] = AUTH_SECRETS
-    direct.user = {"is_logged_in": True, "email": user}
+    direct.user = {"is_logged_in": True, "email": user, "email_verified": True}
     direct.query_params["as_of"] = D.isoformat()
     direct.run()
     assert f"not available to the {role} role" in direct.error[0].value
@@ -135,6 +138,15 @@ def test_staff_see_the_unassigned_client_list_but_partners_only_its_count(progra
     assert "peer" not in partner.dataframe[0].value.columns
 
 
+def test_the_viewer_is_worked_out_once_per_run(program, monkeypatch):
+    calls = []
+    worked_out = ui.access.current_viewer
+    monkeypatch.setattr(ui.access, "current_viewer", lambda: calls.append(1) or worked_out())
+    at = open_app("pages/overview.py", as_of=D.isoformat())
+    assert metrics(at)["Active now"] == "3" and len(at.metric) > 5  # many figures loaded ...
+    assert len(calls) == 1  # ... and one viewer for all their gates
+
+
 def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
     at = open_app(user=NO_ROLE_USER, first_page="pages/overview.py")
     assert "no access" in at.warning[0].value
@@ -149,6 +161,50 @@ def test_signing_in_is_required_when_sign_in_is_configured(program):
     at.run()
     assert [button.label for button in at.button] == ["Sign in"]
     assert not at.metric
+
+
+def signed_in_with(claims: dict) -> AppTest:
+    """The app run once for a sign-in whose identity token carries ``claims``."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "name": "Test User", **claims}
+    at.query_params["as_of"] = D.isoformat()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_verified_staff_email_sees_the_pages(program):
+    at = signed_in_with({"email": STAFF_USER, "email_verified": True})
+    assert metrics(at)["Active now"] == "3"
+
+
+@pytest.mark.parametrize("user", [STAFF_USER, PARTNER_USER])
+@pytest.mark.parametrize("verified", [False, "false"])
+def test_an_unverified_email_gets_no_role_whatever_the_roles_file_says(program, user, verified):
+    at = signed_in_with({"email": user, "email_verified": verified})
+    assert "has not verified" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+    assert [button.label for button in at.button] == ["Sign out"]
+
+
+def test_a_sign_in_that_does_not_say_whether_the_email_is_verified_is_refused(program):
+    at = signed_in_with({"email": STAFF_USER})
+    assert "has not verified" in at.warning[0].value
+    assert not at.metric
+
+
+def test_entra_ids_email_domain_owner_verified_claim_counts_as_verified(program):
+    assert metrics(signed_in_with({"email": STAFF_USER, "xms_edov": True}))["Active now"] == "3"
+    assert not signed_in_with({"email": STAFF_USER, "xms_edov": False}).metric
+
+
+def test_a_provider_the_site_trusts_for_emails_needs_no_claim_but_an_explicit_no_still_refuses(program, monkeypatch):
+    issuer = "https://login.microsoftonline.com/tenant-id/v2.0"
+    monkeypatch.setenv("LEAD_TRUST_EMAILS_FROM", issuer)
+    assert metrics(signed_in_with({"email": STAFF_USER, "iss": issuer}))["Active now"] == "3"
+    assert not signed_in_with({"email": STAFF_USER, "iss": "https://accounts.example.com"}).metric
+    assert not signed_in_with({"email": STAFF_USER, "iss": issuer, "email_verified": False}).metric
 
 
 def test_a_real_database_without_sign_in_shows_no_data(program):
@@ -167,7 +223,7 @@ def test_a_trusted_proxy_without_its_identity_header_gets_no_access(program, mon
 def test_an_idle_session_is_signed_out_after_30_minutes(program):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH_SECRETS
-    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
     at.session_state["_lead_last_interaction"] = time.time() - 31 * 60
     at.run()
     assert at.user.get("is_logged_in") is False
@@ -176,7 +232,7 @@ def test_an_idle_session_is_signed_out_after_30_minutes(program):
 def test_a_recently_active_session_stays_signed_in(program):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH_SECRETS
-    at.user = {"is_logged_in": True, "email": STAFF_USER}
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
     at.session_state["_lead_last_interaction"] = time.time() - 29 * 60
     at.query_params["as_of"] = D.isoformat()
     at.run()
@@ -197,6 +253,44 @@ def test_viewing_the_participant_list_is_audited_without_names(program, roles_an
     )
     assert lines[-1]["filters"]["name_search"] is True
     assert not any(canary in roles_and_audit_files.read_text() for canary in CANARIES)
+
+
+@pytest.fixture
+def media_files(monkeypatch):
+    """What the app puts in Streamlit's media storage (what its media URLs serve, to anyone holding
+    the URL), and the download buttons' deferred callables with the manager that holds them."""
+    stored: list[bytes] = []
+    deferred: list[MediaFileManager] = []
+    store, defer = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
+
+    def storing(self, data, *args, **kwargs):
+        stored.append(data if isinstance(data, bytes) else b"")
+        return store(self, data, *args, **kwargs)
+
+    def deferring(self, *args, **kwargs):
+        deferred.append(self)
+        return defer(self, *args, **kwargs)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", storing)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferring)
+    return stored, deferred
+
+
+def test_a_csv_is_made_only_when_its_button_is_clicked_and_the_click_is_audited(
+    program, roles_and_audit_files, media_files
+):
+    stored, deferred = media_files
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    button = at.get("download_button")[0]
+    assert button.proto.url == "" and button.proto.deferred_file_id  # nothing waits at a media URL
+    assert not any(canary.encode() in data for data in stored for canary in CANARIES)
+    assert [json.loads(line)["event"] for line in roles_and_audit_files.read_text().splitlines()] == ["view"]
+
+    url = deferred[-1].execute_deferred(button.proto.deferred_file_id)  # what Streamlit does on the click
+
+    assert url and any(b"Qqcanary Consented" in data for data in stored)
+    last = json.loads(roles_and_audit_files.read_text().splitlines()[-1])
+    assert (last["event"], last["user"], last["page"]) == ("export", STAFF_USER, "participants")
 
 
 @pytest.mark.parametrize("search", ["' OR 1=1 --", "'; DROP TABLE participants; --", "%' --"])

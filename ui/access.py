@@ -1,8 +1,10 @@
 """Who is looking, and what they may see: sign-in, roles, idle sign-out and the audit trail.
 
 Identity comes from, in order: Streamlit's OIDC sign-in when secrets.toml has an ``[auth]``
-section; a header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names
-it; otherwise nobody, which is allowed only on the demo database. Roles come from the roles file.
+section, trusted only when the identity provider vouches for the email (``verified_email``); a
+header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names it;
+otherwise nobody, which is allowed only on the demo database. Roles come from the roles file.
+The router works the viewer out once per run (``viewer_of_this_run``); every gate reads that.
 Every page calls ``require_page`` first, so a page refuses to draw for a role that may not see it
 even when reached by its URL.
 """
@@ -12,6 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,17 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lead_data import audit
-from lead_data.access import PERMISSIONS, STAFF, Permissions, RoleMap, RolesFileProblem, load_role_map, may_load
+from lead_data.access import (
+    PERMISSIONS,
+    STAFF,
+    Permissions,
+    RoleMap,
+    RolesFileProblem,
+    figure_access,
+    load_role_map,
+    may_load,
+    role_arguments,
+)
 from lead_data.db import DatabaseProblem, choose_database
 
 log = logging.getLogger("lead_dashboard")
@@ -28,6 +43,10 @@ log = logging.getLogger("lead_dashboard")
 ROLES_FILE_VARIABLE = "LEAD_ROLES_FILE"
 DEFAULT_ROLES_FILE = Path(".streamlit") / "roles.toml"
 TRUST_PROXY_VARIABLE = "LEAD_TRUST_PROXY_HEADER"
+TRUST_EMAILS_VARIABLE = "LEAD_TRUST_EMAILS_FROM"
+# Claims by which an identity provider says the email is the person's: OpenID Connect's standard
+# one, then Microsoft Entra ID's optional "email domain owner verified" (Entra never sends the first).
+EMAIL_VERIFIED_CLAIMS = ("email_verified", "xms_edov")
 IDLE_LIMIT_SECONDS = 30 * 60
 LAST_SEEN_KEY = "_lead_last_interaction"
 SIGN_IN, PROXY, DEMO, UNPROTECTED = "sign-in", "proxy", "demo", "unprotected"
@@ -62,11 +81,46 @@ def roles_file() -> Path:
     return Path(os.environ.get(ROLES_FILE_VARIABLE, DEFAULT_ROLES_FILE))
 
 
+# The viewer of the run under way, set by the router (dashboard.py) for the length of its run.
+_viewer_of_this_run: ContextVar[Viewer | None] = ContextVar("lead_viewer_of_this_run", default=None)
+
+
+@contextmanager
+def viewer_of_this_run() -> Iterator[Viewer]:
+    """Work out who is looking once, for every gate of this run; forget it when the run ends.
+
+    The value is reset however the run ends (st.stop and st.rerun raise through here), so no later
+    run can see it. A page run without the router (AppTest's ``switch_page`` runs only the page
+    body) finds none, and each gate works the viewer out afresh: slower, never stale.
+    """
+    viewer = current_viewer()
+    token = _viewer_of_this_run.set(viewer)
+    try:
+        yield viewer
+    finally:
+        _viewer_of_this_run.reset(token)
+
+
+def the_viewer() -> Viewer:
+    """The viewer of this run."""
+    return _viewer_of_this_run.get() or current_viewer()
+
+
 def current_viewer() -> Viewer:
     if sign_in_configured():
         if not st.user.get("is_logged_in", False):
             return Viewer(None, None, SIGN_IN, "Sign in to see the LEAD dashboard.")
-        return _with_role(st.user.get("email"), SIGN_IN)
+        email = st.user.get("email")
+        if not verified_email(st.user.to_dict()):
+            log.warning("refused %s: the identity provider has not verified the email", email)
+            return Viewer(
+                None,
+                email,
+                SIGN_IN,
+                "Your identity provider has not verified this email address, so the dashboard cannot "
+                "tell whether it is yours. Verify it with your provider, or ask the program's data lead.",
+            )
+        return _with_role(email, SIGN_IN)
     header = os.environ.get(TRUST_PROXY_VARIABLE, "").strip()
     if header:
         return _with_role(st.context.headers.get(header), PROXY)
@@ -86,6 +140,20 @@ def current_viewer() -> Viewer:
     )
 
 
+def verified_email(claims: dict[str, Any]) -> bool:
+    """Whether the identity provider vouches that the signed-in email is the person's.
+
+    The first of ``EMAIL_VERIFIED_CLAIMS`` present decides. A provider that sends neither is trusted
+    only when ``LEAD_TRUST_EMAILS_FROM`` names its issuer (the ``iss`` claim): an explicit opt-in, for
+    a provider whose emails only the site's own administrators can set.
+    """
+    for claim in EMAIL_VERIFIED_CLAIMS:
+        if claims.get(claim) is not None:
+            return claims[claim] is True or str(claims[claim]).lower() == "true"
+    trusted = {issuer.strip() for issuer in os.environ.get(TRUST_EMAILS_VARIABLE, "").split(",") if issuer.strip()}
+    return claims.get("iss") in trusted
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _role_map(path: str, modified: float) -> RoleMap:
     # Keyed on the file's modification time: an edited roles file takes effect on the next run.
@@ -101,7 +169,13 @@ def _with_role(email: str | None, identified_by: str) -> Viewer:
         return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
     if role is None:
         log.warning("no role for %s", email or "an unidentified user")
-        return Viewer(None, email, identified_by, "You are signed in, but you have no access to this dashboard.")
+        return Viewer(
+            None,
+            email,
+            identified_by,
+            "You are signed in, but you have no access to this dashboard. "
+            "Ask the program's data lead to add you to the roles file.",
+        )
     return Viewer(role, email, identified_by)
 
 
@@ -131,7 +205,7 @@ def _through_the_router() -> None:
 def require_page(page: str) -> Viewer:
     """The viewer, if their role may open ``page``; otherwise the page stops with a refusal."""
     _through_the_router()
-    viewer = current_viewer()
+    viewer = the_viewer()
     if viewer.role is None:
         st.error(viewer.refusal or "No access.", icon=":material/lock:")
         st.stop()
@@ -142,13 +216,26 @@ def require_page(page: str) -> Viewer:
     return viewer
 
 
-def require_figure(figure_name: str) -> None:
-    """Stop unless the current viewer's role may run this query function."""
-    viewer = current_viewer()
-    if viewer.role is None or not may_load(viewer.role, figure_name):
-        log.warning("refused %s (%s) the figure %s", viewer.audit_name, viewer.role, figure_name)
+def require_figure(figure: Callable[..., Any]) -> dict[str, bool]:
+    """Stop unless the viewer's role may run the figure function ``figure``; the arguments that,
+    by the figure's own declaration, the role decides (see ``lead_data.access``)."""
+    viewer = the_viewer()
+    name = f"{figure.__module__}.{figure.__qualname__}"
+    if figure_access(figure) is None:
+        log.error("refused the figure %s: it declares no access mark (see lead_data.access)", name)
+        st.error("These figures are not available to anyone yet.", icon=":material/lock:")
+        st.stop()
+    if viewer.role is None or not may_load(viewer.role, figure):
+        log.warning("refused %s (%s) the figure %s", viewer.audit_name, viewer.role, name)
         st.error("These figures are not available to your role.", icon=":material/lock:")
         st.stop()
+    return role_arguments(viewer.role, figure)
+
+
+def may_see(figure: Callable[..., Any]) -> bool:
+    """Whether the viewer's role may run ``figure``: for a page that leaves out what a role may not see."""
+    viewer = the_viewer()
+    return viewer.role is not None and may_load(viewer.role, figure)
 
 
 def record_view(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
@@ -161,12 +248,12 @@ def record_export(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
 
 def draw_access_gate() -> None:
     """The only page for someone without a role: why, and the way in or out."""
-    viewer = current_viewer()
+    viewer = the_viewer()
     st.title("LEAD dashboard")
     st.warning(viewer.refusal or "No access.", icon=":material/lock:")
     if viewer.identified_by == SIGN_IN:
         if st.user.get("is_logged_in", False):
-            st.caption(f"Signed in as {viewer.email}. Ask the program's data lead to add you to the roles file.")
+            st.caption(f"Signed in as {viewer.email}.")
             st.button("Sign out", on_click=st.logout)
         else:
             st.button("Sign in", on_click=st.login, type="primary")

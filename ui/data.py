@@ -91,8 +91,14 @@ def require_database() -> DatabaseChoice:
 
 def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     """The value of a ``lead_data`` query function on the dashboard's database, if the viewer's role
-    may see it."""
-    require_figure(figure.__name__)
+    may see it. What the figure declares the role decides (e.g. ``with_names``) comes from the role,
+    never from the page."""
+    decided_by_role = require_figure(figure)
+    if decided_by_role.keys() & inputs.keys():
+        raise TypeError(
+            f"{figure.__name__}: {', '.join(decided_by_role)} is decided by the viewer's role, not the page"
+        )
+    inputs = {**inputs, **decided_by_role}
     choice = database()
     try:
         # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
