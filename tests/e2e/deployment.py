@@ -123,7 +123,9 @@ class NginxProxy:
             }
         )
         (workdir / "lead-dashboard.conf").write_text(site)
-        temp = "\n".join(f"    {kind}_temp_path {workdir / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        temp = "\n".join(
+            f"    {kind}_temp_path {workdir / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         # As root, workers would run as nobody, who cannot enter the test's private temporary directory.
         user = "user root root;\n" if os.geteuid() == 0 else ""
         main = (
@@ -131,7 +133,7 @@ class NginxProxy:
             "daemon off;\nevents { worker_connections 256; }\n"
             "http {\n"
             f"{temp}\n"
-            "    log_format replica '$upstream_addr $status $cookie_lead_replica \"$request\"';\n"
+            "    log_format replica '$cookie_lead_replica\t$status\t$upstream_addr\t$request\t$request_time $msec';\n"
             f"    access_log {self.access_log} replica;\n"
             f"    include {workdir / 'lead-dashboard.conf'};\n"
             "}\n"
@@ -153,9 +155,11 @@ class NginxProxy:
         """A client TLS context that trusts this proxy's certificate (and nothing else)."""
         return ssl.create_default_context(cafile=str(self.certificate))
 
-    def replicas_used(self) -> list[str]:
-        """The upstream address of every proxied request so far, in order ("-" when none was asked)."""
-        return [line.split(" ", 1)[0] for line in self.access_log.read_text().splitlines()]
+    def requests(self) -> list[tuple[str, ...]]:
+        """Every request so far: the browser's lead_replica cookie ("-" before it has one), the status,
+        the upstream addresses tried ("A, B" when A failed; ":" between hops of an internal redirect),
+        the request line, and its duration and end time in seconds."""
+        return [tuple(line.split("\t")) for line in self.access_log.read_text().splitlines()]
 
     def stop(self) -> None:
         if self.process is not None:

@@ -52,7 +52,9 @@ class SignInSite:
 
 
 @pytest.fixture(scope="module")
-def site(start_server: Callable[..., StreamlitServer], tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSite]:
+def site(
+    start_server: Callable[..., StreamlitServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SignInSite]:
     workdir = tmp_path_factory.mktemp("sign-in")
     provider = OidcProvider(workdir / "provider", [STAFF, PARTNER, NO_ROLE, UNVERIFIED])
     proxy = NginxProxy(workdir / "nginx")
