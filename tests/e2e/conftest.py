@@ -6,7 +6,8 @@ Chromium at ``/usr/bin/chromium`` (or ``LEAD_CHROMIUM``; no browser download: Pl
 cannot be fetched here).
 
 Without that Chromium the browser tests skip, unless ``LEAD_REQUIRE_BROWSER=1`` (CI), where they fail;
-under that variable any skipped browser test counts as a failure.
+under that variable any skipped browser test counts as a failure, the deployment tests' too (they
+skip without nginx, openssl or oidc-provider-mock: tests/e2e/deployment.py).
 
 Screenshots and the load-test report go to ``artifacts/`` (git-ignored).
 """

@@ -14,12 +14,17 @@ from __future__ import annotations
 import csv
 import http.server
 import io
+import json
 import re
+import shutil
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email.message import Message
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -28,7 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.browser import CONNECTED, BrowserProblems, main_title, metrics, number, wait_until_rendered
 from tests.e2e.conftest import StreamlitServer
-from tests.e2e.deployment import NginxProxy, free_port
+from tests.e2e.deployment import REPO, NginxProxy, free_port
 
 HEADER = "X-Forwarded-Email"
 STAFF, PARTNER = "casemanager@lead.test", "detective@police.test"
@@ -141,8 +146,8 @@ def browser_of(browser: Browser, site: Site) -> Iterator[Callable[..., BrowserCo
         context.close()
 
 
-def fetch(site: Site, path: str, headers: dict[str, str], base: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """One request with no redirects followed: status, headers (last of each name), body."""
+def fetch(site: Site, path: str, headers: dict[str, str], base: str | None = None) -> tuple[int, Message, bytes]:
+    """One request with no redirects followed: status, headers, body."""
 
     class NoRedirects(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: object) -> None:
@@ -152,9 +157,9 @@ def fetch(site: Site, path: str, headers: dict[str, str], base: str | None = Non
     request = urllib.request.Request((base or site.proxy.url) + path, headers=headers)
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers.items()), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers.items()), error.read()
+        return error.code, error.headers, error.read()
 
 
 def open_dashboard(page: Page, path: str = "/") -> None:
@@ -171,6 +176,34 @@ def replica_cookie(context: BrowserContext) -> str:
 def replicas_seen(site: Site, cookie: str) -> set[str]:
     """The replicas that answered this browser's requests, from nginx's access log."""
     return {upstream.split(", ")[-1] for sent, _, upstream, *_ in site.proxy.requests() if sent == cookie}
+
+
+def test_the_service_runs_a_replica_on_loopback_as_an_unprivileged_user_with_the_environment_file(tmp_path):
+    unit = (REPO / "deploy" / "lead-dashboard@.service").read_text()
+    service = dict(re.findall(r"^(\w+)=(.*)$", unit.replace("\\\n", " "), re.MULTILINE))
+    command = service["ExecStart"].split()
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    assert command[command.index("--server.port") + 1] == "%i"
+    assert service["User"] == service["Group"] == "lead-dashboard"
+    assert service["EnvironmentFile"] == "/etc/lead-dashboard/lead-dashboard.env"
+    assert service["ProtectSystem"] == "strict" and service["NoNewPrivileges"] == "yes"
+    verify = shutil.which("systemd-analyze")
+    if verify:  # systemd's own check of the unit, with this machine's Python in place of the site's
+        instance = tmp_path / "lead-dashboard@8501.service"
+        instance.write_text(unit.replace("/opt/lead-dashboard/.venv/bin/python", sys.executable))
+        checked = subprocess.run([verify, "verify", str(instance)], capture_output=True, text=True)
+        assert checked.returncode == 0 and not checked.stderr.strip(), checked.stderr
+
+
+def test_every_variable_of_the_example_environment_file_is_one_the_dashboard_reads():
+    example = (REPO / "deploy" / "lead-dashboard.env.example").read_text()
+    names = re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE)
+    source = "\n".join(path.read_text() for folder in ("lead_data", "ui") for path in (REPO / folder).glob("*.py"))
+    assert {"LEAD_DATABASE_URL", "LEAD_ROLES_FILE", "LEAD_AUDIT_LOG", "LEAD_TRUST_PROXY_HEADER"} <= set(names)
+    for name in names:
+        if name.startswith("STREAMLIT_"):  # Streamlit's own: server.cookieSecret
+            continue
+        assert f'"{name}"' in source, name
 
 
 def test_plain_http_is_sent_to_https(site):
@@ -190,9 +223,11 @@ def test_every_response_carries_the_security_headers_and_metrics_stay_private(si
         assert headers["X-Frame-Options"] == "SAMEORIGIN", path
     # The sticky-session cookie: set once, Secure, out of scripts' reach.
     status, headers, _ = fetch(site, "/", signed_in)
-    assert re.fullmatch(r"lead_replica=[0-9a-f]{32}; Path=/; Secure; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
+    (cookie,) = [cookie for cookie in headers.get_all("Set-Cookie") if cookie.startswith("lead_replica=")]
+    assert re.fullmatch(r"lead_replica=[0-9a-f]{32}; Path=/; Secure; HttpOnly; SameSite=Lax", cookie)
     status, headers, _ = fetch(site, "/", {"Cookie": f"{SIGN_IN_COOKIE}={STAFF}; lead_replica=0123"})
-    assert status == 200 and "Set-Cookie" not in headers
+    assert status == 200
+    assert not [cookie for cookie in headers.get_all("Set-Cookie", []) if cookie.startswith("lead_replica=")]
 
 
 def test_nobody_reaches_the_dashboard_without_signing_in_at_the_proxy_whatever_header_they_send(site):
@@ -239,7 +274,12 @@ def test_every_page_renders_through_the_proxy_on_one_replica_and_a_csv_downloads
     assert len(set(headings)) == len(EVERY_PAGE), headings
     assert problems.unexpected() == []
     # One browser, one replica: its WebSocket, its pages' files and its download all went there.
-    assert len(replicas_seen(site, replica_cookie(context))) == 1
+    (address,) = replicas_seen(site, replica_cookie(context))
+    # And that replica's run log has a line for each page run, with the role and never the email.
+    output = site.replica_of(address).log_path.read_text()
+    runs = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert {run["page"] for run in runs if run["role"] == "staff"} >= set(EVERY_PAGE)
+    assert STAFF not in json.dumps(runs)
 
 
 def test_when_a_replica_stops_its_open_tab_reconnects_and_new_visits_go_to_the_other(site, browser_of):
