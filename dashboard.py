@@ -56,7 +56,7 @@ with viewer_of_this_run() as viewer:
     database = require_database()
     draw_report_settings()
     draw_identity(viewer)
-    if not database.is_demo:
+    if not database.is_demo and viewer.permissions.database_address:
         st.sidebar.caption(f"Database: {database.display_url}")
 
     with page_run(page.title, viewer.role):

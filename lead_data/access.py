@@ -32,6 +32,7 @@ class Permissions:
     services: bool  # treatment and service linkage (42 CFR Part 2)
     referral_points: bool  # exact referral locations on the map
     staff_names: bool  # who the peer and case manager of each team are
+    database_address: bool  # where the program database is (server, name or file path)
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=True,
     ),
     LEADERSHIP: Permissions(
         pages=(*AGGREGATE_PAGES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
@@ -53,6 +55,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=True,
         referral_points=True,
         staff_names=True,
+        database_address=False,
     ),
     PARTNER: Permissions(
         pages=(*AGGREGATE_PAGES, WEEKLY_MEETING),
@@ -61,6 +64,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -69,6 +73,7 @@ PERMISSIONS: dict[str, Permissions] = {
         services=False,
         referral_points=False,
         staff_names=False,
+        database_address=False,
     ),
 }
 
@@ -163,8 +168,9 @@ def load_role_map(path: Path) -> RoleMap:
         [domains]
         "police.example.org" = "partner"
 
-    A missing file means nobody has a role. An unknown role name is an error, not a silent denial,
-    so that a typo is found when the file is written rather than when someone is locked out.
+    A missing file means nobody has a role. A mistake (an unknown role or section, an email under
+    ``[domains]``, a domain under ``[users]``) is an error, not a silent denial, so that it is found
+    when the file is written rather than when someone is locked out.
     """
     if not path.is_file():
         return RoleMap(users={}, domains={})
@@ -172,6 +178,9 @@ def load_role_map(path: Path) -> RoleMap:
         document = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RolesFileProblem(f"{path} is not valid TOML: {error}") from error
+    unknown = set(document) - {"users", "domains"}
+    if unknown:
+        raise RolesFileProblem(f"{path}: {', '.join(sorted(unknown))} is not a section; use [users] and [domains]")
     sections = {}
     for section in ("users", "domains"):
         entries = document.get(section, {})
@@ -180,5 +189,20 @@ def load_role_map(path: Path) -> RoleMap:
         for name, role in entries.items():
             if role not in ROLES:
                 raise RolesFileProblem(f"{path}: {name!r} has role {role!r}; roles are {', '.join(ROLES)}")
+            mistake = _misplaced(section, name.strip())
+            if mistake:
+                raise RolesFileProblem(f"{path}: {name!r} under [{section}]: {mistake}")
         sections[section] = {name.strip().lower(): role for name, role in entries.items()}
     return RoleMap(users=sections["users"], domains=sections["domains"])
+
+
+def _misplaced(section: str, name: str) -> str | None:
+    """Why ``name`` does not belong under ``[section]``, if it does not."""
+    local, at, domain = name.rpartition("@")
+    if section == "users" and not (local and at and domain):
+        return "a person's entry is their whole email address; a whole domain goes under [domains]"
+    if section == "domains" and at:
+        if local:
+            return "an email address goes under [users]"
+        return f"write the domain without the @, as {domain!r}"
+    return None

@@ -18,6 +18,10 @@ DEFAULT_AUDIT_LOG = Path(__file__).resolve().parents[1] / "logs" / "audit.jsonl"
 VIEW, EXPORT = "view", "export"
 
 
+class AuditLogUnavailable(Exception):
+    """The audit log cannot be written: nothing participant-level may be shown or exported until it can."""
+
+
 def audit_log_path() -> Path:
     return Path(os.environ.get(AUDIT_LOG_VARIABLE, DEFAULT_AUDIT_LOG))
 
@@ -25,7 +29,7 @@ def audit_log_path() -> Path:
 def record(
     *, event: str, user: str | None, role: str, page: str, filters: dict[str, Any], path: Path | None = None
 ) -> dict[str, Any]:
-    """Append one line to the audit log and return it."""
+    """Append one line to the audit log and return it; ``AuditLogUnavailable`` if it cannot be written."""
     line = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "event": event,
@@ -35,12 +39,15 @@ def record(
         "filters": filters,
     }
     path = path or audit_log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     encoded = (json.dumps(line, default=str, sort_keys=True) + "\n").encode("utf-8")
-    # O_APPEND makes each line's write land whole at the end, even with several sessions writing.
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(descriptor, encoded)
-    finally:
-        os.close(descriptor)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_APPEND makes each line's write land whole at the end, even with several sessions writing.
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(descriptor, encoded)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise AuditLogUnavailable(f"the audit log {path} cannot be written: {error}") from error
     return line

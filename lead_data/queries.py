@@ -9,6 +9,7 @@ docstring lists the columns it returns.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -725,7 +726,17 @@ def participant_list(
     frame = _frame(conn, rows)
     for column in ("intake_on", "exited_on", "last_contact_on"):
         frame[column] = pd.to_datetime(frame[column])
+    search = _folded(filters.name)
+    if search:
+        # In Python, not SQL: SQLite's lower() folds only ASCII, so "ñúñ" would miss "Ñúñez" there.
+        matches = [search in _folded(name) for name in frame["name"]]
+        frame = frame[pd.Series(matches, index=frame.index, dtype=bool)].reset_index(drop=True)
     return frame
+
+
+def _folded(text: str) -> str:
+    """``text`` as the name search compares it: any case, composed accents, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _participant_conditions(
@@ -752,10 +763,6 @@ def _participant_conditions(
         conditions.append(latest.c.intake_on <= filters.intake_to)
     if filters.min_days_since_contact is not None:
         conditions.append(days_since >= filters.min_days_since_contact)
-    search = " ".join(filters.name.split()).lower()
-    if search:
-        full_name = func.lower(Participant.first_name + " " + Participant.last_name)
-        conditions.append(full_name.contains(search, autoescape=True))
     if not conditions:
         conditions.append(true())
     return conditions

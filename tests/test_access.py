@@ -63,6 +63,24 @@ def test_a_roles_file_with_mistakes_is_refused_not_half_read(tmp_path, text):
         load_role_map(path)
 
 
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ('[users]\n"@police.test" = "partner"\n', "[domains]"),
+        ('[users]\n"police.test" = "partner"\n', "[domains]"),
+        ('[domains]\n"@police.test" = "partner"\n', "without the @"),
+        ('[domains]\n"officer@police.test" = "partner"\n', "[users]"),
+        ('[user]\n"ana@example.org" = "staff"\n', "[users]"),
+    ],
+)
+def test_an_entry_in_the_wrong_section_is_an_error_not_a_silent_denial(tmp_path, text, hint):
+    path = tmp_path / "roles.toml"
+    path.write_text(text)
+    with pytest.raises(RolesFileProblem) as problem:
+        load_role_map(path)
+    assert hint in str(problem.value)
+
+
 def test_only_staff_see_participant_level_lists_and_data_quality():
     for role in ROLES:
         sees_lists = role == "staff"

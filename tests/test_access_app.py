@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -145,6 +146,30 @@ def test_the_viewer_is_worked_out_once_per_run(program, monkeypatch):
     at = open_app("pages/overview.py", as_of=D.isoformat())
     assert metrics(at)["Active now"] == "3" and len(at.metric) > 5  # many figures loaded ...
     assert len(calls) == 1  # ... and one viewer for all their gates
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_are_shown_where_the_database_is(program, role):
+    at = open_app(default_page(role), user=USER_OF_ROLE[role], first_page=default_page(role), as_of=D.isoformat())
+    shown = everything_shown(at)
+    assert at.sidebar.caption  # the sidebar was drawn
+    assert ("program.sqlite" in shown or "postgresql" in shown) is (role == "staff")
+
+
+def test_a_broken_roles_file_refuses_everyone_plainly_and_logs_the_detail(program, monkeypatch, tmp_path, caplog):
+    roles = tmp_path / "secret-location" / "roles.toml"
+    roles.parent.mkdir()
+    roles.write_text(f'[users]\n"{STAFF_USER}" = "staff"\n"other.person@lead.test" = "superuser"\n')
+    monkeypatch.setenv("LEAD_ROLES_FILE", str(roles))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
+    at.run()
+    shown = everything_shown(at)
+    assert "cannot be read" in at.warning[0].value and not at.metric
+    assert "secret-location" not in shown and "other.person" not in shown and "superuser" not in shown
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "secret-location" in logged and "superuser" in logged
 
 
 def test_a_signed_in_user_with_no_role_sees_only_the_no_access_page(program):
@@ -291,6 +316,30 @@ def test_a_csv_is_made_only_when_its_button_is_clicked_and_the_click_is_audited(
     assert url and any(b"Qqcanary Consented" in data for data in stored)
     last = json.loads(roles_and_audit_files.read_text().splitlines()[-1])
     assert (last["event"], last["user"], last["page"]) == ("export", STAFF_USER, "participants")
+
+
+def test_no_csv_is_made_when_its_export_cannot_be_audited(program, media_files, monkeypatch, tmp_path):
+    stored, deferred = media_files
+    at = open_app("pages/participants.py", user=STAFF_USER, as_of=D.isoformat())
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the audit log's folder should be")
+    monkeypatch.setenv("LEAD_AUDIT_LOG", str(blocker / "audit.jsonl"))  # the log breaks after the page drew
+    with pytest.raises(MediaFileStorageError):
+        deferred[-1].execute_deferred(at.get("download_button")[0].proto.deferred_file_id)
+    assert not any(b"Qqcanary" in data for data in stored)
+
+
+@pytest.mark.parametrize("page", ["pages/participants.py", "pages/caseload.py"])
+def test_participant_lists_close_with_a_plain_message_when_the_audit_log_cannot_be_written(
+    program, monkeypatch, tmp_path, page
+):
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the audit log's folder should be")
+    monkeypatch.setenv("LEAD_AUDIT_LOG", str(blocker / "audit.jsonl"))
+    at = open_app(page, user=STAFF_USER, as_of=D.isoformat())
+    assert any("audit log is unavailable" in e.value and "closed until it is fixed" in e.value for e in at.error)
+    assert not any("participant_id" in frame.value.columns for frame in at.dataframe)
+    assert not any(canary in everything_shown(at) for canary in CANARIES)
 
 
 @pytest.mark.parametrize("search", ["' OR 1=1 --", "'; DROP TABLE participants; --", "%' --"])

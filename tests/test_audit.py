@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from lead_data.audit import EXPORT, VIEW, record
+import pytest
+
+from lead_data.audit import EXPORT, VIEW, AuditLogUnavailable, record
 from lead_data.queries import ParticipantFilters
 
 
@@ -41,3 +43,10 @@ def test_a_name_search_is_logged_only_as_having_been_used():
     assert "Cedar" not in logged and "0421" not in logged
     assert filters.for_audit()["name_search"] is True
     assert ParticipantFilters().for_audit()["name_search"] is False
+
+
+def test_an_audit_log_that_cannot_be_written_says_so_and_where(tmp_path):
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the log's folder should be")
+    with pytest.raises(AuditLogUnavailable, match="logs"):
+        record(event=VIEW, user="a", role="staff", page="p", filters={}, path=blocker / "audit.jsonl")

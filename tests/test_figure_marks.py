@@ -18,14 +18,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lead_data import public, quality, queries
+from lead_data import meeting_report, public, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.periods import Period
 from lead_data.zone import load_pilot_zone
 from tests.apptest import AUTH_SECRETS, STAFF_USER
 
-FIGURE_MODULES: tuple[ModuleType, ...] = (queries, public, quality)
+FIGURE_MODULES: tuple[ModuleType, ...] = (queries, public, quality, meeting_report)
 D = date(2024, 6, 30)
 # What each figure parameter gets here; a figure with a parameter missing from this table fails the test.
 SAMPLE_INPUTS: dict[str, Any] = {

@@ -165,8 +165,15 @@ def _with_role(email: str | None, identified_by: str) -> Viewer:
     try:
         role = _role_map(str(path), path.stat().st_mtime if path.is_file() else 0.0).role_for(email)
     except RolesFileProblem as problem:
-        log.error("roles file unusable: %s", problem)
-        return Viewer(None, email, identified_by, f"The roles file cannot be read, so nobody has access: {problem}")
+        # The detail names the file's path and other people's entries: for the server log only.
+        log.error("roles file unusable, so nobody has access: %s", problem)
+        return Viewer(
+            None,
+            email,
+            identified_by,
+            "The dashboard's roles file cannot be read, so nobody has access until it is fixed. "
+            "The program's data lead will find the details in the dashboard's server log.",
+        )
     if role is None:
         log.warning("no role for %s", email or "an unidentified user")
         return Viewer(
@@ -238,12 +245,29 @@ def may_see(figure: Callable[..., Any]) -> bool:
     return viewer.role is not None and may_load(viewer.role, figure)
 
 
+AUDIT_LOG_CLOSED = (
+    "The audit log is unavailable, so participant pages are closed until it is fixed: every view of "
+    "participant-level data must be recorded. Tell the program's data lead (the server log has the details)."
+)
+
+
 def record_view(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
-    audit.record(event=audit.VIEW, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+    """Audit a view of participant-level data before it is drawn; if that fails, stop the page (fail closed)."""
+    try:
+        audit.record(event=audit.VIEW, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+    except audit.AuditLogUnavailable as problem:
+        log.error("closed the %s page for %s: %s", page, viewer.audit_name, problem)
+        st.error(AUDIT_LOG_CLOSED, icon=":material/lock:")
+        st.stop()
 
 
 def record_export(viewer: Viewer, page: str, filters: dict[str, Any]) -> None:
-    audit.record(event=audit.EXPORT, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+    """Audit an export; raises when that fails, so the file is never made (see ui.tables)."""
+    try:
+        audit.record(event=audit.EXPORT, user=viewer.audit_name, role=str(viewer.role), page=page, filters=filters)
+    except audit.AuditLogUnavailable as problem:
+        log.error("refused %s an export from the %s page: %s", viewer.audit_name, page, problem)
+        raise
 
 
 def draw_access_gate() -> None:
