@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browser import CONNECTED, main_title, metrics, wait_until_rendered
+from tests.e2e.browser import CONNECTED, RENDER_TIMEOUT_MS, main_title, metrics, wait_until_rendered
 from tests.e2e.conftest import StreamlitServer
 from tests.e2e.deployment import NginxProxy, OidcProvider
 
@@ -118,7 +118,7 @@ def test_staff_sign_in_and_see_every_page_participants_included(context, site):
     assert sorted(navigation(page)) == sorted(EVERY_PAGE)
     assert metrics(page)["Active now"]
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Participants").click()
-    expect(main_title(page)).to_have_text("Participants")
+    expect(main_title(page)).to_have_text("Participants", timeout=RENDER_TIMEOUT_MS)
     wait_until_rendered(page)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
 
