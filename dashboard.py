@@ -8,6 +8,7 @@ import streamlit as st
 from lead_data import access
 from ui.access import draw_access_gate, draw_identity, signed_out_when_idle, viewer_of_this_run
 from ui.data import require_database
+from ui.runlog import page_run
 from ui.settings import draw_report_settings
 
 st.set_page_config(page_title="LEAD dashboard", page_icon=":material/diversity_3:", layout="wide")
@@ -38,7 +39,9 @@ SECTIONS = {
 with viewer_of_this_run() as viewer:
     signed_out_when_idle(viewer)
     if viewer.permissions is None:
-        st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")]).run()
+        gate = st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")])
+        with page_run(gate.title, None):
+            gate.run()
         st.stop()
 
     allowed = {
@@ -57,4 +60,5 @@ with viewer_of_this_run() as viewer:
     if not database.is_demo and viewer.permissions.database_address:
         st.sidebar.caption(f"Database: {database.display_url}")
 
-    page.run()
+    with page_run(page.title, viewer.role):
+        page.run()

@@ -27,6 +27,7 @@ from lead_data.db import (
     read_only_engine,
 )
 from lead_data.demo import generate_demo_database
+from ui import runlog
 from ui.access import require_figure
 
 log = logging.getLogger("lead_dashboard")
@@ -100,6 +101,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         )
     inputs = {**inputs, **decided_by_role}
     choice = database()
+    runlog.note_figure(figure.__name__)
     try:
         # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
         with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
@@ -115,6 +117,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
 @st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner=False)
 def _cached_figure(url: str, figure_name: str, _figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     # Functions cannot be hashed: the figure's qualified name stands for it in the cache key.
+    runlog.note_computed()  # only a cache miss gets here
     with _engine(url).connect() as conn:
         return _figure(conn, **inputs)
 

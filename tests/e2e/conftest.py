@@ -6,7 +6,8 @@ Chromium at ``/usr/bin/chromium`` (or ``LEAD_CHROMIUM``; no browser download: Pl
 cannot be fetched here).
 
 Without that Chromium the browser tests skip, unless ``LEAD_REQUIRE_BROWSER=1`` (CI), where they fail;
-under that variable any skipped browser test counts as a failure.
+under that variable any skipped browser test counts as a failure, the deployment tests' too (they
+skip without nginx, openssl or oidc-provider-mock: tests/e2e/deployment.py).
 
 Screenshots and the load-test report go to ``artifacts/`` (git-ignored).
 """
@@ -131,13 +132,17 @@ class StreamlitServer:
     program database) is never picked up.
     """
 
-    def __init__(self, database: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, database: Path, workdir: Path, extra_env: dict[str, str] | None = None, secrets_toml: str | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
         self.log_path = workdir / "streamlit.log"
         (workdir / ".streamlit").mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / ".streamlit" / "config.toml", workdir / ".streamlit" / "config.toml")
+        if secrets_toml is not None:  # this server's own, e.g. an [auth] section (never the repository's)
+            (workdir / ".streamlit" / "secrets.toml").write_text(secrets_toml)
         env = {key: value for key, value in os.environ.items() if key not in SERVER_ENV_DROPPED}
         env[DEMO_DATABASE_VARIABLE] = str(database)
         env["LEAD_AUDIT_LOG"] = str(workdir / "audit.jsonl")
@@ -198,11 +203,12 @@ class StreamlitServer:
 def start_server(
     demo_database: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[..., StreamlitServer]]:
-    """Start a new dashboard server (with extra environment variables); all stop at the session's end."""
+    """Start a new dashboard server (with its own secrets.toml, extra environment variables); all stop at
+    the session's end."""
     servers: list[StreamlitServer] = []
 
-    def start(**extra_env: str) -> StreamlitServer:
-        server = StreamlitServer(demo_database, tmp_path_factory.mktemp("streamlit"), extra_env)
+    def start(secrets_toml: str | None = None, **extra_env: str) -> StreamlitServer:
+        server = StreamlitServer(demo_database, tmp_path_factory.mktemp("streamlit"), extra_env, secrets_toml)
         servers.append(server)
         return server
 
