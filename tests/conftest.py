@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -60,6 +61,14 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgramDataba
     database = ProgramDatabase(database_url(request.param, request, tmp_path))
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def dashboard_engines_closed() -> Iterator[None]:
+    """The dashboard keeps one read-only engine per database URL for the life of the process; each test
+    database is used by one test, so its engine (and pooled connections) go when the test ends."""
+    yield
+    st.cache_resource.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,7 @@ def _generate_demo() -> None:
     log.info("generated demo database at %s: %s", demo_database_path(), counts)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=Engine.dispose)
 def _engine(url: str) -> Engine:
     return read_only_engine(url)
 
