@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from lead_data import quality
 from lead_data.db import (
     DATABASE_URL_VARIABLE,
     SECRETS_FILE,
@@ -104,6 +105,56 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
             f"The program database could not answer ({figure.__name__}). It may be unavailable or "
             f"not match DATA_CONTRACT.md. Reload the page to try again. Details: {detail}"
         )
+    except UNREADABLE_VALUE_ERRORS as error:
+        log.error("%s failed on a value it cannot read", figure.__name__, exc_info=error)
+        stop_with_problem(_unreadable_value_message(choice.url, figure, inputs))
+
+
+# What Python, pandas and pyarrow raise on a value of the wrong type (text in a number column, a date
+# that does not exist, a NULL where a figure needs a value): pyarrow's and pandas' errors subclass these.
+UNREADABLE_VALUE_ERRORS = (TypeError, ValueError, ArithmeticError)
+
+
+def _unreadable_value_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any]) -> str:
+    """Which columns of the tables ``figure`` reads hold values it cannot read, as a message.
+
+    The figure is run once more, uncached, to record the tables its statements read (its failure is
+    already logged); then only those tables are checked, one query per table. Row counts but no
+    ids: the page's viewer may not be allowed to see rows, the Data quality page lists them.
+    """
+    tables: set[str] = set()
+
+    def record(conn: Any, statement: Any, *arguments: Any) -> None:
+        tables.update(quality.contract_tables_read(statement))
+
+    try:
+        with _engine(url).connect() as conn:
+            event.listen(conn, "before_execute", record)
+            try:
+                figure(conn, **inputs)
+            except UNREADABLE_VALUE_ERRORS:
+                pass
+            findings = quality.unreadable_values(conn, tables)
+    except SQLAlchemyError as error:
+        log.error("could not check the values %s reads: %s", figure.__name__, describe_database_error(error))
+        findings = []
+    if not findings:
+        return (
+            f"The program database has a value the dashboard cannot read ({figure.__name__}). "
+            "See the Data quality page for values that break DATA_CONTRACT.md, and fix them in the source system."
+        )
+    # Kinds and counts, not the values themselves: a value in the wrong column may be a name.
+    where = "; ".join(f"{finding.table}.{finding.column} ({_what(finding)})" for finding in findings)
+    return (
+        f"The program database has a value the dashboard cannot read in {where}. "
+        "See the Data quality page for the rows, and fix them in the source system."
+    )
+
+
+def _what(finding: quality.Finding) -> str:
+    if not finding.rows:
+        return finding.check
+    return f"{finding.check}, {finding.rows:,} row{'' if finding.rows == 1 else 's'}"
 
 
 @st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner=False)
