@@ -1,8 +1,10 @@
 """Checks a program database against ``DATA_CONTRACT.md``: every departure, with counts and example ids.
 
 The schema comes first (tables or views, columns, loose type families, through ``inspect``), then
-the rows: each row-level rule is one aggregate query that returns how many rows break it and the
-first few keys. Nothing is written or created, so the dashboard's read-only connection is enough.
+on SQLite, whose columns take values of any type, the type of every stored value (one query per
+table), then the rows: each row-level rule is one aggregate query that returns how many rows break
+it and the first few keys. Nothing is written or created, so the dashboard's read-only connection
+is enough.
 
 A missing table or column, or one of the wrong type, is reported once, and the row checks that
 would need it are skipped. A check the database refuses to run becomes a "could not check" finding
@@ -13,7 +15,7 @@ not abort the rest). Errors in this module's own code are not caught: they are b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -181,8 +183,9 @@ def check_database(conn: Connection, *, today: date) -> list[Finding]:
 
 
 def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
-    """The findings that make values of ``tables`` unreadable to the figures: missing columns,
-    wrong types (of a column, or of values stored in it) and empty required values.
+    """The findings that make values of ``tables`` unreadable to the figures, each naming its
+    column: missing columns, wrong types (of a column, or of values stored in it) and empty
+    required values.
 
     The cheap part of ``check_database`` (one query per table, one per required column), for
     explaining why a figure over those tables failed.
@@ -194,7 +197,7 @@ def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
     findings += _run_all(
         conn, (rule for name in wanted for rule in _required_value_rules(name, CONTRACT[name])), usable
     )
-    return [finding for finding in findings if finding.check != MISSING_TABLE]
+    return [finding for finding in findings if finding.column is not None]
 
 
 def contract_tables_read(statement: ClauseElement) -> set[str]:
@@ -321,46 +324,48 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
 
 # --- values of the wrong type (SQLite) ----------------------------------------------------------
 
+
 # SQLite's type affinity stores whatever it is given: text in an INTEGER column, a float in a key, a
 # date that does not exist. What the contract's type allows, as SQL on SQLite's own storage classes;
 # dates must be ISO text whose day survives a round trip through julianday() (date() alone accepts
 # 2024-02-30; the round trip rolls it over to 2024-03-01).
-_STORED_AS: dict[str, tuple[str, str, Any]] = {
-    # family: (kind of finding, what a value must be, condition a non-null value must meet)
-    INTEGER: (WRONG_TYPE, "a whole number", lambda c: func.typeof(c) == "integer"),
-    REAL: (WRONG_TYPE, "a number", lambda c: func.typeof(c).in_(["integer", "real"])),
-    TEXT: (WRONG_TYPE, "text", lambda c: func.typeof(c) == "text"),
-    BOOLEAN: (
+@dataclass(frozen=True)
+class _StoredAs:
+    check: str  # the kind of finding for a value stored otherwise
+    must_be: str  # what a value must be, for the problem's sentence
+    condition: Callable[[ColumnElement[Any]], ColumnElement[bool]]  # true for a non-null value stored right
+
+
+def _is_iso_day(value: ColumnElement[Any]) -> ColumnElement[bool]:
+    return func.date(func.julianday(value)).is_not_distinct_from(func.substr(value, 1, 10))
+
+
+_STORED_AS: dict[str, _StoredAs] = {
+    INTEGER: _StoredAs(WRONG_TYPE, "a whole number", lambda c: func.typeof(c) == "integer"),
+    REAL: _StoredAs(WRONG_TYPE, "a number", lambda c: func.typeof(c).in_(["integer", "real"])),
+    TEXT: _StoredAs(WRONG_TYPE, "text", lambda c: func.typeof(c) == "text"),
+    BOOLEAN: _StoredAs(
         WRONG_TYPE,
         "true or false (1 or 0)",
         lambda c: and_(func.typeof(c) == "integer", type_coerce(c, Integer).in_([0, 1])),
     ),
-    DATE: (
-        NOT_A_DATE,
-        "an ISO date (YYYY-MM-DD text)",
-        lambda c: and_(
-            func.typeof(c) == "text", func.date(func.julianday(c)).is_not_distinct_from(func.substr(c, 1, 10))
-        ),
+    DATE: _StoredAs(
+        NOT_A_DATE, "an ISO date (YYYY-MM-DD text)", lambda c: and_(func.typeof(c) == "text", _is_iso_day(c))
     ),
-    TIMESTAMP: (
+    TIMESTAMP: _StoredAs(
         NOT_A_DATE,
         "an ISO date and time (YYYY-MM-DD HH:MM:SS text)",
-        lambda c: and_(
-            func.typeof(c) == "text",
-            func.datetime(c).is_not(None),
-            func.date(func.julianday(c)).is_not_distinct_from(func.substr(c, 1, 10)),
-        ),
+        lambda c: and_(func.typeof(c) == "text", func.datetime(c).is_not(None), _is_iso_day(c)),
     ),
 }
 
 
-def stored_as_contract_says(column: ColumnElement[Any], family: str, dialect_name: str) -> ColumnElement[bool]:
-    """True where a value of ``column`` is stored as its contract type ``family`` says (always on
-    PostgreSQL, whose column types allow nothing else); for guarding rules and figures against
-    values ``check`` reports as wrong types."""
+def _stored_as_contract_says(column: ColumnElement[Any], family: str, dialect_name: str) -> ColumnElement[bool]:
+    """True where a value of ``column`` is stored as its contract type ``family`` says; always on
+    PostgreSQL, whose column types allow nothing else."""
     if dialect_name != "sqlite" or family not in _STORED_AS:
         return true()
-    return _STORED_AS[family][2](column)
+    return _STORED_AS[family].condition(column)
 
 
 def _stored_type_findings(conn: Connection, usable: set[tuple[str, str]], tables: Iterable[str]) -> list[Finding]:
@@ -381,7 +386,7 @@ def _stored_type_findings(conn: Connection, usable: set[tuple[str, str]], tables
 def _stored_types_of_table(conn: Connection, name: str, key: Column[Any], columns: list[Column[Any]]) -> list[Finding]:
     flags = [
         case(
-            (and_(column.is_not(None), ~stored_as_contract_says(column, type_family(column.type), "sqlite")), 1),
+            (and_(column.is_not(None), ~_stored_as_contract_says(column, type_family(column.type), "sqlite")), 1),
             else_=0,
         )
         for column in columns
@@ -412,11 +417,11 @@ def _stored_types_of_table(conn: Connection, name: str, key: Column[Any], column
         if not rows:
             continue
         examples.sort(key=lambda example: (example[0] is None, example[0] or 0))
-        check, must_be, _ = _STORED_AS[type_family(column.type)]
+        stored_as = _STORED_AS[type_family(column.type)]
         shown = ", ".join(_distinct(value for _, value in examples))
-        problem = f"{name}.{column.name} holds a value that is not {must_be} (found {shown})"
+        problem = f"{name}.{column.name} holds a value that is not {stored_as.must_be} (found {shown})"
         example_ids = tuple(_distinct(example_id for example_id, _ in examples if _is_id(example_id)))
-        findings.append(Finding(check, name, column.name, problem, int(rows), example_ids))
+        findings.append(Finding(stored_as.check, name, column.name, problem, int(rows), example_ids))
     return findings
 
 
@@ -490,7 +495,7 @@ def _coordinate_rules(table: Table, dialect_name: str) -> Iterator[_RowRule]:
     latitude, longitude = table.c.latitude, table.c.longitude
     bounds = BALTIMORE_BOUNDS
     # A coordinate that is not a number is a wrong type, not a place outside Baltimore.
-    numbers = and_(*(stored_as_contract_says(part, REAL, dialect_name) for part in (latitude, longitude)))
+    numbers = and_(*(_stored_as_contract_says(part, REAL, dialect_name) for part in (latitude, longitude)))
     outside = or_(
         latitude < bounds["south"],
         latitude > bounds["north"],

@@ -107,7 +107,10 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         )
     except UNREADABLE_VALUE_ERRORS as error:
         log.error("%s failed on a value it cannot read", figure.__name__, exc_info=error)
-        stop_with_problem(_unreadable_value_message(choice.url, figure, inputs))
+        name = f"{figure.__module__}.{figure.__qualname__}"
+        stop_with_problem(
+            _unreadable_value_message(figure.__name__, _unreadable_values(choice.url, name, figure, **inputs))
+        )
 
 
 # What Python, pandas and pyarrow raise on a value of the wrong type (text in a number column, a date
@@ -115,12 +118,14 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
 UNREADABLE_VALUE_ERRORS = (TypeError, ValueError, ArithmeticError)
 
 
-def _unreadable_value_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any]) -> str:
-    """Which columns of the tables ``figure`` reads hold values it cannot read, as a message.
+@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=200, show_spinner=False)
+def _unreadable_values(
+    url: str, figure_name: str, _figure: Callable[..., Any], /, **inputs: Any
+) -> list[quality.Finding]:
+    """What makes values unreadable in the tables a failed figure reads.
 
     The figure is run once more, uncached, to record the tables its statements read (its failure is
-    already logged); then only those tables are checked, one query per table. Row counts but no
-    ids: the page's viewer may not be allowed to see rows, the Data quality page lists them.
+    already logged); then only those tables are checked, one query per table (and per required column).
     """
     tables: set[str] = set()
 
@@ -131,27 +136,31 @@ def _unreadable_value_message(url: str, figure: Callable[..., Any], inputs: dict
         with _engine(url).connect() as conn:
             event.listen(conn, "before_execute", record)
             try:
-                figure(conn, **inputs)
+                _figure(conn, **inputs)
             except UNREADABLE_VALUE_ERRORS:
                 pass
-            findings = quality.unreadable_values(conn, tables)
+            return quality.unreadable_values(conn, tables)
     except SQLAlchemyError as error:
-        log.error("could not check the values %s reads: %s", figure.__name__, describe_database_error(error))
-        findings = []
+        log.error("could not check the values %s reads: %s", figure_name, describe_database_error(error))
+        return []
+
+
+def _unreadable_value_message(figure_name: str, findings: list[quality.Finding]) -> str:
+    """Names the columns, with kinds and counts but not the values or ids: a value in the wrong column
+    may be a name, and the page's viewer may not be allowed to see rows (the Data quality page lists them)."""
     if not findings:
         return (
-            f"The program database has a value the dashboard cannot read ({figure.__name__}). "
+            f"The program database has a value the dashboard cannot read ({figure_name}). "
             "See the Data quality page for values that break DATA_CONTRACT.md, and fix them in the source system."
         )
-    # Kinds and counts, not the values themselves: a value in the wrong column may be a name.
-    where = "; ".join(f"{finding.table}.{finding.column} ({_what(finding)})" for finding in findings)
+    where = "; ".join(f"{finding.table}.{finding.column} ({_kind_and_count(finding)})" for finding in findings)
     return (
         f"The program database has a value the dashboard cannot read in {where}. "
         "See the Data quality page for the rows, and fix them in the source system."
     )
 
 
-def _what(finding: quality.Finding) -> str:
+def _kind_and_count(finding: quality.Finding) -> str:
     if not finding.rows:
         return finding.check
     return f"{finding.check}, {finding.rows:,} row{'' if finding.rows == 1 else 's'}"
