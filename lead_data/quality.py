@@ -184,8 +184,7 @@ def check_database(conn: Connection, *, today: date) -> list[Finding]:
 
 def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
     """The findings that make values of ``tables`` unreadable to the figures, each naming its
-    column: missing columns, wrong types (of a column, or of values stored in it) and empty
-    required values.
+    column: wrong types (of a column, or of values stored in it) and empty required values.
 
     The cheap part of ``check_database`` (one query per table, one per required column), for
     explaining why a figure over those tables failed.
@@ -197,7 +196,7 @@ def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
     findings += _run_all(
         conn, (rule for name in wanted for rule in _required_value_rules(name, CONTRACT[name])), usable
     )
-    return [finding for finding in findings if finding.column is not None]
+    return [finding for finding in findings if finding.check in (WRONG_TYPE, NOT_A_DATE, MISSING_VALUE)]
 
 
 def contract_tables_read(statement: ClauseElement) -> set[str]:
