@@ -14,7 +14,6 @@ not abort the rest). Errors in this module's own code are not caught: they are b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +35,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    case,
     func,
     inspect,
     literal,
@@ -383,44 +381,29 @@ def _stored_type_findings(conn: Connection, usable: set[tuple[str, str]], tables
 
 
 def _stored_types_of_table(conn: Connection, name: str, key: Column[Any], columns: list[Column[Any]]) -> list[Finding]:
-    flags = [
-        case(
-            (and_(column.is_not(None), ~_stored_as_contract_says(column, type_family(column.type), "sqlite")), 1),
-            else_=0,
-        )
+    """One scan counts the wrong values of every column; only a column that has some is read again,
+    for its first few rows by key (through the key's index)."""
+    wrong = [
+        and_(column.is_not(None), ~_stored_as_contract_says(column, type_family(column.type), "sqlite"))
         for column in columns
     ]
-    ranked = select(
-        case((func.typeof(key) == "integer", key)).label("example_id"),
-        *(func.quote(column).label(f"shown_{index}") for index, column in enumerate(columns)),
-        *(flag.label(f"wrong_{index}") for index, flag in enumerate(flags)),
-        *(
-            func.row_number().over(partition_by=flag, order_by=key).label(f"rank_{index}")
-            for index, flag in enumerate(flags)
-        ),
-    ).subquery("ranked")
-    tallies: list[ColumnElement[Any]] = []
-    for index in range(len(columns)):
-        wrong = ranked.c[f"wrong_{index}"] == 1
-        first = and_(wrong, ranked.c[f"rank_{index}"] <= EXAMPLES)
-        examples = func.json_group_array(func.json_array(ranked.c.example_id, ranked.c[f"shown_{index}"]))
-        tallies += [func.count().filter(wrong), examples.filter(first)]
+    findings = []
     try:
         with conn.begin_nested():
-            row = conn.execute(select(*tallies)).one()
+            tallies = select(*(func.count().filter(condition) for condition in wrong)).select_from(CONTRACT[name])
+            counts = conn.execute(tallies).one()
+            for column, condition, rows in zip(columns, wrong, counts, strict=True):
+                if not rows:
+                    continue
+                first = select(key.label("example_id"), func.quote(column).label("shown"))
+                examples = conn.execute(first.where(condition).order_by(key).limit(EXAMPLES)).all()
+                stored_as = _STORED_AS[type_family(column.type)]
+                shown = ", ".join(_distinct(example.shown for example in examples))
+                problem = f"{name}.{column.name} holds a value that is not {stored_as.must_be} (found {shown})"
+                example_ids = tuple(_distinct(example.example_id for example in examples if _is_id(example.example_id)))
+                findings.append(Finding(stored_as.check, name, column.name, problem, int(rows), example_ids))
     except SQLAlchemyError as error:
         return [_could_not_check(name, None, f"the types of the values in {name}", error)]
-    findings = []
-    for index, column in enumerate(columns):
-        rows, examples = row[2 * index], json.loads(row[2 * index + 1])
-        if not rows:
-            continue
-        examples.sort(key=lambda example: (example[0] is None, example[0] or 0))
-        stored_as = _STORED_AS[type_family(column.type)]
-        shown = ", ".join(_distinct(value for _, value in examples))
-        problem = f"{name}.{column.name} holds a value that is not {stored_as.must_be} (found {shown})"
-        example_ids = tuple(_distinct(example_id for example_id, _ in examples if _is_id(example_id)))
-        findings.append(Finding(stored_as.check, name, column.name, problem, int(rows), example_ids))
     return findings
 
 
