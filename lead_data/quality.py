@@ -1,8 +1,10 @@
 """Checks a program database against ``DATA_CONTRACT.md``: every departure, with counts and example ids.
 
 The schema comes first (tables or views, columns, loose type families, through ``inspect``), then
-the rows: each row-level rule is one aggregate query that returns how many rows break it and the
-first few keys. Nothing is written or created, so the dashboard's read-only connection is enough.
+on SQLite, whose columns take values of any type, the type of every stored value (one query per
+table), then the rows: each row-level rule is one aggregate query that returns how many rows break
+it and the first few keys. Nothing is written or created, so the dashboard's read-only connection
+is enough.
 
 A missing table or column, or one of the wrong type, is reported once, and the row checks that
 would need it are skipped. A check the database refuses to run becomes a "could not check" finding
@@ -12,7 +14,7 @@ not abort the rest). Errors in this module's own code are not caught: they are b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +22,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     Boolean,
+    ClauseElement,
+    Column,
     ColumnElement,
     Connection,
     Date,
@@ -37,6 +41,7 @@ from sqlalchemy import (
     nulls_last,
     or_,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -175,8 +180,41 @@ def check_database(conn: Connection, *, today: date) -> list[Finding]:
     raised only when the database cannot be read at all (listing its tables fails).
     """
     findings: list[Finding] = []
-    usable = _check_schema(conn, findings)
-    for rule in _row_rules(today, conn.dialect.name):
+    usable = _check_schema(conn, findings, CONTRACT_TABLES)
+    findings += _stored_type_findings(conn, usable, CONTRACT_TABLES)
+    findings += _run_all(conn, _row_rules(today, conn.dialect.name), usable)
+    return findings
+
+
+def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
+    """The findings that make values of ``tables`` unreadable to the figures, each naming its
+    column: wrong types (of a column, or of values stored in it) and empty required values.
+
+    The cheap part of ``check_database`` (one query per table, one per required column), for
+    explaining why a figure over those tables failed.
+    """
+    wanted = [name for name in CONTRACT if name in set(tables)]
+    findings: list[Finding] = []
+    usable = _check_schema(conn, findings, wanted)
+    findings += _stored_type_findings(conn, usable, wanted)
+    findings += _run_all(
+        conn, (rule for name in wanted for rule in _required_value_rules(name, CONTRACT[name])), usable
+    )
+    return [finding for finding in findings if finding.check in (WRONG_TYPE, NOT_A_DATE, MISSING_VALUE)]
+
+
+def contract_tables_read(statement: ClauseElement) -> set[str]:
+    """The contract tables a statement reads, through any join, subquery or alias."""
+    return {
+        element.name
+        for element in visitors.iterate(statement)
+        if isinstance(element, Table) and element.name in CONTRACT
+    }
+
+
+def _run_all(conn: Connection, rules: Iterable[_RowRule], usable: set[tuple[str, str]]) -> list[Finding]:
+    findings = []
+    for rule in rules:
         if rule.needs <= usable:
             finding = _run(conn, rule)
             if finding is not None:
@@ -184,8 +222,9 @@ def check_database(conn: Connection, *, today: date) -> list[Finding]:
     return findings
 
 
-def _check_schema(conn: Connection, findings: list[Finding]) -> set[tuple[str, str]]:
-    """Report missing tables, columns and wrong types; return the (table, column) pairs fit to query."""
+def _check_schema(conn: Connection, findings: list[Finding], tables: Iterable[str]) -> set[tuple[str, str]]:
+    """Report missing tables, columns and wrong types of ``tables``; return the (table, column)
+    pairs fit to query."""
     dialect_name = conn.dialect.name
     inspector = inspect(conn)
     present = set(inspector.get_table_names()) | set(inspector.get_view_names())
@@ -194,7 +233,8 @@ def _check_schema(conn: Connection, findings: list[Finding]) -> set[tuple[str, s
     except NotImplementedError:
         pass
     usable: set[tuple[str, str]] = set()
-    for name, table in CONTRACT.items():
+    for name in tables:
+        table = CONTRACT[name]
         if name not in present:
             findings.append(Finding(MISSING_TABLE, name, None, f"table {name} is missing (no table or view)", 0, ()))
             continue
@@ -285,6 +325,94 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
+# --- values of the wrong type (SQLite) ----------------------------------------------------------
+
+
+# SQLite's type affinity stores whatever it is given: text in an INTEGER column, a float in a key, a
+# date that does not exist. What the contract's type allows, as SQL on SQLite's own storage classes;
+# dates must be ISO text whose day survives a round trip through julianday() (date() alone accepts
+# 2024-02-30; the round trip rolls it over to 2024-03-01).
+@dataclass(frozen=True)
+class _StoredAs:
+    check: str  # the kind of finding for a value stored otherwise
+    must_be: str  # what a value must be, for the problem's sentence
+    condition: Callable[[ColumnElement[Any]], ColumnElement[bool]]  # true for a non-null value stored right
+
+
+def _is_iso_day(value: ColumnElement[Any]) -> ColumnElement[bool]:
+    return func.date(func.julianday(value)).is_not_distinct_from(func.substr(value, 1, 10))
+
+
+_STORED_AS: dict[str, _StoredAs] = {
+    INTEGER: _StoredAs(WRONG_TYPE, "a whole number", lambda c: func.typeof(c) == "integer"),
+    REAL: _StoredAs(WRONG_TYPE, "a number", lambda c: func.typeof(c).in_(["integer", "real"])),
+    TEXT: _StoredAs(WRONG_TYPE, "text", lambda c: func.typeof(c) == "text"),
+    BOOLEAN: _StoredAs(
+        WRONG_TYPE,
+        "true or false (1 or 0)",
+        lambda c: and_(func.typeof(c) == "integer", type_coerce(c, Integer).in_([0, 1])),
+    ),
+    DATE: _StoredAs(
+        NOT_A_DATE, "an ISO date (YYYY-MM-DD text)", lambda c: and_(func.typeof(c) == "text", _is_iso_day(c))
+    ),
+    TIMESTAMP: _StoredAs(
+        NOT_A_DATE,
+        "an ISO date and time (YYYY-MM-DD HH:MM:SS text)",
+        lambda c: and_(func.typeof(c) == "text", func.datetime(c).is_not(None), _is_iso_day(c)),
+    ),
+}
+
+
+def _stored_as_contract_says(column: ColumnElement[Any], family: str, dialect_name: str) -> ColumnElement[bool]:
+    """True where a value of ``column`` is stored as its contract type ``family`` says; always on
+    PostgreSQL, whose column types allow nothing else."""
+    if dialect_name != "sqlite" or family not in _STORED_AS:
+        return true()
+    return _STORED_AS[family].condition(column)
+
+
+def _stored_type_findings(conn: Connection, usable: set[tuple[str, str]], tables: Iterable[str]) -> list[Finding]:
+    """On SQLite, the values of every usable contract column stored as something its type does not
+    allow: one query per table, counting the rows and quoting the first few."""
+    if conn.dialect.name != "sqlite":
+        return []
+    findings: list[Finding] = []
+    for name in tables:
+        table = CONTRACT[name]
+        key = table.c[key_column(name)]
+        columns = [column for column in table.columns if (name, column.name) in usable]
+        if (name, key.name) in usable and columns:
+            findings += _stored_types_of_table(conn, name, key, columns)
+    return findings
+
+
+def _stored_types_of_table(conn: Connection, name: str, key: Column[Any], columns: list[Column[Any]]) -> list[Finding]:
+    """One scan counts the wrong values of every column; only a column that has some is read again,
+    for its first few rows by key (through the key's index)."""
+    wrong = [
+        and_(column.is_not(None), ~_stored_as_contract_says(column, type_family(column.type), "sqlite"))
+        for column in columns
+    ]
+    findings = []
+    try:
+        with conn.begin_nested():
+            tallies = select(*(func.count().filter(condition) for condition in wrong)).select_from(CONTRACT[name])
+            counts = conn.execute(tallies).one()
+            for column, condition, rows in zip(columns, wrong, counts, strict=True):
+                if not rows:
+                    continue
+                first = select(key.label("example_id"), func.quote(column).label("shown"))
+                examples = conn.execute(first.where(condition).order_by(key).limit(EXAMPLES)).all()
+                stored_as = _STORED_AS[type_family(column.type)]
+                shown = ", ".join(_distinct(example.shown for example in examples))
+                problem = f"{name}.{column.name} holds a value that is not {stored_as.must_be} (found {shown})"
+                example_ids = tuple(_distinct(example.example_id for example in examples if _is_id(example.example_id)))
+                findings.append(Finding(stored_as.check, name, column.name, problem, int(rows), example_ids))
+    except SQLAlchemyError as error:
+        return [_could_not_check(name, None, f"the types of the values in {name}", error)]
+    return findings
+
+
 # --- the rules ----------------------------------------------------------------------------------
 
 
@@ -297,27 +425,26 @@ def _row_rules(today: date, dialect_name: str) -> Iterator[_RowRule]:
     for name, table in CONTRACT.items():
         yield from _generic_rules(name, table, today, dialect_name)
         if name in _SPECIFIC_RULES:
-            yield from _SPECIFIC_RULES[name]()
+            yield from _SPECIFIC_RULES[name](dialect_name)
 
 
-def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> Iterator[_RowRule]:
-    """Rules that follow from the columns' declarations: not null, allowed values, keys, dates."""
+def _required_value_rules(name: str, table: Table) -> Iterator[_RowRule]:
     for column in table.columns:
         if not column.nullable:
             problem = f"{name}.{column.name} is empty, but the contract requires a value"
             yield _RowRule(MISSING_VALUE, name, column.name, problem, column.is_(None))
+
+
+def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> Iterator[_RowRule]:
+    """Rules that follow from the columns' declarations: not null, allowed values, keys, dates.
+    (Values of the wrong type are found by ``_stored_type_findings``.)"""
+    yield from _required_value_rules(name, table)
     for column in table.columns:
         allowed = ALLOWED_VALUES.get((name, column.name))
         if allowed:
             problem = f"{name}.{column.name} holds a value that is not one of {', '.join(allowed)}"
             condition = and_(column.is_not(None), column.not_in(allowed))
             yield _RowRule(NOT_ALLOWED, name, column.name, problem, condition, shown=column)
-        if dialect_name == "sqlite" and isinstance(column.type, Boolean):
-            # PostgreSQL's booleans hold nothing else; SQLite's may hold any text or number.
-            problem = f"{name}.{column.name} holds a value that is not true or false"
-            as_stored = type_coerce(column, String)
-            condition = and_(column.is_not(None), type_coerce(column, Integer).not_in([0, 1]))
-            yield _RowRule(NOT_ALLOWED, name, column.name, problem, condition, shown=as_stored)
     for column in table.columns:
         if column.primary_key or column.unique:
             other = table.alias(f"other_{name}")
@@ -336,13 +463,6 @@ def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> I
             condition = and_(column.is_not(None), ~select(referenced).where(referenced == column).exists())
             yield _RowRule(ORPHANED_REFERENCE, name, column.name, problem, condition)
     dated = [column for column in table.columns if isinstance(column.type, (Date, DateTime))]
-    if dialect_name == "sqlite":
-        # SQLite keeps dates as ISO text (what SQLAlchemy writes). Text that date() cannot read drops
-        # out of every date comparison, and a number would be read as a Julian day: report both.
-        for column in dated:
-            problem = f"{name}.{column.name} holds a value that is not an ISO date (YYYY-MM-DD text)"
-            condition = and_(column.is_not(None), or_(func.typeof(column) != "text", func.date(column).is_(None)))
-            yield _RowRule(NOT_A_DATE, name, column.name, problem, condition, shown=type_coerce(column, String))
     for column in dated:
         problem = f"{name}.{column.name} is after today ({today.isoformat()})"
         yield _RowRule(FUTURE_DATE, name, column.name, problem, date_of(column) > _day(today))
@@ -359,9 +479,11 @@ def _before(table: Table, later: str, earlier: str) -> _RowRule:
     return _RowRule(IMPOSSIBLE_DATE, table.name, later, problem, condition)
 
 
-def _coordinate_rules(table: Table) -> Iterator[_RowRule]:
+def _coordinate_rules(table: Table, dialect_name: str) -> Iterator[_RowRule]:
     latitude, longitude = table.c.latitude, table.c.longitude
     bounds = BALTIMORE_BOUNDS
+    # A coordinate that is not a number is a wrong type, not a place outside Baltimore.
+    numbers = and_(*(_stored_as_contract_says(part, REAL, dialect_name) for part in (latitude, longitude)))
     outside = or_(
         latitude < bounds["south"],
         latitude > bounds["north"],
@@ -372,20 +494,20 @@ def _coordinate_rules(table: Table) -> Iterator[_RowRule]:
         f"{table.name}.latitude/longitude lie outside Baltimore (latitude {bounds['south']} to "
         f"{bounds['north']}, longitude {bounds['west']} to {bounds['east']})"
     )
-    condition = and_(latitude.is_not(None), longitude.is_not(None), outside)
+    condition = and_(latitude.is_not(None), longitude.is_not(None), numbers, outside)
     yield _RowRule(OUTSIDE_BALTIMORE, table.name, "latitude, longitude", problem, condition)
     problem = f"{table.name} has a latitude without a longitude, or a longitude without a latitude"
     condition = or_(and_(latitude.is_(None), longitude.is_not(None)), and_(latitude.is_not(None), longitude.is_(None)))
     yield _RowRule(INCONSISTENT, table.name, "latitude, longitude", problem, condition)
 
 
-def _care_team_rules() -> Iterator[_RowRule]:
+def _care_team_rules(dialect_name: str) -> Iterator[_RowRule]:
     problem = "care_teams.caseload_cap is not a positive number"
     cap = _teams.c.caseload_cap
     yield _RowRule(NOT_ALLOWED, "care_teams", "caseload_cap", problem, cap <= 0, shown=cap)
 
 
-def _referral_rules() -> Iterator[_RowRule]:
+def _referral_rules(dialect_name: str) -> Iterator[_RowRule]:
     referrals = _referrals.c
     problem = "referrals.sao_verified_on is before the referral date (referred_at)"
     condition = date_of(referrals.sao_verified_on) < date_of(referrals.referred_at)
@@ -396,10 +518,10 @@ def _referral_rules() -> Iterator[_RowRule]:
         or_(referrals.eligibility.is_(None), referrals.eligibility != "ineligible"),
     )
     yield _RowRule(INCONSISTENT, "referrals", "ineligible_reason", problem, condition)
-    yield from _coordinate_rules(_referrals)
+    yield from _coordinate_rules(_referrals, dialect_name)
 
 
-def _enrollment_rules() -> Iterator[_RowRule]:
+def _enrollment_rules(dialect_name: str) -> Iterator[_RowRule]:
     enrollments, referrals = _enrollments.c, _referrals.c
     with_referral = _enrollments.join(_referrals, enrollments.referral_id == referrals.referral_id)
     yield _before(_enrollments, "exited_on", "intake_on")
@@ -417,20 +539,20 @@ def _enrollment_rules() -> Iterator[_RowRule]:
     yield _RowRule(INCONSISTENT, "enrollments", "participant_id", problem, condition, source=with_referral)
 
 
-def _arrest_rules() -> Iterator[_RowRule]:
+def _arrest_rules(dialect_name: str) -> Iterator[_RowRule]:
     arrests, referrals = _arrests.c, _referrals.c
     with_referral = _arrests.join(_referrals, arrests.referral_id == referrals.referral_id)
     problem = "arrests.participant_id is not the participant of the referral it was diverted to"
     condition = arrests.participant_id != referrals.participant_id
     yield _RowRule(INCONSISTENT, "arrests", "participant_id", problem, condition, source=with_referral)
-    yield from _coordinate_rules(_arrests)
+    yield from _coordinate_rules(_arrests, dialect_name)
 
 
-def _service_rules() -> Iterator[_RowRule]:
+def _service_rules(dialect_name: str) -> Iterator[_RowRule]:
     yield _before(_services, "started_on", "referred_on")
 
 
-def _consent_rules() -> Iterator[_RowRule]:
+def _consent_rules(dialect_name: str) -> Iterator[_RowRule]:
     yield _before(_consents, "revoked_on", "signed_on")
 
 

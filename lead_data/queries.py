@@ -439,7 +439,10 @@ def days_to_first_rearrest(conn: Connection, *, as_of: date) -> pd.DataFrame:
         .subquery()
     )
     statement = select(first.c.days, func.count().label("participants")).group_by(first.c.days).order_by(first.c.days)
-    return _frame(conn, statement)
+    frame = _frame(conn, statement)
+    if frame["days"].isna().any():  # SQL could not read a date as one: not a number of days to draw
+        raise ValueError("days_to_first_rearrest: an intake or arrest date that is not a date")
+    return frame
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Polygon, shape
 
@@ -64,10 +67,16 @@ def load_pilot_zone(path: Path | None = None) -> PilotZone:
     raise ValueError(f"{path} holds no Polygon feature")
 
 
-def locate(zone: PilotZone, longitudes: np.ndarray, latitudes: np.ndarray) -> np.ndarray:
-    """For each point, one of IN_ZONE, OUTSIDE_ZONE, LOCATION_UNKNOWN or OUTSIDE_BALTIMORE."""
-    lon = np.asarray(longitudes, dtype=float)
-    lat = np.asarray(latitudes, dtype=float)
+def locate(
+    zone: PilotZone, longitudes: Sequence[Any] | np.ndarray, latitudes: Sequence[Any] | np.ndarray
+) -> np.ndarray:
+    """For each point, one of IN_ZONE, OUTSIDE_ZONE, LOCATION_UNKNOWN or OUTSIDE_BALTIMORE.
+
+    A coordinate that is not a number (text, which SQLite or a view may hold) says nowhere: the
+    point's location is unknown, never outside Baltimore. ``check`` reports it as a wrong type.
+    """
+    lon = pd.to_numeric(pd.Series(longitudes, dtype=object), errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(pd.Series(latitudes, dtype=object), errors="coerce").to_numpy(dtype=float)
     unknown = np.isnan(lon) | np.isnan(lat)
     in_baltimore = (
         (lon >= BALTIMORE_BOUNDS["west"])

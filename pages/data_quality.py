@@ -17,8 +17,8 @@ findings_table = quality.findings_frame(findings)
 
 st.title("Data quality")
 st.caption(
-    "The program database checked against the data contract: schema, allowed values, references "
-    "between tables, impossible or future dates, coordinates. Fix problems in the source system; "
+    "The program database checked against the data contract: schema, values of the wrong type, allowed "
+    "values, references between tables, impossible or future dates, coordinates. Fix problems in the source system; "
     "the dashboard only reads. The same report: `python -m lead_data check --url URL`."
 )
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import DataError, InvalidRequestError, ProgrammingError, SQLAlchemyError
 
+from lead_data import quality
 from lead_data.db import (
     DATABASE_URL_VARIABLE,
     SECRETS_FILE,
@@ -106,12 +107,82 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
         with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
             return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
-    except (SQLAlchemyError, DatabaseProblem) as error:
-        detail = describe_database_error(error) if isinstance(error, SQLAlchemyError) else str(error)
-        stop_with_problem(
-            f"The program database could not answer ({figure.__name__}). It may be unavailable or "
-            f"not match DATA_CONTRACT.md. Reload the page to try again. Details: {detail}"
+    except (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS) as error:
+        stop_with_problem(_failure_message(choice.url, figure, inputs, error))
+
+
+# What Python, pandas and pyarrow raise on a value of the wrong type (text in a number column, a date
+# that does not exist, a NULL where a figure needs a value): pyarrow's and pandas' errors subclass these.
+UNREADABLE_VALUE_ERRORS = (TypeError, ValueError, ArithmeticError)
+# What the database raises on one, e.g. a view's text column compared with a date on PostgreSQL
+# (ProgrammingError), text it cannot cast (DataError), a column type SQLAlchemy cannot read.
+UNREADABLE_VALUE_SQL_ERRORS = (DataError, ProgrammingError, InvalidRequestError)
+
+
+def _failure_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any], error: Exception) -> str:
+    """What to tell the viewer when ``figure`` failed: the columns it reads that hold values of the
+    wrong type when there are any, else that the database could not answer, and why."""
+    if isinstance(error, UNREADABLE_VALUE_ERRORS):
+        log.error("%s failed on a value it cannot read", figure.__name__, exc_info=error)
+    if isinstance(error, (*UNREADABLE_VALUE_ERRORS, *UNREADABLE_VALUE_SQL_ERRORS)):
+        findings = _unreadable_values(url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
+        if findings or isinstance(error, UNREADABLE_VALUE_ERRORS):
+            return _unreadable_value_message(figure.__name__, findings)
+    detail = describe_database_error(error) if isinstance(error, SQLAlchemyError) else str(error)
+    return (
+        f"The program database could not answer ({figure.__name__}). It may be unavailable or "
+        f"not match DATA_CONTRACT.md. Reload the page to try again. Details: {detail}"
+    )
+
+
+@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=200, show_spinner=False)
+def _unreadable_values(
+    url: str, figure_name: str, _figure: Callable[..., Any], /, **inputs: Any
+) -> list[quality.Finding]:
+    """What makes values unreadable in the tables a failed figure reads.
+
+    The figure is run once more, uncached, to record the tables its statements read (its failure is
+    already logged); then only those tables are checked, one query per table (and per required column).
+    """
+    tables: set[str] = set()
+
+    def record(conn: Any, statement: Any, *arguments: Any) -> None:
+        tables.update(quality.contract_tables_read(statement))
+
+    try:
+        with _engine(url).connect() as conn:
+            event.listen(conn, "before_execute", record)
+            try:
+                _figure(conn, **inputs)
+            except (*UNREADABLE_VALUE_ERRORS, *UNREADABLE_VALUE_SQL_ERRORS):
+                pass
+        # A fresh connection: on PostgreSQL the failed statement aborted the other one's transaction.
+        with _engine(url).connect() as conn:
+            return quality.unreadable_values(conn, tables)
+    except SQLAlchemyError as error:
+        log.error("could not check the values %s reads: %s", figure_name, describe_database_error(error))
+        return []
+
+
+def _unreadable_value_message(figure_name: str, findings: list[quality.Finding]) -> str:
+    """Names the columns, with kinds and counts but not the values or ids: a value in the wrong column
+    may be a name, and the page's viewer may not be allowed to see rows (the Data quality page lists them)."""
+    if not findings:
+        return (
+            f"The program database has a value the dashboard cannot read ({figure_name}). "
+            "See the Data quality page for values that break DATA_CONTRACT.md, and fix them in the source system."
         )
+    where = "; ".join(f"{finding.table}.{finding.column} ({_kind_and_count(finding)})" for finding in findings)
+    return (
+        f"The program database has a value the dashboard cannot read in {where}. "
+        "See the Data quality page for the rows, and fix them in the source system."
+    )
+
+
+def _kind_and_count(finding: quality.Finding) -> str:
+    if not finding.rows:
+        return finding.check
+    return f"{finding.check}, {finding.rows:,} row{'' if finding.rows == 1 else 's'}"
 
 
 @st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner=False)
