@@ -67,7 +67,9 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> None:
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off -c max_connections=200"
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off -c max_connections=200"
+        )
         self._as_postgres(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start"
         )
