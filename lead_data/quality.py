@@ -563,7 +563,7 @@ _assessments, _bookings, _comparison_people, _comparison_arrests = (
 )
 
 
-def _assessment_rules() -> Iterator[_RowRule]:
+def _assessment_rules(dialect_name: str) -> Iterator[_RowRule]:
     # A case manager assesses people in the program, so never before their first referral.
     assessments, referrals = _assessments.c, _referrals.c
     first_referral = (
@@ -576,7 +576,7 @@ def _assessment_rules() -> Iterator[_RowRule]:
     yield _RowRule(IMPOSSIBLE_DATE, "assessments", "assessed_on", problem, condition)
 
 
-def _booking_rules() -> Iterator[_RowRule]:
+def _booking_rules(dialect_name: str) -> Iterator[_RowRule]:
     bookings, arrests = _bookings.c, _arrests.c
     with_arrest = _bookings.join(_arrests, bookings.arrest_id == arrests.arrest_id)
     yield _before(_bookings, "released_on", "booked_on")
@@ -588,11 +588,11 @@ def _booking_rules() -> Iterator[_RowRule]:
     yield _RowRule(INCONSISTENT, "bookings", "participant_id", problem, condition, source=with_arrest)
 
 
-def _comparison_person_rules() -> Iterator[_RowRule]:
+def _comparison_person_rules(dialect_name: str) -> Iterator[_RowRule]:
     yield _before(_comparison_people, "index_on", "date_of_birth")
 
 
-def _comparison_arrest_rules() -> Iterator[_RowRule]:
+def _comparison_arrest_rules(dialect_name: str) -> Iterator[_RowRule]:
     arrests, people = _comparison_arrests.c, _comparison_people.c
     with_person = _comparison_arrests.join(_comparison_people, arrests.person_id == people.person_id)
     problem = "comparison_arrests.arrested_at is before the person's date of birth (comparison_people.date_of_birth)"

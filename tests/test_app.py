@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
-from tests.apptest import metrics, open_app
+from tests.apptest import PARTNER_USER, metrics, open_app
 from tests.program import ProgramDatabase
 
 D = date(2024, 6, 30)
@@ -195,6 +195,14 @@ def test_unreachable_database_server_shows_a_message_not_a_traceback(monkeypatch
     message = at.error[0].value
     assert "is unavailable" in message
     assert "secret" not in message
+    assert "127.0.0.1" in message  # staff are told where the database is
+
+
+def test_only_staff_are_told_where_an_unavailable_database_is(monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, "postgresql+psycopg://lead:secret@127.0.0.1:9/lead?connect_timeout=2")
+    message = open_app(user=PARTNER_USER).error[0].value
+    assert "is unavailable" in message
+    assert "127.0.0.1" not in message and "lead" not in message.replace("LEAD", "")
 
 
 def test_contract_table_with_a_missing_column_shows_a_message(db, monkeypatch):

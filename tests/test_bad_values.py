@@ -89,6 +89,9 @@ def build_program(db: ProgramDatabase) -> dict[str, int]:
     )
     db.consent(person, signed_on=date(2024, 1, 16))
     db.service(person, referred_on=date(2024, 2, 1))
+    db.assess(person, date(2024, 3, 1), housing="shelter", employed=False, legal_income=True)
+    db.book(person, date(2024, 5, 2), released_on=date(2024, 5, 4), arrest_id=arrest)
+    db.comparison_arrest(db.comparison_person(date(2024, 1, 10)), date(2024, 4, 1), severity="misdemeanor")
     return {"care_teams": team, "referrals": referral, "enrollments": enrollment, "arrests": arrest}
 
 

@@ -29,7 +29,7 @@ from lead_data.db import (
 )
 from lead_data.demo import generate_demo_database
 from ui import runlog
-from ui.access import require_figure
+from ui.access import require_figure, the_viewer
 
 log = logging.getLogger("lead_dashboard")
 Figure = TypeVar("Figure")
@@ -70,23 +70,24 @@ def require_database() -> DatabaseChoice:
     instead of cached figures, and recovery needs no restart.
     """
     choice = database()
+    where = f"Database: {choice.display_url}."
     try:
         with _engine(choice.url).connect() as conn:
             conn.execute(select(1))
         missing = _missing_tables(choice.url)
     except DatabaseProblem as problem:
-        stop_with_problem(f"The program database at {choice.display_url} cannot be opened. {problem}")
+        stop_with_problem("The program database cannot be opened.", detail=f"{where} {problem}")
     except SQLAlchemyError as error:
         stop_with_problem(
-            f"The program database at {choice.display_url} is unavailable ({describe_database_error(error)}). "
-            "Figures will return when it answers again: reload the page in a moment, "
-            "or tell the database's administrator."
+            "The program database is unavailable. Figures will return when it answers again: reload the page "
+            "in a moment, or tell the database's administrator.",
+            detail=f"{where} {describe_database_error(error)}",
         )
     if missing:
         stop_with_problem(
-            f"The database at {choice.display_url} is not a LEAD program database: it lacks the "
-            f"table(s) {', '.join(missing)}. Point {DATABASE_URL_VARIABLE} or {SECRETS_FILE} at a "
-            "database that has the tables of DATA_CONTRACT.md (or SQL views with those names)."
+            f"The database is not a LEAD program database: it lacks the table(s) {', '.join(missing)}.",
+            detail=f"{where} Point {DATABASE_URL_VARIABLE} or {SECRETS_FILE} at a database that has the tables "
+            "of DATA_CONTRACT.md (or SQL views with those names).",
         )
     return choice
 
@@ -108,7 +109,8 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
             return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
     except (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS) as error:
-        stop_with_problem(_failure_message(choice.url, figure, inputs, error))
+        message, detail = _failure_message(choice.url, figure, inputs, error)
+        stop_with_problem(message, detail=detail)
 
 
 # What Python, pandas and pyarrow raise on a value of the wrong type (text in a number column, a date
@@ -119,19 +121,20 @@ UNREADABLE_VALUE_ERRORS = (TypeError, ValueError, ArithmeticError)
 UNREADABLE_VALUE_SQL_ERRORS = (DataError, ProgrammingError, InvalidRequestError)
 
 
-def _failure_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any], error: Exception) -> str:
-    """What to tell the viewer when ``figure`` failed: the columns it reads that hold values of the
-    wrong type when there are any, else that the database could not answer, and why."""
+def _failure_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any], error: Exception) -> tuple[str, str]:
+    """What to tell the viewer when ``figure`` failed, and the technical detail: the columns it reads
+    that hold values of the wrong type when there are any, else that the database could not answer, and why."""
     if isinstance(error, UNREADABLE_VALUE_ERRORS):
         log.error("%s failed on a value it cannot read", figure.__name__, exc_info=error)
     if isinstance(error, (*UNREADABLE_VALUE_ERRORS, *UNREADABLE_VALUE_SQL_ERRORS)):
         findings = _unreadable_values(url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
         if findings or isinstance(error, UNREADABLE_VALUE_ERRORS):
-            return _unreadable_value_message(figure.__name__, findings)
+            return _unreadable_value_message(figure.__name__, findings), ""
     detail = describe_database_error(error) if isinstance(error, SQLAlchemyError) else str(error)
     return (
         f"The program database could not answer ({figure.__name__}). It may be unavailable or "
-        f"not match DATA_CONTRACT.md. Reload the page to try again. Details: {detail}"
+        "not match DATA_CONTRACT.md. Reload the page to try again.",
+        f"Details: {detail}",
     )
 
 
@@ -193,7 +196,11 @@ def _cached_figure(url: str, figure_name: str, _figure: Callable[..., Figure], /
         return _figure(conn, **inputs)
 
 
-def stop_with_problem(message: str) -> NoReturn:
-    log.error(message)
-    st.error(message, icon=":material/database_off:")
+def stop_with_problem(message: str, *, detail: str = "") -> NoReturn:
+    """Stop the page with ``message``; the technical ``detail`` (the database's address, the driver's
+    error) goes to the log, and on screen only to roles that may see where the database is."""
+    log.error("%s %s", message, detail)
+    permissions = the_viewer().permissions
+    shown = f"{message} {detail}" if detail and permissions and permissions.database_address else message
+    st.error(shown, icon=":material/database_off:")
     st.stop()
