@@ -26,6 +26,7 @@ from ui.charts import (
 )
 from ui.data import database, load
 from ui.settings import report_settings
+from ui.tables import table
 
 viewer = require_page(access.OUTCOMES)
 settings = report_settings()
@@ -216,9 +217,9 @@ with wellbeing_tab:
         else:
             show(outcome_share_lines(by_month))
             with st.expander("Each month's n"):
-                st.dataframe(
+                table(
                     by_month[["month", "assessed", "housed_answered", "employed_answered", "legal_income_answered"]],
-                    hide_index=True,
+                    file_name=f"lead-assessments-by-month-{as_of}.csv",
                     column_config={
                         "month": "Months since referral",
                         "assessed": "Assessed",
@@ -245,7 +246,11 @@ with wellbeing_tab:
                 f"{percent(s)} ({y} of {n})"
                 for s, y, n in zip(shown["latest_share"], shown["latest"], shown["latest_answered"], strict=True)
             ]
-            st.dataframe(shown[["measure", "First", "Latest"]], hide_index=True, column_config={"measure": ""})
+            table(
+                shown[["measure", "First", "Latest"]],
+                file_name=f"lead-first-and-latest-assessment-{as_of}.csv",
+                column_config={"measure": ""},
+            )
 
 with exits_tab:
     exits = load(outcomes.exits_by_reason, as_of=as_of, cohort=cohort)

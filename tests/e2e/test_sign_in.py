@@ -35,6 +35,7 @@ EVERY_PAGE = [
     "Public summary",
     "Enrollment",
     "Re-arrests",
+    "Outcomes",
     "Caseload",
     "Referral map",
     "Participants",
