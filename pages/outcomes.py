@@ -10,7 +10,6 @@ import streamlit as st
 from lead_data import access, costs, evaluation, outcomes
 from lead_data.export import csv_bytes
 from lead_data.models import REFERRAL_TYPES
-from lead_data.periods import PROGRAM_START
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
 from ui.access import record_export, require_page
 from ui.charts import (
@@ -25,7 +24,7 @@ from ui.charts import (
     survival_chart,
 )
 from ui.data import database, load
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 
 viewer = require_page(access.OUTCOMES)
 settings = report_settings()
@@ -52,7 +51,7 @@ with st.container(border=True):
     chosen_types = left.multiselect(
         "Referral type", REFERRAL_TYPES, format_func=label, placeholder="All referral types", key="outcome_types"
     )
-    years = [None, *range(as_of.year, PROGRAM_START.year - 1, -1)]
+    years = [None, *range(as_of.year, current_site().launch_date.year - 1, -1)]
     chosen_year = right.selectbox(
         "Year of referral",
         years,
