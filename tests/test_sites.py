@@ -111,7 +111,7 @@ def test_the_public_summary_names_the_program_city_and_launch_year(on_santa_fe):
     ]
 
 
-def test_a_bad_site_file_stops_the_page_with_what_to_fix(on_santa_fe, tmp_path, monkeypatch):
+def test_a_bad_site_file_stops_the_page_with_what_to_fix_and_is_logged(on_santa_fe, tmp_path, monkeypatch, caplog):
     broken = tmp_path / "site.toml"
     broken.write_text("[program\n")
     monkeypatch.setenv(SITE_VARIABLE, str(broken))
@@ -119,3 +119,4 @@ def test_a_bad_site_file_stops_the_page_with_what_to_fix(on_santa_fe, tmp_path, 
     assert "site configuration cannot be used" in at.error[0].value
     assert "is not valid TOML" in at.error[0].value
     assert not at.metric
+    assert any("is not valid TOML" in record.getMessage() for record in caplog.records if record.levelname == "ERROR")
