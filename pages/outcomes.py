@@ -167,7 +167,8 @@ with jail_tab:
         program = load(costs.program_cost, as_of=as_of, costs=unit_costs, cohort=cohort)
         if unit_costs.placeholder:
             st.warning(
-                "**Placeholder unit costs**: these are not Baltimore's costs. Set the site's own in the file "
+                f"**Placeholder unit costs**: these are not {current_site().city_name}'s costs. Set the site's own "
+                "in the file "
                 f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
@@ -326,7 +327,7 @@ with comparison_tab:
 with seattle_tab:
     st.caption(
         "Published results from Seattle's LEAD evaluation: another city's program, population and years. "
-        "Context, not Baltimore's figures."
+        f"Context, not {current_site().city_name}'s figures."
     )
     for finding in SEATTLE_LEAD_FINDINGS:
         with st.container(border=True):
