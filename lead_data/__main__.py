@@ -22,6 +22,7 @@ from lead_data.demo import DEFAULT_SEED, generate_demo_database, load_demo
 from lead_data.progress import TextProgress
 from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
 from lead_data.schema import create_schema, head_revision, schema_revision
+from lead_data.site import SiteError, load_site
 
 PROG = "python -m lead_data"
 BAD_ARGUMENTS_EXIT = 2
@@ -147,9 +148,9 @@ def run_init_db(arguments: argparse.Namespace) -> int:
 
 def run_check(arguments: argparse.Namespace) -> int:
     try:
-        findings = check_url(arguments.url, today=arguments.today or date.today())
+        findings = check_url(arguments.url, today=arguments.today or load_site().today())
         warnings = role_warnings(arguments.url)
-    except DatabaseProblem as error:
+    except (DatabaseProblem, SiteError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return CANNOT_OPEN_EXIT
     print(format_report(findings, url_for_display=display_url(arguments.url)), end="")

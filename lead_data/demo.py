@@ -13,6 +13,7 @@ with it, so that shape holds for any as-of date from 2019 on, not just for today
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +45,10 @@ from lead_data.models import (
     STAFF_ROLES,
     Base,
 )
-from lead_data.periods import PROGRAM_START
 from lead_data.schema import create_schema
-from lead_data.zone import BALTIMORE_BOUNDS, DEFAULT_PILOT_ZONE, load_pilot_zone
+from lead_data.site import load_site
+
+PROGRAM_START = date(2017, 2, 1)  # the demo program's first day; its officers' training days are set around it
 
 DEFAULT_SEED = 2017
 # Rows per INSERT executemany when loading: big enough to be fast, small enough to bound memory
@@ -172,6 +175,8 @@ CONSENT_REVOKED_SHARE = 0.10
 
 # Places: (location text, longitude, latitude, weight). The pilot-zone ones cluster around
 # Lexington Market, the University of Maryland, Baltimore campus and the west-side corridors.
+# Another site's demo moves them all onto its own zones (_shift_to_site).
+PLACES_DRAWN_AROUND = Path(__file__).with_name("pilot_zone.geojson")  # Baltimore's pilot zone
 IN_ZONE_PLACES = (
     ("N Eutaw St & W Lexington St", -76.6206, 39.2918, 10),
     ("N Paca St & W Lexington St", -76.6229, 39.2916, 8),
@@ -575,7 +580,7 @@ def _draw_referral_times(rng: random.Random, as_of: date) -> list[datetime]:
 
 
 def _draw_referrals(rng: random.Random, officers: list[Officer], as_of: date) -> list[Case]:
-    zone = load_pilot_zone(DEFAULT_PILOT_ZONE).polygon
+    zone = _site_zones()
     cases = []
     for referred_at in _draw_referral_times(rng, as_of):
         offense = rng.choices(list(OFFENSE_WEIGHTS), list(OFFENSE_WEIGHTS.values()))[0]
@@ -631,7 +636,7 @@ def _draw_place(rng: random.Random, zone: shapely.Polygon) -> Place:
             rng,
             OUTSIDE_ZONE_PLACES,
             OUTSIDE_ZONE_JITTER_DEGREES,
-            lambda x, y: not _inside(zone, x, y) and _in_baltimore(x, y),
+            lambda x, y: not _inside(zone, x, y) and _in_city(x, y),
         )
     text = rng.choice(IN_ZONE_PLACES)[0] if rng.random() < NAMED_LOCATION_WITHOUT_COORDINATES_SHARE else None
     return Place(None, None, text)
@@ -645,6 +650,7 @@ def _draw_place_near(
 ) -> Place:
     """A point scattered around a weighted choice of places, redrawn until it is acceptable."""
     text, longitude, latitude, _ = rng.choices(places, [place[3] for place in places])[0]
+    longitude, latitude = (a + b for a, b in zip((longitude, latitude), _shift_to_site(), strict=True))
     while True:
         x = round(rng.gauss(longitude, jitter), 6)
         y = round(rng.gauss(latitude, jitter), 6)
@@ -656,9 +662,29 @@ def _inside(zone: shapely.Polygon, longitude: float, latitude: float) -> bool:
     return bool(shapely.contains_xy(zone, longitude, latitude))
 
 
-def _in_baltimore(longitude: float, latitude: float) -> bool:
-    bounds = BALTIMORE_BOUNDS
-    return bounds["west"] <= longitude <= bounds["east"] and bounds["south"] <= latitude <= bounds["north"]
+def _in_city(longitude: float, latitude: float) -> bool:
+    return bool(shapely.intersects_xy(load_site().city.polygon, longitude, latitude))
+
+
+def _site_zones() -> shapely.MultiPolygon:
+    """The configured site's pilot zones (lead_data.site), as one shape."""
+    return shapely.MultiPolygon([zone.polygon for zone in load_site().zones])
+
+
+@lru_cache(maxsize=1)
+def _centre_of_places() -> tuple[float, float]:
+    west, south, east, north = shapely.geometry.shape(
+        json.loads(PLACES_DRAWN_AROUND.read_text())["features"][0]["geometry"]
+    ).bounds
+    return (west + east) / 2, (south + north) / 2
+
+
+def _shift_to_site() -> tuple[float, float]:
+    """How far the places move so they lie on the site's zones as they lie on Baltimore's pilot zone
+    (the centre of one's extent onto the other's): nothing for Baltimore."""
+    west, south, east, north = _site_zones().bounds
+    x, y = _centre_of_places()
+    return (west + east) / 2 - x, (south + north) / 2 - y
 
 
 # --- eligibility, intake and exit ---------------------------------------------------------
@@ -1032,7 +1058,7 @@ def _arrest_rows(rng: random.Random, cases: list[Case], as_of: date) -> list[Row
     """The diverted arrest of each arrest-diversion referral, some arrests in the half year before
     a referral, some of people never enrolled, and a low rate of re-arrests after intake
     (a few on the intake day itself, which the contract does not count, and some after exit)."""
-    zone = load_pilot_zone(DEFAULT_PILOT_ZONE).polygon
+    zone = _site_zones()
     rows = []
     for case in cases:
         if case.referral_type == ARREST_DIVERSION:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-PROGRAM_START = date(2017, 2, 1)
-
 
 @dataclass(frozen=True)
 class Period:

@@ -25,9 +25,10 @@ from sqlalchemy import Connection
 
 from lead_data import outcomes, queries
 from lead_data.access import aggregate
-from lead_data.periods import PROGRAM_START, Period
+from lead_data.periods import Period
+from lead_data.site import Site
 from lead_data.suppression import COMPLEMENT, Equation, as_text, rounded, suppress
-from lead_data.zone import LOCATION_LABELS, PilotZone
+from lead_data.zone import place_labels
 
 TOTAL = "Total"
 QUARTERS_SHOWN = 4
@@ -69,7 +70,7 @@ class PublicSummary:
     # (rounded), rearrest_12_month_share, and referrals (the latest quarter's total)
     headline: dict[str, str]
     referrals_by_type: pd.DataFrame  # quarter, one column per referral type, Total
-    referrals_by_place: pd.DataFrame  # quarter, one column per place (a key of LOCATION_LABELS), Total
+    referrals_by_place: pd.DataFrame  # quarter, one column per place of the site (zone.place_labels), Total
 
     @property
     def month_label(self) -> str:
@@ -87,22 +88,22 @@ def last_month_end(as_of: date) -> date:
     return as_of.replace(day=1) - timedelta(days=1)
 
 
-def complete_quarters(month_end: date) -> tuple[Quarter, ...]:
+def complete_quarters(month_end: date, launch_date: date) -> tuple[Quarter, ...]:
     """The last four calendar quarters complete by ``month_end``, oldest first, leaving out any that
-    ended before the program started."""
+    ended before the program's launch date."""
     latest = Quarter(month_end.year, (month_end.month - 1) // 3 + 1)
     if month_end.month % 3:
         latest = latest.before()
     quarters = [latest]
     while len(quarters) < QUARTERS_SHOWN:
         quarters.append(quarters[-1].before())
-    return tuple(quarter for quarter in reversed(quarters) if quarter.period.end >= PROGRAM_START)
+    return tuple(quarter for quarter in reversed(quarters) if quarter.period.end >= launch_date)
 
 
 @aggregate
-def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicSummary:
+def public_summary(conn: Connection, *, as_of: date, site: Site) -> PublicSummary:
     month_end = last_month_end(as_of)
-    quarters = complete_quarters(month_end)
+    quarters = complete_quarters(month_end, site.launch_date)
 
     rate = queries.rearrest_rate(conn, as_of=month_end)
     enrolled, rearrested = rounded(rate.enrolled), rounded(rate.rearrested)
@@ -133,7 +134,7 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
     type_rows, place_rows = [], []
     for quarter in quarters:
         places = queries.location_counts(
-            queries.referral_locations(conn, as_of=quarter.period.end, zone=zone, period=quarter.period)
+            queries.referral_locations(conn, as_of=quarter.period.end, site=site, period=quarter.period), site
         )
         shown = _quarter_shown(
             {kind: type_counts.get((quarter.label, kind), 0) for kind in types},
@@ -155,7 +156,7 @@ def public_summary(conn: Connection, *, as_of: date, zone: PilotZone) -> PublicS
         quarters=quarters,
         headline=headline,
         referrals_by_type=pd.DataFrame(type_rows, columns=["quarter", *types, TOTAL], dtype=object),
-        referrals_by_place=pd.DataFrame(place_rows, columns=["quarter", *LOCATION_LABELS, TOTAL], dtype=object),
+        referrals_by_place=pd.DataFrame(place_rows, columns=["quarter", *place_labels(site), TOTAL], dtype=object),
     )
 
 

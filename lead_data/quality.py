@@ -35,6 +35,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     func,
     inspect,
     literal,
@@ -64,8 +65,8 @@ from lead_data.models import (
     STAFF_ROLES,
     Base,
 )
+from lead_data.site import Area, load_site
 from lead_data.sqlfunctions import date_of
-from lead_data.zone import BALTIMORE_BOUNDS
 
 EXAMPLES = 5
 
@@ -84,7 +85,7 @@ NOT_A_DATE = "not a date"
 IMPOSSIBLE_DATE = "impossible date"
 INCONSISTENT = "inconsistent"
 FUTURE_DATE = "future date"
-OUTSIDE_BALTIMORE = "outside Baltimore"
+OUTSIDE_CITY = "outside the city"
 COULD_NOT_CHECK = "could not check"
 
 CONTRACT: dict[str, Table] = {name: Base.metadata.tables[name] for name in CONTRACT_TABLES}
@@ -481,24 +482,35 @@ def _before(table: Table, later: str, earlier: str) -> _RowRule:
 
 def _coordinate_rules(table: Table, dialect_name: str) -> Iterator[_RowRule]:
     latitude, longitude = table.c.latitude, table.c.longitude
-    bounds = BALTIMORE_BOUNDS
-    # A coordinate that is not a number is a wrong type, not a place outside Baltimore.
+    site = load_site()
+    # A coordinate that is not a number is a wrong type, not a place outside the city.
     numbers = and_(*(_stored_as_contract_says(part, REAL, dialect_name) for part in (latitude, longitude)))
-    outside = or_(
-        latitude < bounds["south"],
-        latitude > bounds["north"],
-        longitude < bounds["west"],
-        longitude > bounds["east"],
-    )
-    problem = (
-        f"{table.name}.latitude/longitude lie outside Baltimore (latitude {bounds['south']} to "
-        f"{bounds['north']}, longitude {bounds['west']} to {bounds['east']})"
-    )
+    problem = f"{table.name}.latitude/longitude lie outside {site.city_name} (the boundary in {site.file})"
+    outside = _crossings(site.city, longitude, latitude) % 2 == 0
     condition = and_(latitude.is_not(None), longitude.is_not(None), numbers, outside)
-    yield _RowRule(OUTSIDE_BALTIMORE, table.name, "latitude, longitude", problem, condition)
+    yield _RowRule(OUTSIDE_CITY, table.name, "latitude, longitude", problem, condition)
     problem = f"{table.name} has a latitude without a longitude, or a longitude without a latitude"
     condition = or_(and_(latitude.is_(None), longitude.is_not(None)), and_(latitude.is_not(None), longitude.is_(None)))
     yield _RowRule(INCONSISTENT, table.name, "latitude, longitude", problem, condition)
+
+
+def _crossings(area: Area, longitude: ColumnElement[Any], latitude: ColumnElement[Any]) -> ColumnElement[Any]:
+    """How many edges of ``area`` a ray from the point due east crosses: odd inside, even outside.
+
+    Point-in-polygon in portable SQL, so the check counts in the database like every other rule.
+    An edge (x1, y1)-(x2, y2) is crossed when the point's latitude lies in [lower y, upper y) and
+    its longitude is west of the edge at that latitude.
+    """
+    crossed = []
+    for ring in area.rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            if y1 == y2:
+                continue  # a ray along a level edge crosses nothing
+            slope = (x2 - x1) / (y2 - y1)
+            edge_longitude = literal(x1, Float()) + (latitude - literal(y1, Float())) * literal(slope, Float())
+            within = and_(latitude >= literal(min(y1, y2), Float()), latitude < literal(max(y1, y2), Float()))
+            crossed.append(case((and_(within, longitude < edge_longitude), 1), else_=0))
+    return sum(crossed[1:], crossed[0])
 
 
 def _care_team_rules(dialect_name: str) -> Iterator[_RowRule]:

@@ -48,8 +48,9 @@ from lead_data.models import (
     Staff,
 )
 from lead_data.periods import Period, week_ending
+from lead_data.site import Site
 from lead_data.sqlfunctions import date_of, days_between, month_of, quarter_of
-from lead_data.zone import LOCATION_LABELS, PilotZone, locate
+from lead_data.zone import locate, place_labels
 
 NOT_RECORDED = "not recorded"
 UNASSIGNED = "Unassigned"
@@ -799,11 +800,12 @@ def service_linkage(conn: Connection, *, as_of: date, period: Period | None = No
 
 
 @needs("referral_points")
-def referral_locations(conn: Connection, *, as_of: date, zone: PilotZone, period: Period | None = None) -> pd.DataFrame:
-    """Referrals in the period with where they happened against the pilot zone.
+def referral_locations(conn: Connection, *, as_of: date, site: Site, period: Period | None = None) -> pd.DataFrame:
+    """Referrals in the period with where they happened against the site's pilot zones.
 
     Columns: referral_id, referred_on, referral_type, offense, latitude, longitude, location_text,
-    location (in_zone / outside_zone / location_unknown / outside_baltimore). No names.
+    location (a place key of ``zone.place_labels``: the zone's key, or outside_zone / location_unknown /
+    outside_city). No names.
     """
     statement = (
         select(
@@ -821,20 +823,21 @@ def referral_locations(conn: Connection, *, as_of: date, zone: PilotZone, period
     frame = _frame(conn, statement)
     frame["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce").astype(float)
     frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype(float)
-    frame["location"] = locate(zone, frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
+    frame["location"] = locate(site, frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
     return frame
 
 
-def location_counts(locations: pd.DataFrame) -> pd.DataFrame:
-    """How many referrals of ``referral_locations`` fall in each location class, zeros included.
+def location_counts(locations: pd.DataFrame, site: Site) -> pd.DataFrame:
+    """How many referrals of ``referral_locations`` fall in each of the site's places, zeros included.
 
     Columns: location, label, referrals.
     """
-    counts = locations["location"].value_counts().reindex(list(LOCATION_LABELS), fill_value=0)
+    labels = place_labels(site)
+    counts = locations["location"].value_counts().reindex(list(labels), fill_value=0)
     return pd.DataFrame(
         {
             "location": counts.index,
-            "label": [LOCATION_LABELS[key] for key in counts.index],
+            "label": [labels[key] for key in counts.index],
             "referrals": counts.to_numpy(),
         }
     )

@@ -1,4 +1,4 @@
-"""Caseload: each peer / case-manager pair against its cap of 28, and who should take the next intake."""
+"""Caseload: each peer / case-manager pair against its cap, and who should take the next intake."""
 
 from __future__ import annotations
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from lead_data import access, quality
 from ui.access import record_export, record_view, require_page
 from ui.data import load
+from ui.settings import current_site
 from ui.tables import table
 
 viewer = require_page(access.DATA_QUALITY)
-findings = load(quality.check_database, today=date.today())
+today = current_site().today()
+findings = load(quality.check_database, today=today)
 findings_table = quality.findings_frame(findings)
 
 st.title("Data quality")
@@ -31,11 +31,11 @@ else:
         help="One per kind of problem and column; see Rows for how many rows each touches.",
         border=True,
     )
-    record_view(viewer, access.DATA_QUALITY, {"today": date.today()})
+    record_view(viewer, access.DATA_QUALITY, {"today": today})
     table(
         findings_table,
-        file_name=f"lead-data-quality-{date.today().isoformat()}.csv",
-        on_export=lambda: record_export(viewer, access.DATA_QUALITY, {"today": date.today()}),
+        file_name=f"lead-data-quality-{today.isoformat()}.csv",
+        on_export=lambda: record_export(viewer, access.DATA_QUALITY, {"today": today}),
         column_config={
             "check": "Check",
             "table": "Table",

@@ -10,7 +10,6 @@ import streamlit as st
 from lead_data import access, costs, evaluation, outcomes
 from lead_data.export import csv_bytes
 from lead_data.models import REFERRAL_TYPES
-from lead_data.periods import PROGRAM_START
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
 from ui.access import record_export, require_page
 from ui.charts import (
@@ -25,7 +24,7 @@ from ui.charts import (
     survival_chart,
 )
 from ui.data import database, load
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 from ui.tables import table
 
 viewer = require_page(access.OUTCOMES)
@@ -53,7 +52,7 @@ with st.container(border=True):
     chosen_types = left.multiselect(
         "Referral type", REFERRAL_TYPES, format_func=label, placeholder="All referral types", key="outcome_types"
     )
-    years = [None, *range(as_of.year, PROGRAM_START.year - 1, -1)]
+    years = [None, *range(as_of.year, current_site().launch_date.year - 1, -1)]
     chosen_year = right.selectbox(
         "Year of referral",
         years,
@@ -169,7 +168,8 @@ with jail_tab:
         program = load(costs.program_cost, as_of=as_of, costs=unit_costs, cohort=cohort)
         if unit_costs.placeholder:
             st.warning(
-                "**Placeholder unit costs**: these are not Baltimore's costs. Set the site's own in the file "
+                f"**Placeholder unit costs**: these are not {current_site().city_name}'s costs. Set the site's own "
+                "in the file "
                 f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
@@ -332,7 +332,7 @@ with comparison_tab:
 with seattle_tab:
     st.caption(
         "Published results from Seattle's LEAD evaluation: another city's program, population and years. "
-        "Context, not Baltimore's figures."
+        f"Context, not {current_site().city_name}'s figures."
     )
     for finding in SEATTLE_LEAD_FINDINGS:
         with st.container(border=True):

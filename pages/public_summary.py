@@ -8,21 +8,23 @@ import streamlit as st
 from lead_data import access
 from lead_data.public import public_summary
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE, SMALLEST_SHOWN
-from lead_data.zone import LOCATION_LABELS, load_pilot_zone
+from lead_data.zone import place_labels
 from ui.access import require_page
 from ui.data import load
-from ui.settings import chooses_report_settings, public_summary_as_of
+from ui.settings import chooses_report_settings, current_site, public_summary_as_of
 from ui.tables import table
 
 viewer = require_page(access.PUBLIC_SUMMARY)
-summary = load(public_summary, as_of=public_summary_as_of(viewer), zone=load_pilot_zone())
+site = current_site()
+summary = load(public_summary, as_of=public_summary_as_of(viewer), site=site)
 headline = summary.headline
 latest = summary.latest_quarter
 
-st.title("LEAD in Baltimore")
+st.title(f"{site.program_name} in {site.city_name}")
 st.caption(
-    f"As of the end of {summary.month_label}. Totals since 2017 and people enrolled now are rounded to the "
-    f"nearest {ROUNDING_BASE}; referrals are counted by calendar quarter, for the last four complete quarters. "
+    f"As of the end of {summary.month_label}. Totals since {site.launch_date.year} and people enrolled now are "
+    f"rounded to the nearest {ROUNDING_BASE}; referrals are counted by calendar quarter, for the last four "
+    "complete quarters. "
     f'Counts from 1 to {SMALLEST_SHOWN - 1} show as "{HIDDEN}"; "{COMPLEMENT}" marks a figure hidden '
     "because it would give such a count away."
 )
@@ -33,7 +35,7 @@ if chooses_report_settings(viewer):
     )
 
 first_row, second_row = st.columns(2), st.columns(2)
-first_row[0].metric("People enrolled since 2017", headline["enrolled"], border=True)
+first_row[0].metric(f"People enrolled since {site.launch_date.year}", headline["enrolled"], border=True)
 first_row[1].metric("Enrolled now", headline["active"], border=True)
 second_row[0].metric(
     f"Referrals, {latest.months}" if latest else "Referrals, last complete quarter", headline["referrals"], border=True
@@ -77,5 +79,5 @@ st.subheader("Where referrals happened, by quarter")
 table(
     summary.referrals_by_place,
     file_name=f"lead-referrals-by-place-{summary.month_end:%Y-%m}.csv",
-    column_config={"quarter": "Quarter", **LOCATION_LABELS},
+    column_config={"quarter": "Quarter", **place_labels(site)},
 )

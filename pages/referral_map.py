@@ -1,33 +1,33 @@
-"""Referral map: where officers referred people, against the pilot zone. Never shows names."""
+"""Referral map: where officers referred people, against the site's pilot zones. Never shows names."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lead_data import access, queries
-from lead_data.zone import load_pilot_zone
 from ui.access import require_page
 from ui.data import load
 from ui.maps import map_legend, referral_map
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 
 viewer = require_page(access.REFERRAL_MAP)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-zone = load_pilot_zone()
-locations = load(queries.referral_locations, as_of=as_of, zone=zone, period=period)
-counts = queries.location_counts(locations)
+site = current_site()
+locations = load(queries.referral_locations, as_of=as_of, site=site, period=period)
+counts = queries.location_counts(locations, site)
 
 st.title("Referral map")
 st.caption(
-    f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}. {zone.name}. "
-    "Outside Baltimore: coordinates beyond the city, a recording error to fix at the source."
+    f"Referrals from {period.label()} ({settings.period_name.lower()}), as of {as_of:%d %B %Y}, against "
+    f"{', '.join(zone.name for zone in site.zones)}. Outside {site.city_name}: coordinates beyond the city, "
+    "a recording error to fix at the source."
 )
 
 row = st.columns(len(counts))
 for column, count in zip(row, counts.itertuples(), strict=True):
     column.metric(count.label, count.referrals, border=True)
 
-st.pydeck_chart(referral_map(locations, zone), height=620)
+st.pydeck_chart(referral_map(locations, site), height=620)
 st.html(map_legend())

@@ -27,14 +27,14 @@ from lead_data.db import read_only_engine  # noqa: E402
 from lead_data.demo import generate_demo_database  # noqa: E402
 from lead_data.periods import period_ending  # noqa: E402
 from lead_data.public import public_summary  # noqa: E402
-from lead_data.zone import load_pilot_zone  # noqa: E402
+from lead_data.site import load_site  # noqa: E402
 
 AS_OF = date(2026, 11, 26)
 
 
 def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]:
     period = period_ending(AS_OF, "12m")
-    zone = load_pilot_zone()
+    site = load_site()
     dated = {"as_of": AS_OF}
     periodic = {"as_of": AS_OF, "period": period}
     return {
@@ -65,7 +65,7 @@ def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]
             (queries.arrests_before_and_after, dated),
         ],
         "caseload": [(queries.caseload_by_team, dated), (queries.unassigned_clients, dated)],
-        "referral_map": [(queries.referral_locations, {**periodic, "zone": zone})],
+        "referral_map": [(queries.referral_locations, {**periodic, "site": site})],
         "participants": [
             (queries.team_names, dated),
             (queries.participant_list, {**dated, "filters": queries.ParticipantFilters(statuses=("active",))}),
@@ -76,7 +76,7 @@ def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]
             (queries.meeting_agenda, {**dated, "with_names": True}),
         ],
         "data_quality": [(quality.check_database, {"today": AS_OF})],
-        "public_summary": [(public_summary, {**dated, "zone": zone})],
+        "public_summary": [(public_summary, {**dated, "site": site})],
     }
 
 

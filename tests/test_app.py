@@ -119,7 +119,7 @@ def test_referral_map_counts_zone_membership(db, monkeypatch):
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     at = open_app("pages/referral_map.py", as_of=D.isoformat())
     assert metrics(at) == {
-        "In the pilot zone": "1",
+        "Pilot zone": "1",
         "Outside the zone": "1",
         "Location unknown": "1",
         "Outside Baltimore": "0",
@@ -247,7 +247,7 @@ def test_data_quality_page_lists_what_breaks_the_contract(db, monkeypatch):
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     at = open_app("pages/data_quality.py")
     findings = at.dataframe[0].value
-    assert set(findings["check"]) >= {"impossible date", "outside Baltimore"}
+    assert set(findings["check"]) >= {"impossible date", "outside the city"}
     exits = findings[findings["column"] == "exited_on"]
     assert exits["rows"].tolist() == [1]
 

@@ -22,7 +22,8 @@ import pytest
 from lead_data import quality as q
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.models import Base
-from lead_data.zone import IN_ZONE, LOCATION_UNKNOWN, load_pilot_zone, locate
+from lead_data.site import load_site
+from lead_data.zone import LOCATION_UNKNOWN, locate
 from tests.apptest import open_app
 from tests.program import ProgramDatabase
 
@@ -195,11 +196,10 @@ def test_the_cli_exits_1_on_a_text_caseload_cap(db):
     ) in result.stdout
 
 
-def test_a_text_coordinate_is_an_unknown_location_not_outside_baltimore():
-    zone = load_pilot_zone()
+def test_a_text_coordinate_is_an_unknown_location_not_outside_the_city():
     longitudes = np.array([-76.6216, -76.6216, "west"], dtype=object)
     latitudes = np.array([39.2915, "north", 39.2915], dtype=object)
-    assert locate(zone, longitudes, latitudes).tolist() == [IN_ZONE, LOCATION_UNKNOWN, LOCATION_UNKNOWN]
+    assert locate(load_site(), longitudes, latitudes).tolist() == ["pilot_zone", LOCATION_UNKNOWN, LOCATION_UNKNOWN]
 
 
 # --- the pages ----------------------------------------------------------------------------------

@@ -41,15 +41,8 @@ from lead_data.models import (
     Officer,
 )
 from lead_data.schema import create_schema, head_revision, schema_revision
-from lead_data.zone import (
-    DEFAULT_PILOT_ZONE,
-    IN_ZONE,
-    LOCATION_UNKNOWN,
-    OUTSIDE_BALTIMORE,
-    OUTSIDE_ZONE,
-    load_pilot_zone,
-    locate,
-)
+from lead_data.site import load_site
+from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
 from tests.conftest import BACKENDS, database_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -460,14 +453,14 @@ def test_most_referrals_fall_in_the_pilot_zone_some_outside_some_unknown(demo: s
     points = demo.execute("SELECT longitude, latitude, location_text FROM referrals").fetchall()
     longitudes = np.array([np.nan if x is None else x for x, _, _ in points])
     latitudes = np.array([np.nan if y is None else y for _, y, _ in points])
-    places = locate(load_pilot_zone(DEFAULT_PILOT_ZONE), longitudes, latitudes)
+    places = locate(load_site(), longitudes, latitudes)
     share = {
-        label: float(np.mean(places == label)) for label in (IN_ZONE, OUTSIDE_ZONE, LOCATION_UNKNOWN, OUTSIDE_BALTIMORE)
+        label: float(np.mean(places == label)) for label in ("pilot_zone", OUTSIDE_ZONE, LOCATION_UNKNOWN, OUTSIDE_CITY)
     }
-    assert 0.72 <= share[IN_ZONE] <= 0.90, share
+    assert 0.72 <= share["pilot_zone"] <= 0.90, share
     assert 0.07 <= share[OUTSIDE_ZONE] <= 0.20, share
     assert 0.02 <= share[LOCATION_UNKNOWN] <= 0.09, share
-    assert share[OUTSIDE_BALTIMORE] == 0
+    assert share[OUTSIDE_CITY] == 0
     assert sum(text is not None for _, _, text in points) > 0.8 * len(points)
     assert all(" & " in text for _, _, text in points if text is not None)
 

@@ -26,7 +26,7 @@ from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_a
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.periods import Period
-from lead_data.zone import load_pilot_zone
+from lead_data.site import load_site
 from tests.apptest import AUTH_SECRETS, STAFF_USER
 
 # Every module of the data package (the command line and the migrations hold no figures).
@@ -41,7 +41,7 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "as_of": D,
     "today": D,
     "period": Period(date(2024, 1, 1), D),
-    "zone": load_pilot_zone(),
+    "site": load_site(),
     "filters": queries.ParticipantFilters(),
     "by": tuple(queries.REFERRAL_DIMENSIONS),
     "cohort": outcomes.EVERYONE,
@@ -177,7 +177,7 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 queries.participant_list(conn, as_of=D),
                 queries.caseload_by_team(conn, as_of=D, with_staff_names=True),
                 queries.service_linkage(conn, as_of=D),
-                queries.referral_locations(conn, as_of=D, zone=SAMPLE_INPUTS["zone"]),
+                queries.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
                 queries.meeting_agenda(conn, as_of=D, with_names=True),
             )
         )

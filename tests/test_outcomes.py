@@ -523,10 +523,10 @@ def test_how_this_is_counted_quotes_every_outcome_definition_from_the_contract()
 
 def _public_headline(db) -> dict:
     from lead_data.public import public_summary
-    from lead_data.zone import load_pilot_zone
+    from lead_data.site import load_site
 
     with db.connect() as conn:
-        return public_summary(conn, as_of=date(2024, 9, 10), zone=load_pilot_zone()).headline  # to 31 August
+        return public_summary(conn, as_of=date(2024, 9, 10), site=load_site()).headline  # to 31 August
 
 
 def _followed_a_year(db, people: int, rearrested: int) -> None:

@@ -23,8 +23,8 @@ from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.demo import generate_demo_database
 from lead_data.export import csv_bytes
 from lead_data.public import NOT_AVAILABLE, TOTAL, PublicSummary, complete_quarters, last_month_end, public_summary
+from lead_data.site import load_site
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE
-from lead_data.zone import load_pilot_zone
 from tests.apptest import PUBLIC_USER, STAFF_USER, metrics, open_app
 
 DEMO_AS_OF = date(2026, 6, 15)
@@ -58,10 +58,10 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def publications(demo_url: str) -> list[tuple[date, PublicSummary]]:
     """The public summary at every month-end of the demo's history, oldest first."""
     engine = create_engine(demo_url)
-    zone = load_pilot_zone()
+    site = load_site()
     with engine.connect() as conn:
         summaries = [
-            (end, public_summary(conn, as_of=end, zone=zone))
+            (end, public_summary(conn, as_of=end, site=site))
             for end in month_ends(FIRST_MONTH_END, last_month_end(DEMO_AS_OF))
         ]
     engine.dispose()
@@ -198,8 +198,8 @@ def test_rounded_running_totals_do_not_give_away_a_month_of_intakes(db):
     for _ in range(7):
         db.enroll(db.participant(), intake_on=date(2024, 6, 10))
     with db.connect() as conn:
-        may = public_summary(conn, as_of=date(2024, 5, 31), zone=load_pilot_zone())
-        june = public_summary(conn, as_of=date(2024, 6, 30), zone=load_pilot_zone())
+        may = public_summary(conn, as_of=date(2024, 5, 31), site=load_site())
+        june = public_summary(conn, as_of=date(2024, 6, 30), site=load_site())
     assert (may.headline["enrolled"], june.headline["enrolled"]) == ("15", "20")  # 13 and 20: 11 to 17 and 18 to 22
     # May's publication shows only complete quarters (to March: none of these referrals); June's shows Q2 whole.
     assert may.headline["referrals"] == "0" and june.headline["referrals"] == "20"
@@ -216,7 +216,7 @@ def small_program(db, monkeypatch) -> dict[str, str]:
     numbers and hidden cells side by side)."""
     for _ in range(20):
         db.enroll(db.participant(), intake_on=date(2024, 6, 3))
-    latest = complete_quarters(last_month_end(date.today() - timedelta(days=1)))[-1]
+    latest = complete_quarters(last_month_end(load_site().today() - timedelta(days=1)), load_site().launch_date)[-1]
     start = latest.period.start
     for _ in range(30):
         db.enroll(db.participant(), intake_on=start)
@@ -231,7 +231,7 @@ def small_program(db, monkeypatch) -> dict[str, str]:
     for day in range(12):
         db.referral(someone, before + timedelta(days=day), referral_type="social_contact", **IN_ZONE)
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
-    return {"months": latest.months, "month": last_month_end(date.today() - timedelta(days=1)).strftime("%B %Y")}
+    return {"months": latest.months, "month": last_month_end(load_site().today() - timedelta(days=1)).strftime("%B %Y")}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from lead_data import queries as q
 from lead_data.periods import Period
-from lead_data.zone import load_pilot_zone
+from lead_data.site import load_site
 
 D = date(2024, 6, 30)
 DAY = timedelta(days=1)
@@ -542,7 +542,7 @@ def test_service_counts_as_connected_when_started_on_or_before_as_of(db):
     ]
 
 
-def test_referral_locations_classify_zone_outside_unknown_and_outside_baltimore(db):
+def test_referral_locations_classify_zone_outside_unknown_and_outside_the_city(db):
     person = db.participant()
     db.referral(person, date(2024, 6, 1), latitude=39.2915, longitude=-76.6216)  # Lexington Market: in
     db.referral(person, date(2024, 6, 1), latitude=39.2900, longitude=-76.6200)  # in
@@ -552,10 +552,10 @@ def test_referral_locations_classify_zone_outside_unknown_and_outside_baltimore(
     db.referral(person, date(2024, 6, 1), latitude=-39.2915, longitude=76.6216)  # signs swapped
     db.referral(person, D + DAY, latitude=39.2915, longitude=-76.6216)  # after D: does not exist
     with db.connect() as conn:
-        locations = q.referral_locations(conn, as_of=D, zone=load_pilot_zone())
-    counts = q.location_counts(locations)
+        locations = q.referral_locations(conn, as_of=D, site=load_site())
+    counts = q.location_counts(locations, load_site())
     assert dict(zip(counts["location"], counts["referrals"], strict=True)) == {
-        "in_zone": 2, "outside_zone": 1, "location_unknown": 2, "outside_baltimore": 1,
+        "pilot_zone": 2, "outside_zone": 1, "location_unknown": 2, "outside_city": 1,
     }  # fmt: skip
     assert int(counts["referrals"].sum()) == 6
 

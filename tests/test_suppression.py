@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from lead_data.public import complete_quarters, last_month_end, public_summary
+from lead_data.site import load_site
 from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, Ratio, as_text, hidden_entries, rounded, suppress
-from lead_data.zone import load_pilot_zone
 
 
 def derivable(shown, equations):
@@ -104,7 +104,7 @@ def test_public_summary_leaves_nothing_small_derivable(db):
         if n < 2:
             db.arrest(someone, date(2024, 8, 15))
     with db.connect() as conn:
-        summary = public_summary(conn, as_of=date(2024, 10, 10), zone=load_pilot_zone())
+        summary = public_summary(conn, as_of=date(2024, 10, 10), site=load_site())
     assert summary.month_end == date(2024, 9, 30)
     assert [quarter.label for quarter in summary.quarters] == ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3"]
     headline = summary.headline
@@ -143,7 +143,7 @@ def test_shown_counts_are_text_with_thousands_separated():
     ],
 )
 def test_the_public_summary_shows_the_last_four_complete_quarters(month_end, quarters):
-    assert [quarter.label for quarter in complete_quarters(month_end)] == quarters
+    assert [quarter.label for quarter in complete_quarters(month_end, load_site().launch_date)] == quarters
 
 
 def test_a_count_hidden_only_to_protect_another_is_not_called_small():

@@ -1,4 +1,4 @@
-"""The referral map: points coloured like every other chart, the pilot-zone outline, no names."""
+"""The referral map: points coloured like every other chart, the pilot zones' outlines, no names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pydeck as pdk
 
-from lead_data.zone import IN_ZONE, OUTSIDE_ZONE, PilotZone
+from lead_data.site import Site
+from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY
 from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, labelled
 
 TOOLTIP = {
@@ -38,25 +39,27 @@ def fitted_view(longitudes: list[float], latitudes: list[float]) -> pdk.ViewStat
     return pdk.ViewState(latitude=centre_latitude, longitude=(west + east) / 2, zoom=round(zoom, 2))
 
 
-def referral_map(locations: pd.DataFrame, zone: PilotZone) -> pdk.Deck:
-    """A deck with the zone outline and one dot per referral that has plausible coordinates."""
-    points = labelled(locations[locations["location"].isin([IN_ZONE, OUTSIDE_ZONE])], "referral_type", "offense")
+def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
+    """A deck with the zones' outlines and one dot per referral that has plausible coordinates."""
+    plausible = ~locations["location"].isin([LOCATION_UNKNOWN, OUTSIDE_CITY])
+    points = labelled(locations[plausible], "referral_type", "offense")
     points = points.assign(
         referred_on=points["referred_on"].astype(str),
         colour=points["referral_type"].map(
             lambda name: hex_to_rgb(REFERRAL_TYPE_COLOURS.get(name, NOT_RECORDED_COLOUR)) + [225]
         ),
     )[["referred_on", "referral_type", "offense", "longitude", "latitude", "colour"]]
-    outline = zone.outline
+    outlines = [{"outline": zone.outline, "name": zone.name} for zone in site.zones]
+    corners = [corner for zone in site.zones for corner in zone.outline]
     view = fitted_view(
-        [x for x, _ in outline] + points["longitude"].tolist(), [y for _, y in outline] + points["latitude"].tolist()
+        [x for x, _ in corners] + points["longitude"].tolist(), [y for _, y in corners] + points["latitude"].tolist()
     )
     return pdk.Deck(
         layers=[
             pdk.Layer(
                 "PolygonLayer",
                 id="pilot-zone",
-                data=[{"outline": outline, "name": zone.name}],
+                data=outlines,
                 get_polygon="outline",
                 get_fill_color=[0, 0, 0, 18],
                 get_line_color=[0, 0, 0, 230],

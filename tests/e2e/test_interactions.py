@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from lead_data import queries
 from lead_data.periods import period_ending
-from lead_data.zone import load_pilot_zone
+from lead_data.site import load_site
 from tests.e2e.browser import (
     BrowserProblems,
     choose_option,
@@ -153,9 +153,7 @@ def test_the_referral_map_draws_its_points(page: Page, base_url: str, figure):
     problems = BrowserProblems.watch(page, base_url)
     open_page(page, "/referral_map", as_of=AS_OF)
     period = period_ending(AS_OF, "12m")
-    counts = queries.location_counts(
-        figure(queries.referral_locations, as_of=AS_OF, zone=load_pilot_zone(), period=period)
-    )
+    counts = queries.location_counts(figure(queries.referral_locations, as_of=AS_OF, site=load_site(), period=period))
     shown = {label: number(value) for label, value in metrics(page).items()}
     assert shown == dict(zip(counts["label"], counts["referrals"].astype(int), strict=True))
 
