@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 import lead_data.demo
-from lead_data.demo import DEFAULT_SEED, PROGRAM_START, build_demo_rows, generate_demo_database, load_demo
+from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
 from lead_data.models import (
     CONTACT_KINDS,
     CONTRACT_TABLES,
@@ -40,6 +40,7 @@ from lead_data.models import (
     Contact,
     Officer,
 )
+from lead_data.periods import PROGRAM_START
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.zone import (
     DEFAULT_PILOT_ZONE,
@@ -71,7 +72,7 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
     def demo_database(seed: int, as_of: date) -> Path:
         if (seed, as_of) not in made:
             path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
-            generate_demo_database(path, seed=seed, as_of=as_of)
+            write_demo(path, seed=seed, as_of=as_of)
             made[seed, as_of] = path
         return made[seed, as_of]
 
@@ -142,7 +143,7 @@ def unassigned_count(connection: sqlite3.Connection, as_of: date) -> int:
 
 def test_same_seed_and_as_of_give_identical_rows(generate: Generate, tmp_path: Path) -> None:
     again = tmp_path / "again.sqlite"
-    generate_demo_database(again, seed=DEFAULT_SEED, as_of=EARLY_AS_OF)
+    write_demo(again, seed=DEFAULT_SEED, as_of=EARLY_AS_OF)
     first, second = dump(generate(DEFAULT_SEED, EARLY_AS_OF)), dump(again)
     assert all(first[table] for table in CONTRACT_TABLES)
     assert first == second
@@ -156,7 +157,7 @@ def test_different_seed_gives_different_rows(generate: Generate) -> None:
 
 def test_returned_counts_are_the_rows_in_the_file(tmp_path: Path) -> None:
     path = tmp_path / "counts.sqlite"
-    counts = generate_demo_database(path, seed=5, as_of=date(2019, 6, 30))
+    counts = write_demo(path, seed=5, as_of=date(2019, 6, 30))
     assert set(counts) == set(CONTRACT_TABLES)
     with connect(path) as connection:
         assert counts == {table: scalar(connection, f"SELECT COUNT(*) FROM {table}") for table in CONTRACT_TABLES}
@@ -166,7 +167,7 @@ def test_an_existing_file_is_replaced_and_no_temporary_file_is_left(tmp_path: Pa
     path = tmp_path / "nested" / "demo.sqlite"
     path.parent.mkdir()
     path.write_text("not a database")
-    counts = generate_demo_database(path, seed=5, as_of=date(2018, 3, 31))
+    counts = write_demo(path, seed=5, as_of=date(2018, 3, 31))
     with connect(path) as connection:
         assert scalar(connection, "SELECT COUNT(*) FROM referrals") == counts["referrals"] > 0
     assert [p.name for p in path.parent.iterdir()] == ["demo.sqlite"]
@@ -174,7 +175,14 @@ def test_an_existing_file_is_replaced_and_no_temporary_file_is_left(tmp_path: Pa
 
 def test_as_of_before_the_program_started_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="before the program started"):
-        generate_demo_database(tmp_path / "x.sqlite", as_of=PROGRAM_START - timedelta(days=1))
+        write_demo(tmp_path / "x.sqlite", as_of=PROGRAM_START - timedelta(days=1))
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_target_given_as_text_must_be_a_database_url(tmp_path: Path) -> None:
+    """A Path is a SQLite file and text a URL, so a file name given as text is refused, not guessed at."""
+    with pytest.raises(ValueError, match="not a database URL"):
+        write_demo(str(tmp_path / "demo.sqlite"), as_of=date(2018, 3, 31))
     assert not list(tmp_path.iterdir())
 
 
@@ -673,7 +681,7 @@ def test_the_demo_loads_into_a_database_init_db_prepared(
 ) -> None:
     url = database_url(backend, request, tmp_path)
     create_schema(url)
-    counts = load_demo(url, seed=5, as_of=date(2018, 3, 31))
+    counts = write_demo(url, seed=5, as_of=date(2018, 3, 31))
     assert counts == {table: len(rows) for table, rows in dump_url(url).items()}
     assert all(counts.values())
 
@@ -690,5 +698,5 @@ def test_a_load_that_fails_part_way_leaves_no_rows_behind(
     url = database_url(backend, request, tmp_path)
     monkeypatch.setattr(lead_data.demo, "build_demo_rows", rows_with_a_bad_last_contact)
     with pytest.raises(IntegrityError):
-        load_demo(url, seed=5, as_of=date(2018, 3, 31))
+        write_demo(url, seed=5, as_of=date(2018, 3, 31))
     assert dump_url(url) == {table: [] for table in CONTRACT_TABLES}

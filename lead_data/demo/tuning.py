@@ -1,0 +1,235 @@
+"""The demo's tuning: every rate, share, span and weight the drawing uses, in one place.
+
+Tune the demo by changing these and letting the draws add up; no figure is written in directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lead_data.models import DEFAULT_CASELOAD_CAP, ELIGIBILITY, OFFENSES, REFERRAL_TYPES, SEVERITIES
+
+DEFAULT_SEED = 2017
+
+# Unpacked from the contract's tuples so that a renamed value breaks here, not in the data.
+PENDING, ELIGIBLE, INELIGIBLE = ELIGIBILITY
+FELONY, MISDEMEANOR, OTHER_SEVERITY = SEVERITIES
+ARREST_DIVERSION, SOCIAL_CONTACT = REFERRAL_TYPES
+
+# Referral volume: the program ramps up from its launch, then runs at a steady pace.
+FIRST_MONTH_REFERRALS = 3.0
+STEADY_MONTHLY_REFERRALS = 14.0
+RAMP_MONTHS = 30
+REFERRAL_HOUR_WEIGHTS = (2, 1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8, 7, 6, 5, 4, 3, 2)
+REFERRAL_TYPE_WEIGHTS = {ARREST_DIVERSION: 70, SOCIAL_CONTACT: 30}
+OFFENSE_WEIGHTS: dict[str | None, int] = dict(zip((*OFFENSES, None), (74, 16, 8, 2), strict=True))
+
+# Eligibility and the way to intake.
+PENDING_WINDOW_DAYS = 21
+PENDING_SHARE_IN_WINDOW = 0.6
+INELIGIBLE_SHARE = 0.17
+INELIGIBLE_REASON_WEIGHTS = (30, 25, 25, 8, 12)
+ENROLLING_SHARE_OF_VERIFIED = 0.9
+MAX_DAYS_TO_INTAKE = 30
+MEAN_EXTRA_DAYS_TO_INTAKE = 7.0
+
+# Exits: each reason comes with its own span of time in the program, in months.
+EXIT_REASON_WEIGHTS = (40, 25, 12, 12, 2, 9)
+MONTHS_ENROLLED_BY_EXIT_REASON = {
+    "graduated": (20, 60),
+    "disengaged": (3, 24),
+    "moved": (2, 36),
+    "incarcerated": (2, 36),
+    "deceased": (1, 48),
+    "other": (2, 36),
+}
+DAYS_PER_MONTH = 30.44
+# Intakes this recent are never the ones sent out early to fit the as-of caseloads.
+PROTECTED_RECENT_INTAKE_DAYS = 30
+
+# Teams on the as-of date.
+RETIRED_TEAM_NUMBER = 2
+TYPICAL_CASELOAD = 25.5
+NEAR_CAP_CASELOADS = (22, DEFAULT_CASELOAD_CAP - 1)
+OVER_CAP_CASELOADS = (DEFAULT_CASELOAD_CAP + 2, DEFAULT_CASELOAD_CAP + 3)
+UNASSIGNED_CLIENTS = (3, 6)
+CLIENTS_LEFT_ON_RETIRED_TEAM = (1, 2)
+UNASSIGNED_FROM_LATEST_INTAKES = 12
+EXITED_WITHOUT_TEAM_SHARE = 0.03
+SUPERVISORS = 2
+
+# Engagement of active participants on the as-of date (DATA_CONTRACT.md, "Engagement").
+OVERDUE_SHARE = (0.10, 0.15)
+IN_THE_WIND_SHARE = (0.05, 0.10)
+NEVER_REACHED_CLIENTS = (1, 2)
+NEVER_REACHED_DAYS_ENROLLED = (3, 40)
+ENGAGED_DAYS = 14
+OVERDUE_DAYS = (15, 30)
+IN_THE_WIND_DAYS = (31, 150)
+CONTACT_KIND_WEIGHTS = (60, 25, 15)
+EARLY_CONTACT_DAYS = 90
+EARLY_CONTACT_GAP = (2, 7)
+LATER_CONTACT_GAP = (7, 18)
+ATTEMPT_GAP = (4, 12)
+CONTACT_WITHOUT_STAFF_SHARE = 0.02
+QUIET_DAYS_BEFORE_EXIT = {"graduated": (0, 0), "disengaged": (21, 60), "incarcerated": (3, 20)}
+USUAL_QUIET_DAYS_BEFORE_EXIT = (0, 14)
+
+# Officers.
+OFFICERS = 40
+LAUNCH_COHORT = 14
+UNTRAINED_OFFICERS = 4
+LAUNCH_TRAINING_DAY = date(2017, 1, 10)
+LATER_TRAINING_FROM = date(2017, 4, 1)
+OFFICER_UNITS = (
+    ("Central District Patrol", 40),
+    ("Western District Patrol", 25),
+    ("Southern District Patrol", 15),
+    ("Downtown Foot Patrol", 20),
+)
+REFERRAL_WITHOUT_OFFICER_SHARE = 0.02
+
+# Arrests.
+PRIOR_ARREST_SHARE = 0.22
+PRIOR_ARREST_WINDOW_DAYS = 180
+RE_ARREST_SHARE = (0.06, 0.09)
+MEAN_DAYS_TO_RE_ARREST = 365  # sooner more often than later
+INTAKE_DAY_ARRESTS = 3
+NEVER_ENROLLED_ARREST_SHARE = 0.15
+DIVERTED_CHARGES = {
+    "drug": ("CDS possession", "CDS possession - paraphernalia"),
+    "prostitution": ("Prostitution",),
+    "other": ("Trespassing", "Loitering", "Theft under $100"),
+}
+# (charge, severity, warrant_only, weight) for arrests other than the diverted one.
+OTHER_ARRESTS = (
+    ("CDS possession", MISDEMEANOR, False, 25),
+    ("CDS possession with intent to distribute", FELONY, False, 8),
+    ("Theft under $100", MISDEMEANOR, False, 10),
+    ("Trespassing", MISDEMEANOR, False, 8),
+    ("Second-degree assault", MISDEMEANOR, False, 6),
+    ("Burglary", FELONY, False, 4),
+    ("Robbery", FELONY, False, 3),
+    ("Prostitution", MISDEMEANOR, False, 5),
+    ("Open container", OTHER_SEVERITY, False, 5),
+    ("Failure to appear (bench warrant)", OTHER_SEVERITY, True, 8),
+    ("Violation of probation (warrant)", OTHER_SEVERITY, True, 4),
+)
+UNRECORDED_SEVERITY_SHARE = 0.06
+UNRECORDED_WARRANT_SHARE = 0.03
+
+# Services and consents.
+SERVICES_PER_ENROLLMENT_WEIGHTS = (35, 30, 22, 13)
+SERVICE_CATEGORY_WEIGHTS = (22, 14, 14, 16, 8, 10, 9, 4, 3)
+SERVICE_REFERRAL_WITHIN_DAYS = 120
+SERVICE_STARTED_SHARE = 0.72
+SERVICE_START_WITHIN_DAYS = 45
+CONSENT_SHARE = 0.85
+CONSENT_ON_INTAKE_DAY_SHARE = 0.6
+CONSENT_REVOKED_SHARE = 0.10
+
+# Places: (location text, longitude, latitude, weight). The pilot-zone ones cluster around
+# Lexington Market, the University of Maryland, Baltimore campus and the west-side corridors.
+IN_ZONE_PLACES = (
+    ("N Eutaw St & W Lexington St", -76.6206, 39.2918, 10),
+    ("N Paca St & W Lexington St", -76.6229, 39.2916, 8),
+    ("N Howard St & W Lexington St", -76.6188, 39.2919, 6),
+    ("N Eutaw St & W Saratoga St", -76.6207, 39.2929, 5),
+    ("N Howard St & W Saratoga St", -76.6189, 39.2930, 4),
+    ("W Fayette St & N Eutaw St", -76.6206, 39.2905, 4),
+    ("W Baltimore St & N Eutaw St", -76.6205, 39.2893, 5),
+    ("W Baltimore St & N Paca St", -76.6228, 39.2892, 4),
+    ("W Baltimore St & N Greene St", -76.6245, 39.2891, 4),
+    ("W Lombard St & S Greene St", -76.6248, 39.2880, 4),
+    ("W Fayette St & N Greene St", -76.6247, 39.2903, 3),
+    ("W Saratoga St & N Greene St", -76.6250, 39.2928, 2),
+    ("N Howard St & W Baltimore St", -76.6190, 39.2893, 3),
+    ("W Lexington St & N Liberty St", -76.6172, 39.2920, 2),
+    ("W Mulberry St & N Howard St", -76.6190, 39.2941, 2),
+)
+OUTSIDE_ZONE_PLACES = (
+    ("Pennsylvania Ave & W Lafayette Ave", -76.6400, 39.3005, 4),
+    ("N Fulton Ave & W Baltimore St", -76.6455, 39.2885, 3),
+    ("E Fayette St & N Gay St", -76.6045, 39.2915, 3),
+    ("E Baltimore St & N Central Ave", -76.6000, 39.2910, 2),
+    ("Washington Blvd & S Carey St", -76.6390, 39.2835, 2),
+    ("N Charles St & E North Ave", -76.6165, 39.3115, 2),
+    ("W Franklin St & N Fremont Ave", -76.6335, 39.2960, 2),
+)
+IN_ZONE_SHARE = 0.82
+OUTSIDE_ZONE_SHARE = 0.13  # the rest have no coordinates
+IN_ZONE_JITTER_DEGREES = 0.0004
+OUTSIDE_ZONE_JITTER_DEGREES = 0.0015
+NAMED_LOCATION_SHARE = 0.9
+NAMED_LOCATION_WITHOUT_COORDINATES_SHARE = 0.5
+
+# People.
+FIRST_NAMES = (
+    "Cedar",
+    "Maple",
+    "Willow",
+    "Birch",
+    "Aspen",
+    "Hazel",
+    "Rowan",
+    "Alder",
+    "Juniper",
+    "Linden",
+    "Cypress",
+    "Laurel",
+    "Holly",
+    "Spruce",
+    "Ash",
+    "Oak",
+    "Elm",
+    "Magnolia",
+    "Sycamore",
+    "Poplar",
+    "Wren",
+    "Robin",
+    "Sparrow",
+    "Finch",
+    "Heron",
+    "Jay",
+    "Lark",
+    "Raven",
+    "Oriole",
+    "Starling",
+    "Kestrel",
+    "Swift",
+    "Plover",
+    "Dove",
+    "Egret",
+    "Crane",
+    "Ochre",
+    "Indigo",
+    "Amber",
+    "Scarlet",
+    "Sienna",
+    "Teal",
+    "Cobalt",
+    "Saffron",
+    "Slate",
+    "Umber",
+    "Olive",
+    "Russet",
+    "Sage",
+    "Coral",
+)
+STAFF_FIRST_NAMES = FIRST_NAMES[:20]
+SEXES = (("Male", 64), ("Female", 34), (None, 2))
+SEXES_FOR_PROSTITUTION = (("Female", 80), ("Male", 18), (None, 2))
+RACES = (
+    ("Black", 72),
+    ("White", 22),
+    ("Asian", 1),
+    ("American Indian or Alaska Native", 1),
+    ("Other", 2),
+    (None, 2),
+)
+ETHNICITIES = (("Not Hispanic or Latino", 93), ("Hispanic or Latino", 4), (None, 3))
+UNKNOWN_BIRTH_DATE_SHARE = 0.03
+AGE_AT_REFERRAL_YEARS = (18, 66, 32)  # low, high, mode
+OLDEST_AGE_AT_REFERRAL = 70
+REPEAT_REFERRAL_SHARE = 0.012
+DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL = 60
