@@ -3,6 +3,7 @@ exits settled on the as-of date, and engagement on it."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from datetime import date, datetime, time, timedelta
@@ -10,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from lead_data.demo.people import Case, Officer, Teams, draw_person
 from lead_data.demo.places import draw_place
 from lead_data.demo.tuning import (
+    ARREST_DIVERSION,
     CLIENTS_LEFT_ON_RETIRED_TEAM,
     DAYS_PER_MONTH,
     ELIGIBLE,
@@ -21,6 +23,7 @@ from lead_data.demo.tuning import (
     IN_THE_WIND_DAYS,
     IN_THE_WIND_SHARE,
     INELIGIBLE,
+    INELIGIBLE_OFFENSE,
     INELIGIBLE_REASON_WEIGHTS,
     INELIGIBLE_SHARE,
     LATER_TRAINING_FROM,
@@ -28,16 +31,22 @@ from lead_data.demo.tuning import (
     LAUNCH_TRAINING_DAY,
     MAX_DAYS_TO_INTAKE,
     MEAN_EXTRA_DAYS_TO_INTAKE,
+    MEAN_LATER_DAYS_TO_INTAKE,
     MONTHS_ENROLLED_BY_EXIT_REASON,
     NEAR_CAP_CASELOADS,
     NEVER_REACHED_CLIENTS,
     NEVER_REACHED_DAYS_ENROLLED,
+    NEXT_DAY_INTAKE_SHARE,
+    OFFENSE_NOT_ELIGIBLE_REASON,
     OFFENSE_WEIGHTS,
     OFFICER_UNITS,
     OFFICERS,
+    OPEN_TEAM_AT,
     OVER_CAP_CASELOADS,
     OVERDUE_DAYS,
     OVERDUE_SHARE,
+    PANDEMIC_MONTHS,
+    PANDEMIC_REFERRAL_FACTOR,
     PENDING,
     PENDING_SHARE_IN_WINDOW,
     PENDING_WINDOW_DAYS,
@@ -48,6 +57,7 @@ from lead_data.demo.tuning import (
     REFERRAL_TYPE_WEIGHTS,
     REFERRAL_WITHOUT_OFFICER_SHARE,
     RETIRED_TEAM_NUMBER,
+    SAME_DAY_INTAKE_SHARE,
     STEADY_MONTHLY_REFERRALS,
     TYPICAL_CASELOAD,
     UNASSIGNED_CLIENTS,
@@ -63,13 +73,12 @@ from lead_data.zone import DEFAULT_PILOT_ZONE, load_pilot_zone
 
 
 def draw_officers(rng: random.Random, as_of: date) -> list[Officer]:
-    """A launch cohort trained before the program opened, later officers trained over the years
-    up to a few weeks before as_of, and a few not trained yet (who therefore refer no one)."""
+    """A launch cohort of the first unit trained before the program opened, later officers trained
+    over the years up to a few weeks before as_of, each from a unit already joining by then, and a
+    few not trained yet (who therefore refer no one)."""
     later = OFFICERS - LAUNCH_COHORT - UNTRAINED_OFFICERS
     later_until = max(LATER_TRAINING_FROM, as_of - timedelta(days=21))
     later_span = (later_until - LATER_TRAINING_FROM).days
-    units = [unit for unit, _ in OFFICER_UNITS]
-    unit_weights = [weight for _, weight in OFFICER_UNITS]
     officers = []
     for number in range(1, OFFICERS + 1):
         if number <= LAUNCH_COHORT:
@@ -79,15 +88,24 @@ def draw_officers(rng: random.Random, as_of: date) -> list[Officer]:
             trained_on = min(LATER_TRAINING_FROM + timedelta(days=round(position * later_span)), as_of)
         else:
             trained_on = None
-        unit = rng.choices(units, unit_weights)[0]
+        unit = _draw_unit(rng, trained_on or as_of)
         officers.append(Officer(number, unit, trained_on, rng.paretovariate(1.5)))
     return officers
 
 
-def _monthly_referral_rate(month_index: int) -> float:
-    """Referrals expected in the program's month_index-th month: a ramp, then a plateau."""
+def _draw_unit(rng: random.Random, trained_on: date) -> str:
+    """A unit whose officers were being trained by trained_on, by weight."""
+    joined = [(unit, weight) for unit, weight, training_from in OFFICER_UNITS if training_from <= trained_on]
+    return rng.choices([unit for unit, _ in joined], [weight for _, weight in joined])[0]
+
+
+def _monthly_referral_rate(month_index: int, month_start: date) -> float:
+    """Referrals expected in the program's month_index-th month: a ramp, then a plateau, lower in
+    the pandemic's months."""
     ramp = min(1.0, month_index / RAMP_MONTHS)
-    return FIRST_MONTH_REFERRALS + (STEADY_MONTHLY_REFERRALS - FIRST_MONTH_REFERRALS) * ramp
+    rate = FIRST_MONTH_REFERRALS + (STEADY_MONTHLY_REFERRALS - FIRST_MONTH_REFERRALS) * ramp
+    pandemic_from, pandemic_until = PANDEMIC_MONTHS
+    return rate * PANDEMIC_REFERRAL_FACTOR if pandemic_from <= month_start < pandemic_until else rate
 
 
 def _first_of_next_month(day: date) -> date:
@@ -102,7 +120,7 @@ def _draw_referral_times(rng: random.Random, as_of: date) -> list[datetime]:
     while month_start <= as_of:
         next_month = _first_of_next_month(month_start)
         open_days = (min(next_month - timedelta(days=1), as_of) - month_start).days + 1
-        expected = _monthly_referral_rate(month_index) * open_days / (next_month - month_start).days
+        expected = _monthly_referral_rate(month_index, month_start) * open_days / (next_month - month_start).days
         count = max(0, round(rng.gauss(expected, math.sqrt(expected))))
         for _ in range(count):
             day = month_start + timedelta(days=rng.randrange(open_days))
@@ -142,31 +160,49 @@ def _draw_referring_officer(rng: random.Random, officers: list[Officer], referre
 
 
 def decide_eligibility_and_intake(rng: random.Random, case: Case, as_of: date) -> None:
-    """Pending only in the last three weeks; eligible ones are verified within days and most come
-    to intake within a month (about a week typically), unless that would fall after as_of."""
+    """Pending only in the last three weeks; an offense other than drugs or prostitution is
+    ineligible; eligible ones are verified and most come to intake, arrest diversions mostly the
+    same day or the next, social contacts within a month (about a week typically), unless that
+    would fall after as_of."""
     if (as_of - case.referred_on).days <= PENDING_WINDOW_DAYS and rng.random() < PENDING_SHARE_IN_WINDOW:
         case.eligibility = PENDING
+        return
+    if case.offense == INELIGIBLE_OFFENSE:
+        case.eligibility, case.ineligible_reason = INELIGIBLE, OFFENSE_NOT_ELIGIBLE_REASON
         return
     if rng.random() < INELIGIBLE_SHARE:
         case.eligibility = INELIGIBLE
         case.ineligible_reason = rng.choices(INELIGIBLE_REASONS, INELIGIBLE_REASON_WEIGHTS)[0]
         return
     case.eligibility = ELIGIBLE
-    days_to_verify = rng.randint(0, 4)
+    days_to_verify, days_to_intake = _days_to_verification_and_intake(rng, case.referral_type)
     verified_on = case.referred_on + timedelta(days=days_to_verify)
     if verified_on > as_of:
         return
     case.sao_verified_on = verified_on
     if rng.random() >= ENROLLING_SHARE_OF_VERIFIED:
         return
-    extra_days = round(rng.expovariate(1 / MEAN_EXTRA_DAYS_TO_INTAKE))
-    intake_on = case.referred_on + timedelta(days=min(MAX_DAYS_TO_INTAKE, days_to_verify + extra_days))
+    intake_on = case.referred_on + timedelta(days=days_to_intake)
     if intake_on > as_of:
         return
     case.intake_on = intake_on
     case.planned_exit_reason = rng.choices(EXIT_REASONS, EXIT_REASON_WEIGHTS)[0]
     shortest, longest = MONTHS_ENROLLED_BY_EXIT_REASON[case.planned_exit_reason]
     case.planned_exit_on = intake_on + timedelta(days=round(rng.uniform(shortest, longest) * DAYS_PER_MONTH))
+
+
+def _days_to_verification_and_intake(rng: random.Random, referral_type: str) -> tuple[int, int]:
+    """Days from referral to the State's Attorney's verification and to intake (should it come)."""
+    if referral_type == ARREST_DIVERSION:
+        draw = rng.random()
+        if draw < SAME_DAY_INTAKE_SHARE:
+            return 0, 0
+        if draw < SAME_DAY_INTAKE_SHARE + NEXT_DAY_INTAKE_SHARE:
+            return 0, 1
+        return 0, min(MAX_DAYS_TO_INTAKE, 2 + round(rng.expovariate(1 / MEAN_LATER_DAYS_TO_INTAKE)))
+    days_to_verify = rng.randint(0, 4)
+    extra_days = round(rng.expovariate(1 / MEAN_EXTRA_DAYS_TO_INTAKE))
+    return days_to_verify, min(MAX_DAYS_TO_INTAKE, days_to_verify + extra_days)
 
 
 def one_of_each_value(rng: random.Random, item_count: int, values: tuple[str, ...]) -> dict[int, str]:
@@ -189,7 +225,8 @@ def _team_caseloads(rng: random.Random, team_count: int, clients_available: int)
 
 
 def settle_enrollments_on_as_of(rng: random.Random, enrolled: list[Case], as_of: date) -> Teams:
-    """Decide who is active on as_of and on which team, then give everyone else an exit.
+    """Decide who is active on as_of and how many each team holds then, give everyone else an exit,
+    then draw every enrollment's team as the program grew.
 
     The number of teams follows the number of clients the program would naturally hold; the
     caseloads are then fixed (near the cap, one over, a few unassigned, one or two left on the
@@ -197,7 +234,7 @@ def settle_enrollments_on_as_of(rng: random.Random, enrolled: list[Case], as_of:
     unassigned = rng.randint(*UNASSIGNED_CLIENTS)
     on_retired_team = rng.randint(*CLIENTS_LEFT_ON_RETIRED_TEAM)
     naturally_active = sum(1 for case in enrolled if case.planned_exit_on > as_of)
-    team_count = max(1, round((naturally_active - unassigned - on_retired_team) / TYPICAL_CASELOAD))
+    team_count = max(1, math.ceil((naturally_active - unassigned - on_retired_team) / TYPICAL_CASELOAD))
     caseloads = _team_caseloads(rng, team_count, len(enrolled) - unassigned - on_retired_team)
     active_numbers = [n for n in range(1, len(caseloads) + 2) if n != RETIRED_TEAM_NUMBER]
 
@@ -205,45 +242,81 @@ def settle_enrollments_on_as_of(rng: random.Random, enrolled: list[Case], as_of:
     protected_since = as_of - timedelta(days=PROTECTED_RECENT_INTAKE_DAYS)
     by_staying_power = sorted(enrolled, key=lambda c: (c.intake_on > protected_since, c.planned_exit_on), reverse=True)
     active, leaving = by_staying_power[:active_count], by_staying_power[active_count:]
-    _assign_active_clients(rng, active, active_numbers, caseloads, unassigned, on_retired_team)
+    on_teams = _set_aside_retired_and_unassigned(rng, active, unassigned, on_retired_team)
 
-    all_numbers = sorted([*active_numbers, RETIRED_TEAM_NUMBER])
     for case in leaving:
         if case.planned_exit_on <= as_of:
             case.exited_on = case.planned_exit_on
         else:  # sent out before its planned time; leaves within the last three months
             case.exited_on = as_of - timedelta(days=rng.randrange(min(90, (as_of - case.intake_on).days)))
         case.exit_reason = case.planned_exit_reason
-        case.team_id = None if rng.random() < EXITED_WITHOUT_TEAM_SHARE else rng.choice(all_numbers)
+    _assign_teams_as_the_program_grew(
+        rng, enrolled, set(on_teams), dict(zip(active_numbers, caseloads, strict=True)), as_of
+    )
     return Teams(active_numbers, RETIRED_TEAM_NUMBER)
 
 
-def _assign_active_clients(
-    rng: random.Random,
-    active: list[Case],
-    active_numbers: list[int],
-    caseloads: list[int],
-    unassigned: int,
-    on_retired_team: int,
-) -> None:
-    """The retired team keeps its longest-standing clients; the newest intakes wait unassigned;
-    the rest fill the active teams round-robin (which only matters when there are too few)."""
+def _set_aside_retired_and_unassigned(
+    rng: random.Random, active: list[Case], unassigned: int, on_retired_team: int
+) -> list[Case]:
+    """The retired team keeps its longest-standing clients and some of the newest intakes wait
+    unassigned; return the other active clients, who are on the active teams."""
     by_intake = sorted(active, key=lambda c: c.intake_on)
     for case in by_intake[:on_retired_team]:
         case.team_id = RETIRED_TEAM_NUMBER
     rest = by_intake[on_retired_team:]
     latest = rest[-UNASSIGNED_FROM_LATEST_INTAKES:]
     waiting = rng.sample(latest, min(unassigned, len(latest)))
-    on_teams = [case for case in rest if case not in waiting]
-    rng.shuffle(on_teams)
-    slots = [
-        number
-        for round_index in range(max(caseloads))
-        for number, caseload in zip(active_numbers, caseloads, strict=True)
-        if round_index < caseload
-    ]
-    for case, number in zip(on_teams, slots, strict=False):  # shorter only in a program's first months
-        case.team_id = number
+    return [case for case in rest if case not in waiting]
+
+
+def _assign_teams_as_the_program_grew(
+    rng: random.Random, enrolled: list[Case], on_teams: set[Case], caseloads_on_as_of: dict[int, int], as_of: date
+) -> None:
+    """Every enrollment's team, drawn in order of intake as the program grew.
+
+    Each intake goes to the open team holding the fewest clients that day, and when every open team
+    holds OPEN_TEAM_AT or more the next team opens: the program starts with one pair and adds pairs
+    as enrollment grows. An intake still active on as_of goes only to a team with a place left in
+    its caseload on as_of, so each team ends holding exactly that. The retired team (which opened
+    second) takes no one after its last day, drawn between its last active client's intake and
+    as_of. A few enrollments that ended name no team."""
+    numbers = sorted([*caseloads_on_as_of, RETIRED_TEAM_NUMBER])
+    places_left = dict(caseloads_on_as_of)
+    on_retired_team = [case.intake_on for case in enrolled if case.is_active and case.team_id == RETIRED_TEAM_NUMBER]
+    last_intake = max(on_retired_team, default=PROGRAM_START)
+    retired_after = last_intake + timedelta(days=rng.randint(0, max(0, (as_of - last_intake).days)))
+    opened: list[int] = []
+    caseload = dict.fromkeys(numbers, 0)
+    endings: list[tuple[date, int]] = []  # (exit day, team) of the enrollments counted in caseload
+    for case in sorted(enrolled, key=lambda c: (c.intake_on, c.referred_at)):
+        while endings and endings[0][0] <= case.intake_on:
+            caseload[heapq.heappop(endings)[1]] -= 1
+        if case in on_teams:
+            case.team_id = _next_team(opened, [n for n in numbers if places_left.get(n, 0) > 0], caseload)
+            places_left[case.team_id] -= 1
+        elif not case.is_active:
+            if rng.random() < EXITED_WITHOUT_TEAM_SHARE:
+                continue
+            taking = [n for n in numbers if n != RETIRED_TEAM_NUMBER or case.intake_on <= retired_after]
+            case.team_id = _next_team(opened, taking, caseload)
+        if case.team_id is None:
+            continue
+        if case.team_id not in opened:
+            opened.append(case.team_id)
+        caseload[case.team_id] += 1
+        if case.exited_on is not None:
+            heapq.heappush(endings, (case.exited_on, case.team_id))
+
+
+def _next_team(opened: list[int], eligible: list[int], caseload: dict[int, int]) -> int:
+    """Of the eligible teams, the open one holding the fewest clients, or the lowest-numbered
+    unopened one when none is open or every open one holds OPEN_TEAM_AT or more."""
+    open_ones = [n for n in eligible if n in opened]
+    unopened = [n for n in eligible if n not in opened]
+    if unopened and (not open_ones or min(caseload[n] for n in open_ones) >= OPEN_TEAM_AT):
+        return unopened[0]
+    return min(open_ones, key=lambda n: (caseload[n], n))
 
 
 # --- engagement and contacts --------------------------------------------------------------

@@ -21,26 +21,29 @@ from lead_data.demo.outcomes import build_outcome_rows
 from lead_data.demo.people import Case, Officer, Person, Teams, link_repeat_referrals
 from lead_data.demo.places import draw_place
 from lead_data.demo.tuning import (
+    ADULT_AGE_DAYS,
     ARREST_DIVERSION,
+    ARREST_PACE_SHAPE,
     ATTEMPT_GAP,
     CONSENT_ON_INTAKE_DAY_SHARE,
     CONSENT_REVOKED_SHARE,
     CONSENT_SHARE,
     CONTACT_KIND_WEIGHTS,
     CONTACT_WITHOUT_STAFF_SHARE,
+    DAYS_PER_YEAR,
     DIVERTED_CHARGES,
     EARLY_CONTACT_DAYS,
     EARLY_CONTACT_GAP,
     INELIGIBLE,
     INTAKE_DAY_ARRESTS,
     LATER_CONTACT_GAP,
-    MEAN_DAYS_TO_RE_ARREST,
+    LATEST_PRIOR_ARREST_DAYS,
     MISDEMEANOR,
     NEVER_ENROLLED_ARREST_SHARE,
     OTHER_ARRESTS,
-    PRIOR_ARREST_SHARE,
-    PRIOR_ARREST_WINDOW_DAYS,
-    RE_ARREST_SHARE,
+    PRIOR_ARRESTS_PER_PERSON_YEAR,
+    PRIOR_RECORD_YEARS,
+    RE_ARRESTS_PER_PERSON_YEAR,
     SERVICE_CATEGORY_WEIGHTS,
     SERVICE_REFERRAL_WITHIN_DAYS,
     SERVICE_START_WITHIN_DAYS,
@@ -281,18 +284,19 @@ def _enrollment_rows(cases: list[Case]) -> list[Row]:
 
 
 def _arrest_rows(rng: random.Random, cases: list[Case], as_of: date) -> list[Row]:
-    """The diverted arrest of each arrest-diversion referral, some arrests in the half year before
-    a referral, some of people never enrolled, and a low rate of re-arrests after intake
-    (a few on the intake day itself, which the contract does not count, and some after exit)."""
+    """The diverted arrest of each arrest-diversion referral, each person's record of arrests over
+    the years before their first referral, some arrests of people never enrolled, and re-arrests
+    after intake at a low rate (a few on the intake day itself, which the contract does not count,
+    and some after exit)."""
     zone = load_pilot_zone(DEFAULT_PILOT_ZONE).polygon
     rows = []
-    for case in cases:
+    with_record: set[Person] = set()
+    for case in cases:  # in order of referral: a person's first referral comes first
         if case.referral_type == ARREST_DIVERSION:
             rows.append(_diverted_arrest(rng, case))
-        if rng.random() < PRIOR_ARREST_SHARE:
-            for _ in range(rng.choices((1, 2), (70, 30))[0]):
-                arrested_on = case.referred_on - timedelta(days=rng.randint(3, PRIOR_ARREST_WINDOW_DAYS))
-                rows.append(_other_arrest(rng, zone, case.person, arrested_on))
+        if case.person not in with_record:
+            with_record.add(case.person)
+            rows += [_other_arrest(rng, zone, case.person, day) for day in _prior_arrest_days(rng, case)]
     rows += _never_enrolled_arrests(rng, zone, cases, as_of)
     rows += _arrests_after_intake(rng, zone, cases, as_of)
     rows.sort(key=lambda row: (row["arrested_at"], row["participant_id"]))
@@ -328,6 +332,28 @@ def _other_arrest(rng: random.Random, zone: shapely.Polygon, person: Person, arr
     }
 
 
+def _arrest_pace(rng: random.Random, per_person_year: float) -> float:
+    """One person's arrests per day: per_person_year on average, some far more, many far less."""
+    return per_person_year * rng.gammavariate(ARREST_PACE_SHAPE, 1 / ARREST_PACE_SHAPE) / DAYS_PER_YEAR
+
+
+def _prior_arrest_days(rng: random.Random, case: Case) -> list[date]:
+    """Arrests at the person's own pace, going back from a few days before the referral over the
+    years of their record (not before they were 18)."""
+    earliest = case.referred_on - timedelta(days=round(PRIOR_RECORD_YEARS * DAYS_PER_YEAR))
+    if case.person.date_of_birth is not None:
+        earliest = max(earliest, case.person.date_of_birth + timedelta(days=ADULT_AGE_DAYS))
+    per_day = _arrest_pace(rng, PRIOR_ARRESTS_PER_PERSON_YEAR)
+    days, day = [], case.referred_on - timedelta(days=LATEST_PRIOR_ARREST_DAYS - 1)
+    while per_day > 0:
+        days_back = 1 + rng.expovariate(per_day)
+        if days_back > (day - earliest).days:
+            return days
+        day -= timedelta(days=int(days_back))
+        days.append(day)
+    return days
+
+
 def _first_intakes(cases: list[Case]) -> dict[int, tuple[Person, date]]:
     """Each enrolled person with the date of their earliest intake, by participant id."""
     first: dict[int, tuple[Person, date]] = {}
@@ -354,21 +380,19 @@ def _never_enrolled_arrests(rng: random.Random, zone: shapely.Polygon, cases: li
 
 
 def _arrests_after_intake(rng: random.Random, zone: shapely.Polygon, cases: list[Case], as_of: date) -> list[Row]:
-    """Re-arrests (strictly after the first intake, up to as_of, sometimes after the person exited)
-    for a small share of enrolled people, and a few arrests on the intake day itself."""
+    """Re-arrests at each enrolled person's own pace, strictly after the first intake up to as_of
+    (in the program or after leaving it), and a few arrests on the intake day itself."""
     first_intakes = [entry for _, entry in sorted(_first_intakes(cases).items()) if entry[1] < as_of]
-    re_arrested_count = round(len(first_intakes) * rng.uniform(*RE_ARREST_SHARE))
-    chosen = rng.sample(first_intakes, min(len(first_intakes), re_arrested_count + INTAKE_DAY_ARRESTS))
     rows = []
-    for person, intake_on in chosen[:re_arrested_count]:
-        for _ in range(rng.choices((1, 2, 3), (60, 30, 10))[0]):
-            window = (as_of - intake_on).days
-            days_after = 1 + round(rng.expovariate(1 / MEAN_DAYS_TO_RE_ARREST))
-            if days_after > window:  # not happened yet: spread over the time there was, not onto as_of
-                days_after = rng.randint(1, window)
-            arrested_on = intake_on + timedelta(days=days_after)
-            rows.append(_other_arrest(rng, zone, person, arrested_on))
-    for person, intake_on in chosen[re_arrested_count:]:
+    for person, intake_on in first_intakes:
+        per_day, day = _arrest_pace(rng, RE_ARRESTS_PER_PERSON_YEAR), intake_on
+        while per_day > 0:
+            days_to_next = 1 + rng.expovariate(per_day)
+            if days_to_next > (as_of - day).days:
+                break
+            day += timedelta(days=int(days_to_next))
+            rows.append(_other_arrest(rng, zone, person, day))
+    for person, intake_on in rng.sample(first_intakes, min(len(first_intakes), INTAKE_DAY_ARRESTS)):
         rows.append(_other_arrest(rng, zone, person, intake_on))
     return rows
 
