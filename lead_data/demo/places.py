@@ -1,5 +1,6 @@
 """Where referrals and arrests happen: points around the pilot zone's hot spots, some elsewhere in
-the city, a few unrecorded."""
+the city, a few unrecorded. The places and their shares live here, beside ``draw_place``, the one
+function that draws a point."""
 
 from __future__ import annotations
 
@@ -9,17 +10,42 @@ from collections.abc import Callable
 import shapely
 
 from lead_data.demo.people import Place
-from lead_data.demo.tuning import (
-    IN_ZONE_JITTER_DEGREES,
-    IN_ZONE_PLACES,
-    IN_ZONE_SHARE,
-    NAMED_LOCATION_SHARE,
-    NAMED_LOCATION_WITHOUT_COORDINATES_SHARE,
-    OUTSIDE_ZONE_JITTER_DEGREES,
-    OUTSIDE_ZONE_PLACES,
-    OUTSIDE_ZONE_SHARE,
-)
 from lead_data.zone import BALTIMORE_BOUNDS
+
+# Places: (location text, longitude, latitude, weight). The pilot-zone ones cluster around
+# Lexington Market, the University of Maryland, Baltimore campus and the west-side corridors.
+IN_ZONE_PLACES = (
+    ("N Eutaw St & W Lexington St", -76.6206, 39.2918, 10),
+    ("N Paca St & W Lexington St", -76.6229, 39.2916, 8),
+    ("N Howard St & W Lexington St", -76.6188, 39.2919, 6),
+    ("N Eutaw St & W Saratoga St", -76.6207, 39.2929, 5),
+    ("N Howard St & W Saratoga St", -76.6189, 39.2930, 4),
+    ("W Fayette St & N Eutaw St", -76.6206, 39.2905, 4),
+    ("W Baltimore St & N Eutaw St", -76.6205, 39.2893, 5),
+    ("W Baltimore St & N Paca St", -76.6228, 39.2892, 4),
+    ("W Baltimore St & N Greene St", -76.6245, 39.2891, 4),
+    ("W Lombard St & S Greene St", -76.6248, 39.2880, 4),
+    ("W Fayette St & N Greene St", -76.6247, 39.2903, 3),
+    ("W Saratoga St & N Greene St", -76.6250, 39.2928, 2),
+    ("N Howard St & W Baltimore St", -76.6190, 39.2893, 3),
+    ("W Lexington St & N Liberty St", -76.6172, 39.2920, 2),
+    ("W Mulberry St & N Howard St", -76.6190, 39.2941, 2),
+)
+OUTSIDE_ZONE_PLACES = (
+    ("Pennsylvania Ave & W Lafayette Ave", -76.6400, 39.3005, 4),
+    ("N Fulton Ave & W Baltimore St", -76.6455, 39.2885, 3),
+    ("E Fayette St & N Gay St", -76.6045, 39.2915, 3),
+    ("E Baltimore St & N Central Ave", -76.6000, 39.2910, 2),
+    ("Washington Blvd & S Carey St", -76.6390, 39.2835, 2),
+    ("N Charles St & E North Ave", -76.6165, 39.3115, 2),
+    ("W Franklin St & N Fremont Ave", -76.6335, 39.2960, 2),
+)
+IN_ZONE_SHARE = 0.82
+OUTSIDE_ZONE_SHARE = 0.13  # the rest have no coordinates
+IN_ZONE_JITTER_DEGREES = 0.0004
+OUTSIDE_ZONE_JITTER_DEGREES = 0.0015
+NAMED_LOCATION_SHARE = 0.9
+NAMED_LOCATION_WITHOUT_COORDINATES_SHARE = 0.5
 
 
 def draw_place(rng: random.Random, zone: shapely.Polygon) -> Place:
