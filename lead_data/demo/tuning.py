@@ -1,4 +1,5 @@
-"""The demo's tuning: every rate, share, span and weight the drawing uses, in one place.
+"""The demo's tuning: the rates, shares, spans and weights its history is drawn from (the places'
+own are in places.py, the outcome tables' in outcomes.py).
 
 Tune the demo by changing these and letting the draws add up; no figure is written in directly.
 """
