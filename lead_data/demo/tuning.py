@@ -113,7 +113,7 @@ REFERRAL_WITHOUT_OFFICER_SHARE = 0.02
 # Everyone is arrested at their own pace, a gamma-distributed multiple (mean 1) of a rate: before
 # the referral over the years of their adult record, and after intake at a much lower rate, the
 # participants of Seattle's evaluation having been 58% less likely to be arrested than its
-# comparison group (whose rate here is outcomes.py's COMPARISON_ARRESTS_PER_PERSON_YEAR, 0.25).
+# comparison group (whose rate here is outcomes.py's COMPARISON_ARRESTS_PER_PERSON_YEAR).
 ARREST_PACE_SHAPE = 0.8
 PRIOR_ARRESTS_PER_PERSON_YEAR = 0.3
 PRIOR_RECORD_YEARS = 8
