@@ -8,7 +8,10 @@ a single real person in it: names read "Cedar Demo-0421", officers "Officer Demo
 One seeded ``random.Random`` draws everything, so a seed and an as-of date name exactly one
 database; the wall clock is read only for the default as-of date. The state on the as-of date is
 decided first (how many clients each team holds, who is engaged) and the history is drawn to agree
-with it, so that shape holds for any as-of date from 2019 on, not just for today.
+with it, so that shape holds for any as-of date from 2019 on, not just for today. The history
+before it grows like the pilot did: one pair at launch and more as enrollment grows, Central
+District's officers first, intake the same or next day after an arrest diversion, fewer referrals
+in 2020, and re-arrests at a low rate.
 
 The package's parts: ``tuning`` (every rate and weight), ``people`` and ``places`` (who and where),
 ``draw`` (the history), ``rows`` (each table's rows), ``outcomes`` (the outcome tables), ``write``
