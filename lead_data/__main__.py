@@ -18,7 +18,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from lead_data.db import DatabaseProblem, describe_database_error, display_url, role_warnings
-from lead_data.demo import DEFAULT_SEED, generate_demo_database, load_demo
+from lead_data.demo import DEFAULT_SEED, write_demo
 from lead_data.progress import TextProgress
 from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
 from lead_data.schema import create_schema, head_revision, schema_revision
@@ -88,37 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_demo(arguments: argparse.Namespace) -> int:
     as_of = arguments.as_of or date.today()
-    if arguments.url is not None:
-        return run_demo_into_database(arguments.url, seed=arguments.seed, as_of=as_of)
+    if arguments.url is None:
+        target, shown, done = arguments.out, str(arguments.out), "Wrote the demo database to"
+    else:
+        target, shown, done = arguments.url, display_url(arguments.url), "Loaded the demo rows into"
     progress = TextProgress()
     try:
-        counts = generate_demo_database(arguments.out, seed=arguments.seed, as_of=as_of, progress=progress)
+        counts = write_demo(target, seed=arguments.seed, as_of=as_of, progress=progress)
     except ValueError as error:
         progress.abandon()
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return BAD_ARGUMENTS_EXIT
     except OSError as error:
         progress.abandon()
-        print(f"{PROG}: error: cannot write {arguments.out}: {error.strerror or error}", file=sys.stderr)
+        print(f"{PROG}: error: cannot write {shown}: {error.strerror or error}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
-    print(f"Wrote the demo database to {arguments.out} (seed {arguments.seed}, as of {as_of}):")
-    print_counts(counts)
-    return 0
-
-
-def run_demo_into_database(url: str, *, seed: int, as_of: date) -> int:
-    progress = TextProgress()
-    try:
-        counts = load_demo(url, seed=seed, as_of=as_of, progress=progress)
-    except ValueError as error:
-        progress.abandon()
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return BAD_ARGUMENTS_EXIT
     except (SQLAlchemyError, CommandError) as error:
         progress.abandon()
-        print(f"{PROG}: error: cannot load into {display_url(url)}: {describe_error(error)}", file=sys.stderr)
+        print(f"{PROG}: error: cannot load into {shown}: {describe_error(error)}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
-    print(f"Loaded the demo rows into {display_url(url)} (seed {seed}, as of {as_of}):")
+    print(f"{done} {shown} (seed {arguments.seed}, as of {as_of}):")
     print_counts(counts)
     return 0
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lead_data import quality, queries  # noqa: E402
 from lead_data.db import read_only_engine  # noqa: E402
-from lead_data.demo import generate_demo_database  # noqa: E402
+from lead_data.demo import write_demo  # noqa: E402
 from lead_data.periods import period_ending  # noqa: E402
 from lead_data.public import public_summary  # noqa: E402
 from lead_data.site import load_site  # noqa: E402
@@ -91,7 +91,7 @@ def main() -> None:
         if url is None:
             path = Path(folder) / "demo.sqlite"
             started = time.perf_counter()
-            counts = generate_demo_database(path, as_of=AS_OF)
+            counts = write_demo(path, as_of=AS_OF)
             seconds = time.perf_counter() - started
             print(f"demo database: {sum(counts.values()):,} rows, {path.stat().st_size / 1e6:.1f} MB, {seconds:.2f} s")
             url = f"sqlite:///{path}"

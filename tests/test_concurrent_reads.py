@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.pool import QueuePool
 
 from lead_data.db import read_only_engine
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 
 REPO = Path(__file__).resolve().parents[1]
 THREADS = 24
@@ -51,7 +51,7 @@ sys.exit(1 if errors else 0)
 
 def test_the_sqlite_engine_gives_each_thread_its_own_connection(tmp_path: Path):
     path = tmp_path / "demo.sqlite"
-    generate_demo_database(path, as_of=date(2026, 11, 26))
+    write_demo(path, as_of=date(2026, 11, 26))
     url = f"sqlite:///{path}"
     engine = read_only_engine(url)
     assert isinstance(engine.pool, QueuePool)

@@ -22,7 +22,8 @@ from sqlalchemy import create_engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 import lead_data.demo
-from lead_data.demo import DEFAULT_SEED, PROGRAM_START, build_demo_rows, generate_demo_database, load_demo
+from lead_data import queries
+from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
 from lead_data.models import (
     CONTACT_KINDS,
     CONTRACT_TABLES,
@@ -40,6 +41,7 @@ from lead_data.models import (
     Contact,
     Officer,
 )
+from lead_data.periods import PROGRAM_START
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
@@ -64,7 +66,7 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
     def demo_database(seed: int, as_of: date) -> Path:
         if (seed, as_of) not in made:
             path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
-            generate_demo_database(path, seed=seed, as_of=as_of)
+            write_demo(path, seed=seed, as_of=as_of)
             made[seed, as_of] = path
         return made[seed, as_of]
 
@@ -135,7 +137,7 @@ def unassigned_count(connection: sqlite3.Connection, as_of: date) -> int:
 
 def test_same_seed_and_as_of_give_identical_rows(generate: Generate, tmp_path: Path) -> None:
     again = tmp_path / "again.sqlite"
-    generate_demo_database(again, seed=DEFAULT_SEED, as_of=EARLY_AS_OF)
+    write_demo(again, seed=DEFAULT_SEED, as_of=EARLY_AS_OF)
     first, second = dump(generate(DEFAULT_SEED, EARLY_AS_OF)), dump(again)
     assert all(first[table] for table in CONTRACT_TABLES)
     assert first == second
@@ -149,7 +151,7 @@ def test_different_seed_gives_different_rows(generate: Generate) -> None:
 
 def test_returned_counts_are_the_rows_in_the_file(tmp_path: Path) -> None:
     path = tmp_path / "counts.sqlite"
-    counts = generate_demo_database(path, seed=5, as_of=date(2019, 6, 30))
+    counts = write_demo(path, seed=5, as_of=date(2019, 6, 30))
     assert set(counts) == set(CONTRACT_TABLES)
     with connect(path) as connection:
         assert counts == {table: scalar(connection, f"SELECT COUNT(*) FROM {table}") for table in CONTRACT_TABLES}
@@ -159,7 +161,7 @@ def test_an_existing_file_is_replaced_and_no_temporary_file_is_left(tmp_path: Pa
     path = tmp_path / "nested" / "demo.sqlite"
     path.parent.mkdir()
     path.write_text("not a database")
-    counts = generate_demo_database(path, seed=5, as_of=date(2018, 3, 31))
+    counts = write_demo(path, seed=5, as_of=date(2018, 3, 31))
     with connect(path) as connection:
         assert scalar(connection, "SELECT COUNT(*) FROM referrals") == counts["referrals"] > 0
     assert [p.name for p in path.parent.iterdir()] == ["demo.sqlite"]
@@ -167,7 +169,14 @@ def test_an_existing_file_is_replaced_and_no_temporary_file_is_left(tmp_path: Pa
 
 def test_as_of_before_the_program_started_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="before the program started"):
-        generate_demo_database(tmp_path / "x.sqlite", as_of=PROGRAM_START - timedelta(days=1))
+        write_demo(tmp_path / "x.sqlite", as_of=PROGRAM_START - timedelta(days=1))
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_target_given_as_text_must_be_a_database_url(tmp_path: Path) -> None:
+    """A Path is a SQLite file and text a URL, so a file name given as text is refused, not guessed at."""
+    with pytest.raises(ValueError, match="not a database URL"):
+        write_demo(str(tmp_path / "demo.sqlite"), as_of=date(2018, 3, 31))
     assert not list(tmp_path.iterdir())
 
 
@@ -201,7 +210,7 @@ def test_referrals_have_a_time_of_day_and_ramp_up_after_launch(demo: sqlite3.Con
     times = values(demo, "SELECT SUBSTR(referred_at, 12, 5) FROM referrals")
     assert len(set(times)) > 200
     per_year = dict(demo.execute("SELECT SUBSTR(referred_at, 1, 4), COUNT(*) FROM referrals GROUP BY 1").fetchall())
-    assert per_year["2017"] < per_year["2018"] < per_year["2020"]
+    assert per_year["2017"] < per_year["2018"] < per_year["2019"]
     assert 1000 <= sum(per_year.values()) <= 1600
 
 
@@ -221,7 +230,6 @@ def test_enrollment_dates_are_consistent(demo_as_of: tuple[sqlite3.Connection, d
         if exited_on is not None:
             assert day(intake_on) < day(exited_on) <= as_of
     assert max(days_to_intake) <= 30
-    assert 4 <= statistics.median(days_to_intake) <= 10
     # Two enrollments of one person never overlap.
     overlapping = scalar(
         connection,
@@ -393,19 +401,21 @@ def test_staff_of_the_retired_team_are_inactive(demo: sqlite3.Connection) -> Non
 # --- arrests ---------------------------------------------------------------------------------
 
 
-def test_re_arrest_rate_is_low_but_not_zero(demo_as_of: tuple[sqlite3.Connection, date]) -> None:
+def test_re_arrests_come_at_a_low_rate_after_intake(demo_as_of: tuple[sqlite3.Connection, date]) -> None:
+    """Re-arrests per person-year strictly after the first intake (days / 365.25) are near the
+    demo's rate of 0.1 a year, so the share ever re-arrested grows with the years since intake."""
     connection, as_of = demo_as_of
-    enrolled = scalar(
-        connection, "SELECT COUNT(DISTINCT participant_id) FROM enrollments WHERE intake_on <= :d", d=as_of.isoformat()
+    d = as_of.isoformat()
+    enrolled = scalar(connection, "SELECT COUNT(DISTINCT participant_id) FROM enrollments WHERE intake_on <= :d", d=d)
+    re_arrests = f"""FROM arrests a JOIN ({FIRST_INTAKES}) f USING (participant_id)
+        WHERE a.referral_id IS NULL AND SUBSTR(a.arrested_at, 1, 10) > f.first_intake
+          AND SUBSTR(a.arrested_at, 1, 10) <= :d"""
+    re_arrested = scalar(connection, f"SELECT COUNT(DISTINCT a.participant_id) {re_arrests}", d=d)
+    per_person_year = scalar(connection, f"SELECT COUNT(*) {re_arrests}", d=d) / scalar(
+        connection, f"SELECT SUM(JULIANDAY(:d) - JULIANDAY(first_intake)) / 365.25 FROM ({FIRST_INTAKES})", d=d
     )
-    re_arrested = scalar(
-        connection,
-        f"""SELECT COUNT(DISTINCT a.participant_id) FROM arrests a JOIN ({FIRST_INTAKES}) f USING (participant_id)
-            WHERE a.referral_id IS NULL AND SUBSTR(a.arrested_at, 1, 10) > f.first_intake
-              AND SUBSTR(a.arrested_at, 1, 10) <= :d""",
-        d=as_of.isoformat(),
-    )
-    assert 0.05 <= re_arrested / enrolled <= 0.12, (re_arrested, enrolled)
+    assert 0.06 <= per_person_year <= 0.15, per_person_year
+    assert 0.05 <= re_arrested / enrolled <= 0.35, (re_arrested, enrolled)
 
 
 def test_arrests_cover_the_contract_edge_cases(demo: sqlite3.Connection) -> None:
@@ -424,7 +434,7 @@ def test_arrests_cover_the_contract_edge_cases(demo: sqlite3.Connection) -> None
         """SELECT COUNT(*) FROM arrests a JOIN referrals r USING (participant_id)
            WHERE a.referral_id IS NULL
              AND JULIANDAY(SUBSTR(r.referred_at, 1, 10)) - JULIANDAY(SUBSTR(a.arrested_at, 1, 10)) BETWEEN 1 AND 180""",
-    )
+    )  # in the half year before a referral, as well as the older ones (the pilot's shape, below)
     never_enrolled = scalar(
         demo, "SELECT COUNT(*) FROM arrests WHERE participant_id NOT IN (SELECT participant_id FROM enrollments)"
     )
@@ -444,6 +454,142 @@ def test_each_arrest_diversion_has_its_diverted_arrest_and_social_contacts_none(
             assert diverted == 1 and matching == 1
         else:
             assert diverted == 0
+
+
+# --- the pilot's shape --------------------------------------------------------------------------
+# The deck said "over 60 people enrolled and only two re-arrested" a year after launch: the default
+# demo grows from a small pilot in Central District, and these figures come out of its rates.
+
+A_YEAR_AFTER_LAUNCH = date(2018, 1, 31)  # twelve months of history
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    ends, end = [], first
+    while end <= last:
+        ends.append(end)
+        following = end + timedelta(days=32)
+        end = following.replace(day=1) - timedelta(days=1)
+    return ends
+
+
+def teams_holding_clients(connection: sqlite3.Connection, on: date) -> int:
+    return scalar(
+        connection,
+        f"SELECT COUNT(DISTINCT e.team_id) FROM enrollments e WHERE e.team_id IS NOT NULL AND {ACTIVE}",
+        d=on.isoformat(),
+    )
+
+
+def test_the_pilot_opens_with_one_or_two_pairs_and_adds_pairs_as_enrollment_grows(demo: sqlite3.Connection) -> None:
+    first_quarter = month_ends(date(2017, 2, 28), date(2017, 4, 30))
+    assert all(1 <= teams_holding_clients(demo, end) <= 2 for end in first_quarter)
+    mid_years = [teams_holding_clients(demo, date(year, 6, 30)) for year in range(2017, 2027)]
+    assert mid_years == sorted(mid_years) and mid_years[-1] >= 9, mid_years
+
+
+def test_teams_stay_within_their_cap_through_the_history_but_for_the_deliberate_one(demo: sqlite3.Connection) -> None:
+    """Every team at every month-end before the as-of date, caseload per the contract."""
+    team_months = [
+        load for end in month_ends(date(2017, 2, 28), DEFAULT_AS_OF) for _, _, _, load in caseloads(demo, end) if load
+    ]
+    over_cap = sum(load > DEFAULT_CASELOAD_CAP for load in team_months)
+    assert over_cap <= 0.05 * len(team_months), (over_cap, len(team_months))
+
+
+def test_central_district_refers_first_and_other_units_join_as_training_spreads(demo: sqlite3.Connection) -> None:
+    launch_units = set(
+        values(demo, "SELECT unit FROM officers WHERE lead_trained_on < :d", d=PROGRAM_START.isoformat())
+    )
+    assert launch_units == {"Central District Patrol"}
+    first_trained = dict(demo.execute("SELECT unit, MIN(lead_trained_on) FROM officers GROUP BY unit").fetchall())
+    assert all(day(first_trained[unit]) > PROGRAM_START for unit in first_trained if unit not in launch_units)
+    first_year = dict(
+        demo.execute(
+            """SELECT o.unit, COUNT(*) FROM referrals r JOIN officers o USING (officer_id)
+               WHERE SUBSTR(r.referred_at, 1, 10) <= :d GROUP BY o.unit""",
+            {"d": A_YEAR_AFTER_LAUNCH.isoformat()},
+        ).fetchall()
+    )
+    assert first_year["Central District Patrol"] / sum(first_year.values()) >= 0.8, first_year
+
+
+def test_only_drug_and_prostitution_referrals_are_enrolled(demo: sqlite3.Connection) -> None:
+    enrolled = set(values(demo, "SELECT r.offense FROM enrollments e JOIN referrals r USING (referral_id)"))
+    assert "other" not in enrolled and {"drug", "prostitution"} <= enrolled
+    other = dict(demo.execute("SELECT eligibility, COUNT(*) FROM referrals WHERE offense = 'other' GROUP BY 1"))
+    assert set(other) <= {"ineligible", "pending"} and other["ineligible"] > 50
+
+
+def test_arrest_diversions_come_to_intake_the_same_day_or_the_next(demo: sqlite3.Connection) -> None:
+    rows = demo.execute(
+        """SELECT r.referral_type, JULIANDAY(e.intake_on) - JULIANDAY(SUBSTR(r.referred_at, 1, 10))
+           FROM enrollments e JOIN referrals r USING (referral_id)"""
+    ).fetchall()
+    arrest_diversions = [days for referral_type, days in rows if referral_type == "arrest_diversion"]
+    social_contacts = [days for referral_type, days in rows if referral_type == "social_contact"]
+    assert statistics.median(arrest_diversions) <= 1
+    assert sum(days <= 1 for days in arrest_diversions) >= 0.7 * len(arrest_diversions)
+    assert 4 <= statistics.median(social_contacts) <= 10  # found again within days or weeks
+
+
+def test_referrals_dip_in_2020(demo: sqlite3.Connection) -> None:
+    per_year = dict(demo.execute("SELECT SUBSTR(referred_at, 1, 4), COUNT(*) FROM referrals GROUP BY 1").fetchall())
+    assert per_year["2020"] < 0.75 * min(per_year["2019"], per_year["2021"]), per_year
+
+
+def test_prior_arrest_records_go_back_years(demo: sqlite3.Connection) -> None:
+    """Arrests (not diverted) before each person's first referral: most older than half a year."""
+    rows = demo.execute(
+        """SELECT a.participant_id, JULIANDAY(f.first_referred) - JULIANDAY(SUBSTR(a.arrested_at, 1, 10))
+           FROM arrests a JOIN (SELECT participant_id, MIN(SUBSTR(referred_at, 1, 10)) AS first_referred
+                                FROM referrals GROUP BY participant_id) f USING (participant_id)
+           WHERE a.referral_id IS NULL AND SUBSTR(a.arrested_at, 1, 10) < f.first_referred"""
+    ).fetchall()
+    days_before = [days for _, days in rows]
+    assert sum(days > 180 for days in days_before) > 0.75 * len(days_before)
+    assert max(days_before) > 5 * 365
+    with_record = len({person for person, _ in rows}) / scalar(demo, "SELECT COUNT(*) FROM participants")
+    assert 0.4 <= with_record <= 0.85, with_record
+
+
+def test_about_sixty_enrolled_and_a_handful_re_arrested_a_year_after_launch(generate: Generate) -> None:
+    """The dashboard's own figures (participants enrolled ever, and those with a re-arrest) for the
+    default demo looked at as of the end of the pilot's first twelve months."""
+    engine = create_engine(f"sqlite:///{generate(DEFAULT_SEED, DEFAULT_AS_OF)}")
+    try:
+        with engine.connect() as connection:
+            first_year = queries.rearrest_rate(connection, as_of=A_YEAR_AFTER_LAUNCH)
+    finally:
+        engine.dispose()
+    assert 45 <= first_year.enrolled <= 80 and first_year.rearrested <= 6, first_year
+
+
+def test_participants_are_re_arrested_within_a_year_far_less_often_than_the_comparison_group(
+    demo: sqlite3.Connection,
+) -> None:
+    """Seattle's evaluation found participants 58% less likely to be arrested than its comparison
+    group. Here: the share with an arrest 1 to 365 days after the first intake (participants) or
+    the index day (comparison people), of those followed for a full year."""
+    followed = "JULIANDAY(:d) - JULIANDAY({start}) >= 365"
+    within_a_year = "JULIANDAY(SUBSTR(a.arrested_at, 1, 10)) - JULIANDAY({start}) BETWEEN 1 AND 365"
+    participants = values(
+        demo,
+        f"""SELECT COUNT(a.arrest_id) > 0 FROM ({FIRST_INTAKES}) f
+            LEFT JOIN arrests a ON a.participant_id = f.participant_id AND a.referral_id IS NULL
+             AND {within_a_year.format(start="f.first_intake")}
+            WHERE {followed.format(start="f.first_intake")} GROUP BY f.participant_id""",
+        d=DEFAULT_AS_OF.isoformat(),
+    )
+    comparison = values(
+        demo,
+        f"""SELECT COUNT(a.comparison_arrest_id) > 0 FROM comparison_people p
+            LEFT JOIN comparison_arrests a ON a.person_id = p.person_id AND {within_a_year.format(start="p.index_on")}
+            WHERE {followed.format(start="p.index_on")} GROUP BY p.person_id""",
+        d=DEFAULT_AS_OF.isoformat(),
+    )
+    participants_share, comparison_share = sum(participants) / len(participants), sum(comparison) / len(comparison)
+    assert 0 < participants_share <= 0.7 * comparison_share, (participants_share, comparison_share)
+    assert participants_share >= 0.25 * comparison_share, (participants_share, comparison_share)
 
 
 # --- place -----------------------------------------------------------------------------------
@@ -666,7 +812,7 @@ def test_the_demo_loads_into_a_database_init_db_prepared(
 ) -> None:
     url = database_url(backend, request, tmp_path)
     create_schema(url)
-    counts = load_demo(url, seed=5, as_of=date(2018, 3, 31))
+    counts = write_demo(url, seed=5, as_of=date(2018, 3, 31))
     assert counts == {table: len(rows) for table, rows in dump_url(url).items()}
     assert all(counts.values())
 
@@ -683,5 +829,5 @@ def test_a_load_that_fails_part_way_leaves_no_rows_behind(
     url = database_url(backend, request, tmp_path)
     monkeypatch.setattr(lead_data.demo, "build_demo_rows", rows_with_a_bad_last_contact)
     with pytest.raises(IntegrityError):
-        load_demo(url, seed=5, as_of=date(2018, 3, 31))
+        write_demo(url, seed=5, as_of=date(2018, 3, 31))
     assert dump_url(url) == {table: [] for table in CONTRACT_TABLES}

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE, choose_database
-from lead_data.demo import generate_demo_database, is_generated_demo
+from lead_data.demo import is_generated_demo, write_demo
 from tests.apptest import metrics, open_app
 from tests.program import ProgramDatabase
 
@@ -47,7 +47,7 @@ def test_program_data_named_as_the_demo_database_is_not_served_open(program_file
 
 def test_a_generated_demo_database_is_served_open_under_the_demo_banner(tmp_path, named_as_demo):
     path = tmp_path / "demo.sqlite"
-    generate_demo_database(path, as_of=date(2024, 6, 30))
+    write_demo(path, as_of=date(2024, 6, 30))
     named_as_demo(path)
     at = open_app(user=None, as_of="2024-06-30")
     assert any("Demo data" in warning.value for warning in at.warning)
@@ -56,7 +56,7 @@ def test_a_generated_demo_database_is_served_open_under_the_demo_banner(tmp_path
 
 def test_the_demo_is_what_the_file_holds_not_which_setting_names_it(tmp_path, program_file, named_as_demo):
     demo = tmp_path / "demo.sqlite"
-    generate_demo_database(demo, as_of=date(2024, 6, 30))
+    write_demo(demo, as_of=date(2024, 6, 30))
     assert is_generated_demo(demo)
     assert not is_generated_demo(program_file)
     assert not is_generated_demo(tmp_path / "absent.sqlite")

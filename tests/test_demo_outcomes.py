@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import lead_data.demo
-from lead_data.demo import DEFAULT_SEED, build_demo_rows, generate_demo_database
+import lead_data.demo.rows
+from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
 from lead_data.models import HOUSING_STATUSES
 from lead_data.quality import check_url
 
@@ -42,7 +42,7 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
     def demo_database(seed: int, as_of: date) -> Path:
         if (seed, as_of) not in made:
             path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
-            generate_demo_database(path, seed=seed, as_of=as_of)
+            write_demo(path, seed=seed, as_of=as_of)
             made[seed, as_of] = path
         return made[seed, as_of]
 
@@ -103,7 +103,7 @@ def test_outcome_rows_are_the_same_for_a_seed_and_differ_for_another() -> None:
 
 def test_drawing_the_outcomes_leaves_the_version_1_tables_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
     with_outcomes = build_demo_rows(seed=11, as_of=EARLY_AS_OF)
-    monkeypatch.setattr(lead_data.demo, "build_outcome_rows", lambda rng, rows, as_of: {})
+    monkeypatch.setattr(lead_data.demo.rows, "build_outcome_rows", lambda rng, rows, as_of: {})
     without_outcomes = build_demo_rows(seed=11, as_of=EARLY_AS_OF)
     assert set(without_outcomes) == set(with_outcomes) - set(OUTCOME_TABLES)
     assert without_outcomes == {table: with_outcomes[table] for table in without_outcomes}

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from lead_data import queries
 from lead_data.db import read_only_engine
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from lead_data.meeting_report import plain_text, weekly_summary_pdf
 
 AS_OF = date(2026, 11, 26)
@@ -123,7 +123,7 @@ def test_missing_columns_are_named():
 def test_the_summary_of_the_demo_database_matches_its_queries(tmp_path: Path):
     """The frames the meeting page loads go straight in."""
     path = tmp_path / "demo.sqlite"
-    generate_demo_database(path, as_of=AS_OF)
+    write_demo(path, as_of=AS_OF)
     engine = read_only_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from lead_data.progress import TextProgress
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,7 +18,7 @@ LINE = re.compile(r"^\[[#-]{30}\] +\d+%  \S.*$")
 
 def test_generating_reports_stages_in_order_from_nothing_to_done(tmp_path: Path):
     seen: list[tuple[str, float]] = []
-    generate_demo_database(tmp_path / "demo.sqlite", as_of=date(2026, 11, 26), progress=lambda *step: seen.append(step))
+    write_demo(tmp_path / "demo.sqlite", as_of=date(2026, 11, 26), progress=lambda *step: seen.append(step))
     fractions = [fraction for _, fraction in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and seen[-1] == ("Done", 1.0)
     stages = list(dict.fromkeys(stage for stage, _ in seen))

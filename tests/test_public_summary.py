@@ -20,7 +20,7 @@ from sqlalchemy import create_engine
 
 from lead_data import queries
 from lead_data.db import DATABASE_URL_VARIABLE
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from lead_data.export import csv_bytes
 from lead_data.public import NOT_AVAILABLE, TOTAL, PublicSummary, complete_quarters, last_month_end, public_summary
 from lead_data.site import load_site
@@ -50,7 +50,7 @@ def month_ends(first: date, last: date) -> list[date]:
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    generate_demo_database(path, as_of=DEMO_AS_OF)
+    write_demo(path, as_of=DEMO_AS_OF)
     return f"sqlite:///{path}"
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from lead_data.periods import DEFAULT_PERIOD, period_ending
 from lead_data.quality import check_url
 from lead_data.site import SITE_VARIABLE, load_site
@@ -29,7 +29,7 @@ def santa_fe_demo(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("santa_fe") / "demo.sqlite"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SITE_VARIABLE, str(SANTA_FE))
-        generate_demo_database(path, as_of=AS_OF)
+        write_demo(path, as_of=AS_OF)
     return path
 
 

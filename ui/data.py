@@ -27,7 +27,7 @@ from lead_data.db import (
     missing_tables,
     read_only_engine,
 )
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from ui import runlog
 from ui.access import require_figure, the_viewer
 
@@ -49,7 +49,7 @@ def database() -> DatabaseChoice:
 
 @st.cache_resource(show_spinner="Generating the demo database (first run only)…")
 def _generate_demo() -> None:
-    counts = generate_demo_database(demo_database_path())
+    counts = write_demo(demo_database_path())
     log.info("generated demo database at %s: %s", demo_database_path(), counts)
 
 

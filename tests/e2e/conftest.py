@@ -32,7 +32,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from lead_data.db import DEMO_DATABASE_VARIABLE, read_only_engine
-from lead_data.demo import generate_demo_database
+from lead_data.demo import write_demo
 from tests.e2e.browser import open_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,7 +101,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("e2e-db") / "demo.sqlite"
-    generate_demo_database(path, as_of=AS_OF)
+    write_demo(path, as_of=AS_OF)
     return path
 
 

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from lead_data.demo.tuning import ARREST_PACE_SHAPE, DAYS_PER_YEAR
 from lead_data.models import EXIT_REASONS, HOUSING_STATUSES, OFFENSES, SEVERITIES
 
 Row = dict[str, Any]
 FELONY, MISDEMEANOR, OTHER_SEVERITY = SEVERITIES
 DRUG, PROSTITUTION, _ = OFFENSES
 GRADUATED, DISENGAGED, MOVED, INCARCERATED, DECEASED, OTHER_EXIT = EXIT_REASONS
-DAYS_PER_YEAR = 365.25
 
 # Assessments: most enrollments get one soon after intake, then one every one to three months.
 ASSESSED_SHARE = 0.92
@@ -56,7 +56,6 @@ AGE_DAYS_FROM_MATCHED_AGE = 365
 YOUNGEST_AGE_DAYS = round(18 * DAYS_PER_YEAR) + 2
 PROSTITUTION_SHARE_OF_OTHER_OFFENSES = 0.15
 COMPARISON_ARRESTS_PER_PERSON_YEAR = 0.25
-ARREST_PACE_SHAPE = 0.8
 PRIOR_ARREST_SHARE = 0.25
 PRIOR_ARREST_WINDOW_DAYS = 365
 # (severity, warrant_only, weight) of comparison arrests other than the index one.
