@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 import lead_data.demo
 from lead_data import queries
 from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
+from lead_data.demo.tuning import PROGRAM_START
 from lead_data.models import (
     CONTACT_KINDS,
     CONTRACT_TABLES,
@@ -41,7 +42,6 @@ from lead_data.models import (
     Contact,
     Officer,
 )
-from lead_data.periods import PROGRAM_START
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
