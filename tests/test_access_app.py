@@ -118,9 +118,9 @@ def test_canary_names_never_reach_partners_or_the_public(program, role, roles_an
 
 def test_partners_see_consented_names_on_the_agenda_and_a_count_for_the_rest(program):
     at = open_app("pages/weekly_meeting.py", user=PARTNER_USER, as_of=D.isoformat())
-    agenda = at.dataframe[-1].value
-    assert agenda["name"].tolist() == ["Qqcanary Consented"]
-    assert agenda[["new_intake", "contact_overdue"]].iloc[0].tolist() == [True, False]
+    agenda = at.table[-1].value
+    assert agenda["Name"].tolist() == ["Qqcanary Consented"]
+    assert agenda["Why"].tolist() == ["New intake"]
     assert "3 more participants without a release on file" in everything_shown(at)
 
 
