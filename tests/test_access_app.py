@@ -136,7 +136,7 @@ def test_staff_see_the_unassigned_client_list_but_partners_only_its_count(progra
     assert staff.dataframe[-1].value["participant_id"].tolist() == [program["waiting"]]
     partner = open_app("pages/caseload.py", user=PARTNER_USER, as_of=D.isoformat())
     assert metrics(partner)["Unassigned clients"] == "1"
-    assert len(partner.dataframe) == 1  # the team table only
+    assert len(partner.dataframe) == 2  # the team table and the forecast, no client list
     assert "peer" not in partner.dataframe[0].value.columns
 
 
