@@ -7,7 +7,7 @@ import streamlit as st
 from lead_data import access, queries
 from lead_data.caseload import HORIZON_DAYS, PACE_DAYS, caseload_forecast, forecast_sentence, next_intake_team
 from ui.access import may_see, record_export, record_view, require_page
-from ui.charts import caseload_bars, labelled, show
+from ui.charts import caseload_bars, labelled, markdown_text, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
@@ -76,7 +76,8 @@ if not forecast.empty:
         "at that pace. The next-intake suggestion prefers a team with an open slot, then the most open slots "
         f"{HORIZON_DAYS // 7} weeks ahead at that pace."
     )
-    st.markdown("\n".join(f"- {forecast_sentence(team)}" for _, team in forecast.iterrows()))
+    shown_names = forecast.assign(team=forecast["team"].map(markdown_text))  # team names shown literally
+    st.markdown("\n".join(f"- {forecast_sentence(team)}" for _, team in shown_names.iterrows()))
     table(
         forecast[["team", "caseload", "caseload_cap", "intakes_per_week", "exits_per_week", "reaches_cap_on"]],
         file_name=f"lead-caseload-forecast-{as_of.isoformat()}.csv",

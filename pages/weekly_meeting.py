@@ -13,7 +13,16 @@ import streamlit as st
 from lead_data import access, meeting, queries
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
-from ui.charts import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, caseload_bars, markdown_cells, show
+from ui.charts import (
+    ALL_TEAMS,
+    agenda_counts,
+    agenda_rows,
+    agenda_team_choices,
+    caseload_bars,
+    markdown_cells,
+    markdown_text,
+    show,
+)
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import exported, table
@@ -99,9 +108,12 @@ team = None if chosen == ALL_TEAMS else chosen
 shown = agenda.for_team(team)
 audit = {"as_of": as_of, "list": "client agenda", "team": team}
 if shown.counts.empty:
-    st.info(f"{chosen if team else 'No participant'} has no new intake, re-arrest, exit or overdue contact this week.")
+    who = markdown_text(chosen) if team else "No participant"
+    st.info(f"{who} has no new intake, re-arrest, exit or overdue contact this week.")
 elif not shown.with_names:
-    st.markdown(f"**{int(shown.counts['clients'].sum())} participants with something to discuss**, by team and reason:")
+    discussed = int(shown.counts["clients"].sum())
+    plural = "s" if discussed != 1 else ""
+    st.markdown(f"**{discussed} participant{plural} with something to discuss**, by team and reason:")
     st.table(agenda_counts(shown.counts), hide_index=True)
 if not shown.listed.empty:
     record_view(viewer, access.WEEKLY_MEETING, audit)
@@ -118,7 +130,7 @@ if not shown.listed.empty:
     )
 if shown.with_names and not shown.not_named.empty:
     more = int(shown.not_named["clients"].sum())
-    by_team = ", ".join(f"{row.team}: {row.clients}" for row in shown.not_named.itertuples())
+    by_team = ", ".join(f"{markdown_text(row.team)}: {row.clients}" for row in shown.not_named.itertuples())
     st.markdown(
         f"**{more} {'more ' if not shown.listed.empty else ''}participant{'s' if more != 1 else ''} "
         f"without a release on file** ({by_team})."

@@ -14,7 +14,7 @@ from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.meeting import Agenda, meeting_agenda
 from lead_data.queries import caseload_by_team
 from tests.apptest import LEADERSHIP_USER, PARTNER_USER, STAFF_USER, open_app
-from ui.charts import caseload_bars
+from ui.charts import caseload_bars, markdown_cells
 
 D = date(2024, 6, 30)
 LONG_AGO = date(2024, 1, 1)
@@ -276,3 +276,11 @@ def test_the_caseload_chart_of_no_teams_is_empty_not_an_error(db):
     assert teams.empty
     chart = caseload_bars(teams)
     assert [len(trace.x) for trace in chart.data] == [0]  # the cap marks, none
+
+
+def test_database_text_on_the_agenda_is_shown_literally_not_as_markdown():
+    rows = pd.DataFrame({"Name": ["*Ann* [x](http://e.test)"], "Why": ["Graduated"], "What to discuss": ["a\nb"]})
+    shown = markdown_cells(rows).iloc[0]
+    assert shown["Name"] == r"\*Ann\* \[x\]\(http\://e\.test\)"
+    assert shown["Why"] == ":green[**Graduated**]"
+    assert shown["What to discuss"] == "a  \nb"

@@ -425,14 +425,21 @@ def agenda_rows(listed: pd.DataFrame) -> pd.DataFrame:
 
 
 def agenda_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """Clients to discuss per team and reason, headed as on the page."""
-    return counts.rename(columns={"team": "Team", **REASON_LABELS, "clients": "Clients"})
+    """Clients to discuss per team and reason, headed as on the page, for ``st.table``."""
+    return counts.assign(team=counts["team"].map(markdown_text)).rename(
+        columns={"team": "Team", **REASON_LABELS, "clients": "Clients"}
+    )
+
+
+def markdown_text(text: str) -> str:
+    """Database text (a name, a team, a charge) shown literally where Streamlit reads Markdown;
+    a line break starts a new line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def markdown_cells(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` for ``st.table``: database text shown literally; a line break starts a new line;
-    a graduation in green, as on every chart."""
-    shown = rows.map(lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n"))
+    """``rows`` for ``st.table``: database text shown literally; a graduation in green, as on every chart."""
+    shown = rows.map(markdown_text)
     if "Why" in shown:
         shown["Why"] = shown["Why"].str.replace("Graduated", ":green[**Graduated**]", regex=False)
     return shown
