@@ -1,9 +1,10 @@
 """The weekly partner meeting on one printed page, for the minutes: a PDF with no names in it.
 
-``weekly_summary_pdf(as_of=..., changes=queries.weekly_changes(...), caseload=queries.caseload_change(...))``
-returns the PDF's bytes: the week and the as-of date, this week's figures against last week's, and
-each care team's caseload against its cap. Only the columns named below are read, so a frame that
-carries more (staff names, say) cannot leak them onto the page.
+``weekly_summary_pdf(as_of=..., changes=queries.weekly_changes(...), caseload=queries.caseload_change(...),
+agenda=meeting.meeting_agenda(...).counts)`` returns the PDF's bytes: the week and the as-of date, this
+week's figures against last week's, each care team's caseload against its cap, and the client agenda
+counted by team and reason. Only the columns named below are read, so a frame that carries more
+(staff or participant names, say) cannot leak them onto the page.
 
 Plain Python (fpdf2's built-in Helvetica, no font files), so it runs anywhere the dashboard does.
 """
@@ -18,8 +19,12 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from lead_data.meeting import COUNT_COLUMNS
+
 CHANGE_COLUMNS = ("figure", "this_week", "last_week", "change")
 CASELOAD_COLUMNS = ("team", "caseload", "caseload_cap", "over_cap", "last_week", "change")
+AGENDA_COLUMNS = COUNT_COLUMNS
+AGENDA_HEADINGS = ("Team", "New intake", "Re-arrest", "Overdue", "In the wind", "Graduated", "Other exit", "Clients")
 # More of these is bad news; the page marks which way is better so a reader need not guess.
 RISING_IS_BAD = frozenset({"Re-arrests", "Other exits", "Unassigned", "Teams over cap"})
 
@@ -31,6 +36,8 @@ RULE = (150, 150, 150)
 HEADER_FILL = (232, 237, 242)
 OVER_CAP_FILL = (250, 226, 211)  # a light tint of the dashboard's over-cap vermillion
 MIN_ROW_MM = 4.2
+AGENDA_ROW_MM, AGENDA_TEXT_MM = 5.0, 30.0
+COMPACT_ROW_MM = 6.0  # the week's figures and the agenda: compact, so all three tables fit
 # Typographic characters the built-in fonts lack, spelled with ones they have.
 PLAIN = str.maketrans(
     {
@@ -51,11 +58,12 @@ PLAIN = str.maketrans(
 
 
 def weekly_summary_pdf(
-    *, as_of: date, changes: pd.DataFrame, caseload: pd.DataFrame, program_name: str = "LEAD"
+    *, as_of: date, changes: pd.DataFrame, caseload: pd.DataFrame, agenda: pd.DataFrame, program_name: str = "LEAD"
 ) -> bytes:
     """A one-page PDF summary of the weekly meeting for the as-of date (see the module docstring)."""
     _require_columns(changes, CHANGE_COLUMNS, "changes")
     _require_columns(caseload, CASELOAD_COLUMNS, "caseload")
+    _require_columns(agenda, AGENDA_COLUMNS, "agenda")
     this_week_from, last_week_from = as_of - timedelta(days=6), as_of - timedelta(days=13)
 
     pdf = _Page(program_name)
@@ -85,7 +93,7 @@ def weekly_summary_pdf(
         rows,
         widths=(0.34, 0.15, 0.15, 0.13, 0.23),
         numeric=(False, True, True, True, False),
-        max_height=pdf.remaining_height() * 0.42,
+        max_height=min(pdf.remaining_height() * 0.42, (len(rows) + 1) * COMPACT_ROW_MM),
     )
     pdf.ln(5)
 
@@ -115,11 +123,43 @@ def weekly_summary_pdf(
             widths=(0.34, 0.14, 0.12, 0.14, 0.14, 0.12),
             numeric=(False, True, True, False, True, True),
             highlighted=highlighted,
-            max_height=pdf.remaining_height() - 12,
+            max_height=pdf.remaining_height() - _agenda_room(agenda, pdf.remaining_height()),
         )
     else:
         pdf.note("No care teams are recorded.")
+    pdf.ln(5)
+    _agenda_section(pdf, agenda)
     return bytes(pdf.output())
+
+
+def _agenda_room(agenda: pd.DataFrame, remaining: float) -> float:
+    """Height kept below the caseload for the agenda: its heading, note and rows at a readable
+    size, at most 70% of what is left."""
+    return min(remaining * 0.7, AGENDA_TEXT_MM + (len(agenda) + 2) * AGENDA_ROW_MM)
+
+
+def _agenda_section(pdf: _Page, agenda: pd.DataFrame) -> None:
+    """The client agenda as counts per team and reason, and a total; never a name."""
+    pdf.heading("Client agenda: clients to discuss, by team and reason", size=14)
+    if agenda.empty:
+        pdf.note("No participant had a new intake, a re-arrest, an exit or overdue contact this week.")
+        return
+    pdf.note(
+        "A client with two reasons counts under each; Clients counts each person once. "
+        "Overdue: 15-30 days since the last contact; in the wind: more than 30. Graduations are good news."
+    )
+    counts = agenda[list(AGENDA_COLUMNS)]
+    # The total first, so it is on the page even when the last teams give way to a note.
+    rows = [["All teams", *(_count(counts[column].sum()) for column in AGENDA_COLUMNS[1:])]]
+    rows += [[str(row[0]), *(_count(value) for value in row[1:])] for row in counts.itertuples(index=False)]
+    pdf.table(
+        list(AGENDA_HEADINGS),
+        rows,
+        widths=(0.22, 0.12, 0.11, 0.1, 0.11, 0.12, 0.11, 0.11),
+        numeric=(False, *[True] * (len(AGENDA_HEADINGS) - 1)),
+        max_height=min(pdf.remaining_height() - 2, (len(rows) + 1) * COMPACT_ROW_MM),
+        split=False,  # eight columns: halves side by side would be unreadable
+    )
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
@@ -217,11 +257,13 @@ class _Page(FPDF):
         numeric: Sequence[bool],
         max_height: float,
         highlighted: Sequence[int] = (),
+        split: bool = True,
     ) -> None:
         """A ruled table that fits max_height: its rows shrink to a small but legible size, then it
-        runs in two side-by-side halves, and past that the last rows give way to a note."""
+        runs in two side-by-side halves (unless not ``split``), and past that the last rows give way
+        to a note."""
         fitting = max(1, int(max_height // MIN_ROW_MM) - 1)
-        blocks = 1 if len(rows) <= fitting else 2
+        blocks = 1 if len(rows) <= fitting or not split else 2
         per_block = -(-len(rows) // blocks)
         shown = min(len(rows), fitting * blocks)
         if shown < len(rows):

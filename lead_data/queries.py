@@ -25,7 +25,6 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
-    false,
     func,
     literal,
     or_,
@@ -38,7 +37,6 @@ from lead_data.models import (
     REACHED_CONTACT_KINDS,
     Arrest,
     CareTeam,
-    Consent,
     Contact,
     Enrollment,
     Officer,
@@ -628,19 +626,6 @@ def caseload_balance(caseload: pd.DataFrame) -> CaseloadBalance:
     )
 
 
-def next_intake_team(caseload: pd.DataFrame) -> pd.Series | None:
-    """The active team best placed for the next intake: most open slots, then lowest utilisation,
-    then the longest-standing team (lowest id).
-
-    A suggestion only; None when there is no active team.
-    """
-    active = caseload[caseload["team_active"]]
-    if active.empty:
-        return None
-    ranked = active.sort_values(["open_slots", "utilisation", "team_id"], ascending=[False, True, True])
-    return ranked.iloc[0]
-
-
 # --- participants ----------------------------------------------------------------------------
 
 STATUSES = ("active", "exited")
@@ -889,62 +874,3 @@ def caseload_change(now: pd.DataFrame, week_before: pd.DataFrame) -> pd.DataFram
     merged["last_week"] = merged["last_week"].fillna(0).astype(int)
     merged["change"] = merged["caseload"] - merged["last_week"]
     return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]
-
-
-AGENDA_REASONS = ("new_intake", "rearrested", "contact_overdue", "in_the_wind", "exited")
-
-
-@dataclass(frozen=True)
-class Agenda:
-    """The weekly meeting's client agenda. Names only of people with a release in force."""
-
-    listed: pd.DataFrame  # name and one boolean column per reason in AGENDA_REASONS
-    without_release: int  # people with something to discuss who are not listed by name
-    with_names: bool  # whether anyone could be listed by name (else everyone is in without_release)
-
-
-@shown_by_role(with_names="consented_agenda_names")
-def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool) -> Agenda:
-    """Participants with something to discuss this week (the 7 days ending D): a new intake, a
-    re-arrest, contact overdue or in the wind, an exit.
-
-    With ``with_names``, those with a release of information in force on D (signed on or before D,
-    not revoked by D) are listed by name, the rest counted; without it, everyone is counted.
-    """
-    week = week_ending(as_of)
-    person = Participant.participant_id
-    rearrests = _rearrests(as_of)
-    engagement = _active_engagement(as_of)
-
-    def anyone(table: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-        return select(literal(1)).select_from(table).where(*conditions).exists()
-
-    enrollment_of, rearrest_of = Enrollment.participant_id == person, rearrests.c.participant_id == person
-    engagement_of = engagement.c.participant_id == person
-    reasons = {
-        "new_intake": anyone(Enrollment, enrollment_of, _in_period(Enrollment.intake_on, week, as_of)),
-        "rearrested": anyone(rearrests, rearrest_of, _in_period(rearrests.c.arrested_on, week, as_of)),
-        "contact_overdue": anyone(engagement, engagement_of, engagement.c.engagement == CONTACT_OVERDUE),
-        "in_the_wind": anyone(engagement, engagement_of, engagement.c.engagement == IN_THE_WIND),
-        "exited": anyone(
-            Enrollment, enrollment_of, Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, week, as_of)
-        ),
-    }
-    release = anyone(
-        Consent,
-        Consent.participant_id == person,
-        Consent.signed_on <= as_of,
-        or_(Consent.revoked_on.is_(None), Consent.revoked_on > as_of),
-    )
-    listed_by_name = and_(release, true() if with_names else false())
-    name = case((listed_by_name, Participant.first_name + " " + Participant.last_name), else_=None)
-    statement = (
-        select(name.label("name"), *(condition.label(reason) for reason, condition in reasons.items()))
-        .where(or_(*reasons.values()))
-        .order_by(Participant.last_name, Participant.first_name, person)
-    )
-    rows = _frame(conn, statement)
-    for reason in AGENDA_REASONS:
-        rows[reason] = rows[reason].astype(bool)
-    named = rows["name"].notna()
-    return Agenda(listed=rows[named].reset_index(drop=True), without_release=int((~named).sum()), with_names=with_names)

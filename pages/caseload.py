@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
+from lead_data.caseload import HORIZON_DAYS, PACE_DAYS, caseload_forecast, forecast_sentence, next_intake_team
 from ui.access import may_see, record_export, record_view, require_page
-from ui.charts import caseload_bars, labelled, show
+from ui.charts import caseload_bars, labelled, markdown_text, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
@@ -18,7 +19,8 @@ as_of = settings.as_of
 caseload = load(queries.caseload_by_team, as_of=as_of)
 unassigned = load(queries.unassigned_count, as_of=as_of)
 balance = queries.caseload_balance(caseload)
-suggestion = queries.next_intake_team(caseload)
+forecast = load(caseload_forecast, as_of=as_of)
+suggestion = next_intake_team(forecast)
 
 st.title("Caseload")
 st.caption(f"Active clients per care team as of {as_of:%d %B %Y}. Team assignments are as currently recorded.")
@@ -37,7 +39,8 @@ row[3].metric("Unassigned clients", unassigned, border=True)
 if suggestion is not None:
     st.info(
         f"Suggested team for the next intake: **{suggestion['team']}** "
-        f"({suggestion['caseload']} of {suggestion['caseload_cap']}, {suggestion['open_slots']} open slots). "
+        f"({suggestion['caseload']} of {suggestion['caseload_cap']}, {suggestion['open_slots']} open slots now, "
+        f"about {suggestion['projected_open_slots']:.0f} in {HORIZON_DAYS // 7} weeks at the current pace). "
         "A suggestion only: any team can take a client.",
         icon=":material/assignment_ind:",
     )
@@ -63,6 +66,30 @@ else:
             "over_cap": st.column_config.CheckboxColumn("Over cap"),
             "contact_overdue": st.column_config.NumberColumn("Contact overdue", help="15–30 days since last contact"),
             "in_the_wind": st.column_config.NumberColumn("In the wind", help="More than 30 days since last contact"),
+        },
+    )
+
+st.subheader("At the current pace")
+if not forecast.empty:
+    st.caption(
+        f"Intakes and exits of each pair over the last {PACE_DAYS} days, and when it reaches its cap if they go on "
+        "at that pace. The next-intake suggestion prefers a team with an open slot, then the most open slots "
+        f"{HORIZON_DAYS // 7} weeks ahead at that pace."
+    )
+    shown_names = forecast.assign(team=forecast["team"].map(markdown_text))  # team names shown literally
+    st.markdown("\n".join(f"- {forecast_sentence(team)}" for _, team in shown_names.iterrows()))
+    table(
+        forecast[["team", "caseload", "caseload_cap", "intakes_per_week", "exits_per_week", "reaches_cap_on"]],
+        file_name=f"lead-caseload-forecast-{as_of.isoformat()}.csv",
+        column_config={
+            "team": "Team",
+            "caseload": st.column_config.NumberColumn("Caseload"),
+            "caseload_cap": st.column_config.NumberColumn("Cap"),
+            "intakes_per_week": st.column_config.NumberColumn("Intakes / week", format="%.1f"),
+            "exits_per_week": st.column_config.NumberColumn("Exits / week", format="%.1f"),
+            "reaches_cap_on": st.column_config.DateColumn(
+                "Reaches cap", help="Blank: not at the current pace (exits keep up with intakes)"
+            ),
         },
     )
 

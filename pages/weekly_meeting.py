@@ -10,13 +10,22 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lead_data import access, queries
+from lead_data import access, meeting, queries
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
-from ui.charts import caseload_bars, show
+from ui.charts import (
+    ALL_TEAMS,
+    agenda_counts,
+    agenda_rows,
+    agenda_team_choices,
+    caseload_bars,
+    markdown_cells,
+    markdown_text,
+    show,
+)
 from ui.data import load
 from ui.settings import report_settings
-from ui.tables import table
+from ui.tables import exported, table
 
 # Fixed CSS (no database text): the projector view hides Streamlit's sidebar, header and menus.
 PRESENTATION_STYLE = """<style>
@@ -32,7 +41,7 @@ as_of = settings.as_of
 changes = load(queries.weekly_changes, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
 caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
-agenda = load(queries.meeting_agenda, as_of=as_of)
+agenda = load(meeting.meeting_agenda, as_of=as_of)
 
 st.title(f"Week ending {as_of:%A %d %B %Y}")
 about, switch, export = st.columns([5, 2, 2], vertical_alignment="center")
@@ -42,12 +51,13 @@ presenting = switch.toggle(
 )
 export.download_button(
     "Minutes (PDF)",
-    data=lambda: weekly_summary_pdf(as_of=as_of, changes=changes, caseload=caseload),
+    data=lambda: weekly_summary_pdf(as_of=as_of, changes=changes, caseload=caseload, agenda=agenda.counts),
     file_name=f"lead-weekly-meeting-{as_of.isoformat()}.pdf",
     mime="application/pdf",
     on_click="ignore",
     icon=":material/picture_as_pdf:",
-    help="A one-page summary for the minutes: the figures, week over week, and the caseload per team.",
+    help="A one-page summary for the minutes: the figures week over week, the caseload per team and the "
+    "agenda counted by team and reason (no names).",
 )
 if presenting:
     st.html(PRESENTATION_STYLE)
@@ -68,7 +78,10 @@ for row_figures in (changes.iloc[:4], changes.iloc[4:]):
 
 left, right = st.columns([3, 2])
 with left:
-    show(caseload_bars(teams))
+    if teams.empty:
+        st.warning("No care teams are recorded.")
+    else:
+        show(caseload_bars(teams))
 with right:
     table(
         caseload[["team", "caseload", "last_week", "change"]],
@@ -83,24 +96,42 @@ with right:
     )
 
 st.subheader("Client agenda")
-if agenda.listed.empty and not agenda.without_release:
-    st.info("No participant has a new intake, a re-arrest, an exit or overdue contact this week.")
-if not agenda.listed.empty:
-    record_view(viewer, access.WEEKLY_MEETING, {"as_of": as_of, "list": "client agenda"})
-    table(
-        agenda.listed,
+team_choices = agenda_team_choices(teams, agenda)
+chosen = st.selectbox(
+    "Team",
+    team_choices,
+    key="team",
+    bind="query-params",
+    help="Show one team's part of the agenda; the page's link opens it that way.",
+)
+team = None if chosen == ALL_TEAMS else chosen
+shown = agenda.for_team(team)
+audit = {"as_of": as_of, "list": "client agenda", "team": team}
+if shown.counts.empty:
+    who = markdown_text(chosen) if team else "No participant"
+    st.info(f"{who} has no new intake, re-arrest, exit or overdue contact this week.")
+elif not shown.with_names:
+    discussed = int(shown.counts["clients"].sum())
+    plural = "s" if discussed != 1 else ""
+    st.markdown(f"**{discussed} participant{plural} with something to discuss**, by team and reason:")
+    st.table(agenda_counts(shown.counts), hide_index=True)
+if not shown.listed.empty:
+    record_view(viewer, access.WEEKLY_MEETING, audit)
+    rows = agenda_rows(shown.listed)
+    st.caption("Names of participants with a release of information in force; graduations are good news.")
+    st.table(markdown_cells(rows), hide_index=True)
+    st.download_button(
+        "Download CSV",
+        data=lambda: exported(rows, lambda: record_export(viewer, access.WEEKLY_MEETING, audit)),
         file_name=f"lead-meeting-agenda-{as_of.isoformat()}.csv",
-        on_export=lambda: record_export(viewer, access.WEEKLY_MEETING, {"as_of": as_of, "list": "client agenda"}),
-        column_config={
-            "name": "Name (release on file)",
-            "new_intake": st.column_config.CheckboxColumn("New intake"),
-            "rearrested": st.column_config.CheckboxColumn("Re-arrest"),
-            "contact_overdue": st.column_config.CheckboxColumn("Contact overdue"),
-            "in_the_wind": st.column_config.CheckboxColumn("In the wind"),
-            "exited": st.column_config.CheckboxColumn("Exited"),
-        },
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
     )
-if agenda.without_release:
-    more = "more " if not agenda.listed.empty else ""
-    without = "without a release on file" if agenda.with_names else "with something to discuss"
-    st.markdown(f"**{agenda.without_release} {more}participants {without}.**")
+if shown.with_names and not shown.not_named.empty:
+    more = int(shown.not_named["clients"].sum())
+    by_team = ", ".join(f"{markdown_text(row.team)}: {row.clients}" for row in shown.not_named.itertuples())
+    st.markdown(
+        f"**{more} {'more ' if not shown.listed.empty else ''}participant{'s' if more != 1 else ''} "
+        f"without a release on file** ({by_team})."
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lead_data import quality, queries  # noqa: E402
+from lead_data import caseload, meeting, quality, queries  # noqa: E402
 from lead_data.db import read_only_engine  # noqa: E402
 from lead_data.demo import write_demo  # noqa: E402
 from lead_data.periods import period_ending  # noqa: E402
@@ -64,7 +64,11 @@ def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]
             (queries.days_to_first_rearrest, dated),
             (queries.arrests_before_and_after, dated),
         ],
-        "caseload": [(queries.caseload_by_team, dated), (queries.unassigned_clients, dated)],
+        "caseload": [
+            (queries.caseload_by_team, dated),
+            (queries.unassigned_clients, dated),
+            (caseload.caseload_forecast, dated),
+        ],
         "referral_map": [(queries.referral_locations, {**periodic, "site": site})],
         "participants": [
             (queries.team_names, dated),
@@ -73,7 +77,7 @@ def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]
         "weekly_meeting": [
             (queries.weekly_changes, dated),
             (queries.caseload_by_team, {"as_of": AS_OF - timedelta(days=7)}),
-            (queries.meeting_agenda, {**dated, "with_names": True}),
+            (meeting.meeting_agenda, {**dated, "with_names": True, "with_ids": True}),
         ],
         "data_quality": [(quality.check_database, {"today": AS_OF})],
         "public_summary": [(public_summary, {**dated, "site": site})],

@@ -139,11 +139,12 @@ class ProgramDatabase:
         exited_on: date | None = None,
         exit_reason: str | None = None,
         referral_type: str = "arrest_diversion",
+        officer_id: int | None = None,
     ) -> int:
         """An eligible, SAO-verified referral on ``referred_on`` (default: intake day) and its enrollment."""
         referred_on = referred_on or intake_on
         referral_id = self.referral(
-            participant_id, referred_on, referral_type=referral_type, sao_verified_on=referred_on
+            participant_id, referred_on, referral_type=referral_type, sao_verified_on=referred_on, officer_id=officer_id
         )
         return self._add(
             Enrollment,

@@ -118,9 +118,9 @@ def test_canary_names_never_reach_partners_or_the_public(program, role, roles_an
 
 def test_partners_see_consented_names_on_the_agenda_and_a_count_for_the_rest(program):
     at = open_app("pages/weekly_meeting.py", user=PARTNER_USER, as_of=D.isoformat())
-    agenda = at.dataframe[-1].value
-    assert agenda["name"].tolist() == ["Qqcanary Consented"]
-    assert agenda[["new_intake", "contact_overdue"]].iloc[0].tolist() == [True, False]
+    agenda = at.table[-1].value
+    assert agenda["Name"].tolist() == ["Qqcanary Consented"]
+    assert agenda["Why"].tolist() == ["New intake"]
     assert "3 more participants without a release on file" in everything_shown(at)
 
 
@@ -136,7 +136,7 @@ def test_staff_see_the_unassigned_client_list_but_partners_only_its_count(progra
     assert staff.dataframe[-1].value["participant_id"].tolist() == [program["waiting"]]
     partner = open_app("pages/caseload.py", user=PARTNER_USER, as_of=D.isoformat())
     assert metrics(partner)["Unassigned clients"] == "1"
-    assert len(partner.dataframe) == 1  # the team table only
+    assert len(partner.dataframe) == 2  # the team table and the forecast, no client list
     assert "peer" not in partner.dataframe[0].value.columns
 
 

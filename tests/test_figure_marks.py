@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import evaluation, outcomes, quality, queries
+from lead_data import evaluation, meeting, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
@@ -99,10 +99,13 @@ def test_the_known_restricted_figures_carry_their_permission(figure, permission)
 
 
 def test_what_the_role_decides_is_the_role_s_own_permission():
-    assert figure_access(queries.meeting_agenda).role_arguments == {"with_names": "consented_agenda_names"}
+    assert figure_access(meeting.meeting_agenda).role_arguments == {
+        "with_names": "consented_agenda_names",
+        "with_ids": "participant_lists",
+    }
     assert figure_access(queries.caseload_by_team).role_arguments == {"with_staff_names": "staff_names"}
-    assert role_arguments("partner", queries.meeting_agenda) == {"with_names": True}
-    assert role_arguments("leadership", queries.meeting_agenda) == {"with_names": False}
+    assert role_arguments("partner", meeting.meeting_agenda) == {"with_names": True, "with_ids": False}
+    assert role_arguments("leadership", meeting.meeting_agenda) == {"with_names": False, "with_ids": False}
 
 
 def test_an_undeclared_function_may_be_loaded_by_no_role():
@@ -178,7 +181,7 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 queries.caseload_by_team(conn, as_of=D, with_staff_names=True),
                 queries.service_linkage(conn, as_of=D),
                 queries.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
-                queries.meeting_agenda(conn, as_of=D, with_names=True),
+                meeting.meeting_agenda(conn, as_of=D, with_names=True, with_ids=True),
             )
         )
     assert all(reveals(shown).values()), reveals(shown)

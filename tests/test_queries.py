@@ -384,27 +384,6 @@ def test_caseload_balance_is_the_spread_among_active_teams(db):
     assert (balance.active_teams, balance.largest, balance.smallest, balance.spread) == (2, 5, 2, 3)
 
 
-def test_next_intake_goes_to_the_active_team_with_most_open_slots(db):
-    busy, quiet = db.team("Team A", cap=10), db.team("Team B", cap=10)
-    retired = db.team("Team C", cap=50, active=False)
-    for team, clients in ((busy, 6), (quiet, 3), (retired, 1)):
-        for _ in range(clients):
-            db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
-    with db.connect() as conn:
-        suggestion = q.next_intake_team(q.caseload_by_team(conn, as_of=D))
-    assert suggestion["team"] == "Team B"
-
-
-def test_next_intake_is_still_suggested_when_every_team_is_full(db):
-    full, fuller = db.team("Team A", cap=1), db.team("Team B", cap=1)
-    for team, clients in ((full, 1), (fuller, 2)):
-        for _ in range(clients):
-            db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
-    with db.connect() as conn:
-        suggestion = q.next_intake_team(q.caseload_by_team(conn, as_of=D))
-    assert suggestion["team"] == "Team A"
-
-
 # --- last contact and engagement -----------------------------------------------------------------------
 
 
@@ -586,11 +565,3 @@ def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_befor
     assert caseload.to_dict("records") == [
         {"team": "Team A", "caseload": 2, "caseload_cap": 1, "over_cap": True, "last_week": 1, "change": 1}
     ]
-
-
-def test_next_intake_between_equal_teams_goes_to_the_longest_standing_one(db):
-    earlier, later = db.team("Team 5"), db.team("Team 11")  # by name, "Team 11" would sort first
-    for team in (earlier, later):
-        db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
-    with db.connect() as conn:
-        assert q.next_intake_team(q.caseload_by_team(conn, as_of=D))["team"] == "Team 5"

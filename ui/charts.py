@@ -25,7 +25,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from lead_data.queries import NOT_RECORDED
+from lead_data.meeting import REASON_LABELS, Agenda
+from lead_data.queries import NOT_RECORDED, UNASSIGNED
 from ui.settings import AS_OF_KEY
 
 LABELS: dict[str, str] = {
@@ -366,7 +367,8 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     )
     figure = go.Figure()
     # A count sits at the foot of its bar, clear of the cap line at the top; above a bar too short to hold it.
-    room = max(1, int(caseload["caseload_cap"].max()), int(caseload["caseload"].max())) * 0.12
+    # (max over a list, not a column: with no teams a column's max is NaN.)
+    room = max([1, *caseload["caseload_cap"].astype(int), *caseload["caseload"].astype(int)]) * 0.12
     for name, colour in (("Within cap", ACCENT), ("Over cap", CAP_COLOUR), ("Inactive team", NOT_RECORDED_COLOUR)):
         rows = caseload[status == name]
         if not rows.empty:
@@ -400,6 +402,47 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(categoryorder="array", categoryarray=caseload["team"].tolist(), title="Team")
     figure.update_yaxes(title="Active clients")
     return styled(figure)
+
+
+# --- the weekly meeting's agenda ----------------------------------------------------------------
+
+ALL_TEAMS = "All teams"
+AGENDA_HEADINGS = {"team": "Team", "name": "Name", "reasons": "Why", "discuss": "What to discuss"}
+# Characters Markdown would read as formatting; st.table renders every cell as Markdown.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def agenda_team_choices(teams: pd.DataFrame, agenda: Agenda) -> list[str]:
+    """The team filter's options: every team, then "Unassigned", after "All teams"."""
+    return [ALL_TEAMS, *dict.fromkeys([*teams["team"], *agenda.teams, UNASSIGNED])]
+
+
+def agenda_rows(listed: pd.DataFrame) -> pd.DataFrame:
+    """The named part of the agenda as people read it (and download it): no participant id."""
+    rows = listed[list(AGENDA_HEADINGS)].copy()
+    rows["reasons"] = rows["reasons"].map(lambda reasons: ", ".join(REASON_LABELS[reason] for reason in reasons))
+    return rows.rename(columns=AGENDA_HEADINGS)
+
+
+def agenda_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Clients to discuss per team and reason, headed as on the page, for ``st.table``."""
+    return counts.assign(team=counts["team"].map(markdown_text)).rename(
+        columns={"team": "Team", **REASON_LABELS, "clients": "Clients"}
+    )
+
+
+def markdown_text(text: str) -> str:
+    """Database text (a name, a team, a charge) shown literally where Streamlit reads Markdown;
+    a line break starts a new line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def markdown_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` for ``st.table``: database text shown literally; a graduation in green, as on every chart."""
+    shown = rows.map(markdown_text)
+    if "Why" in shown:
+        shown["Why"] = shown["Why"].str.replace("Graduated", ":green[**Graduated**]", regex=False)
+    return shown
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Caseload at the current pace: each pair's intakes and exits over the last 90 days, when it reaches
+its cap at that pace, and which pair is best placed for the next intake.
+
+Intakes and exits are counted by each enrollment's current team, as the caseload itself is (the
+contract keeps no assignment history).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from lead_data.access import aggregate
+from lead_data.models import Enrollment
+from lead_data.periods import Period
+from lead_data.queries import _frame, _in_period, caseload_by_team
+
+PACE_DAYS = 90  # the window the current pace is measured over
+HORIZON_DAYS = 28  # how far ahead the next-intake suggestion looks at that pace
+DAYS_PER_WEEK = 7
+
+
+@aggregate
+def caseload_forecast(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Each team of ``caseload_by_team`` with its pace over the 90 days ending D and when it reaches
+    its cap at that pace.
+
+    Columns: team_id, team, team_active, caseload, caseload_cap, open_slots, utilisation, intakes and
+    exits (enrollments of the team with intake / exit in those 90 days), intakes_per_week,
+    exits_per_week, days_to_cap (0 when at or over cap now; None when exits keep pace with intakes,
+    so it never does at this pace) and reaches_cap_on (D + days_to_cap, or None).
+    """
+    window = Period(as_of - timedelta(days=PACE_DAYS - 1), as_of)
+    intakes = (
+        select(Enrollment.team_id, func.count().label("intakes"))
+        .where(Enrollment.team_id.is_not(None), _in_period(Enrollment.intake_on, window, as_of))
+        .group_by(Enrollment.team_id)
+    )
+    exits = (
+        select(Enrollment.team_id, func.count().label("exits"))
+        .where(
+            Enrollment.team_id.is_not(None),
+            Enrollment.exited_on.is_not(None),
+            _in_period(Enrollment.exited_on, window, as_of),
+        )
+        .group_by(Enrollment.team_id)
+    )
+    teams = caseload_by_team(conn, as_of=as_of)[
+        ["team_id", "team", "team_active", "caseload", "caseload_cap", "open_slots", "utilisation"]
+    ]
+    forecast = teams.merge(_frame(conn, intakes), on="team_id", how="left").merge(
+        _frame(conn, exits), on="team_id", how="left"
+    )
+    for flow in ("intakes", "exits"):
+        forecast[flow] = forecast[flow].fillna(0).astype(int)
+        forecast[f"{flow}_per_week"] = forecast[flow] * DAYS_PER_WEEK / PACE_DAYS
+    days = [
+        _days_to_cap(room=cap - caseload, net=intakes - exits)
+        for cap, caseload, intakes, exits in forecast[["caseload_cap", "caseload", "intakes", "exits"]].itertuples(
+            index=False
+        )
+    ]
+    forecast["days_to_cap"] = pd.Series(days, index=forecast.index, dtype="Int64")
+    forecast["reaches_cap_on"] = [None if pd.isna(day) else as_of + timedelta(days=int(day)) for day in days]
+    return forecast
+
+
+def _days_to_cap(*, room: int, net: int) -> int | None:
+    """Whole days until ``room`` more clients at ``net`` clients gained per 90 days (rounded up:
+    the day the last slot fills)."""
+    if room <= 0:
+        return 0
+    if net <= 0:
+        return None
+    return -(-room * PACE_DAYS // net)
+
+
+def forecast_sentence(team: pd.Series) -> str:
+    """One team's forecast as the page says it: "Team 3: 27 of 28, about 9 days at the current pace"."""
+    load = f"{team['team']}: {team['caseload']} of {team['caseload_cap']}"
+    if team["caseload"] > team["caseload_cap"]:
+        return f"{load}, over its cap now"
+    if team["caseload"] == team["caseload_cap"]:
+        return f"{load}, at its cap now"
+    if pd.isna(team["days_to_cap"]):
+        return f"{load}, not at the current pace"
+    days = int(team["days_to_cap"])
+    return f"{load}, about {days} day{'s' if days != 1 else ''} at the current pace"
+
+
+def projected_open_slots(forecast: pd.DataFrame) -> pd.Series:
+    """Open slots ``HORIZON_DAYS`` ahead if intakes and exits go on at the current pace (not below zero)."""
+    growth = (forecast["intakes"] - forecast["exits"]) * HORIZON_DAYS / PACE_DAYS
+    return (forecast["caseload_cap"] - forecast["caseload"] - growth).clip(lower=0)
+
+
+def next_intake_team(forecast: pd.DataFrame) -> pd.Series | None:
+    """The active team best placed for the next intake, from ``caseload_forecast``: a team with an
+    open slot now before a full one; then the most open slots four weeks ahead at the current pace;
+    then the most open slots now, the lowest utilisation and the longest-standing team (lowest id).
+
+    A suggestion only; None when there is no active team. The row carries projected_open_slots.
+    """
+    active = forecast[forecast["team_active"]].assign(
+        has_room=lambda teams: teams["open_slots"] > 0, projected_open_slots=projected_open_slots
+    )
+    if active.empty:
+        return None
+    ranked = active.sort_values(
+        ["has_room", "projected_open_slots", "open_slots", "utilisation", "team_id"],
+        ascending=[False, False, False, True, True],
+    )
+    return ranked.iloc[0].drop("has_room")
