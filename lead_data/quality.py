@@ -187,6 +187,8 @@ def check_database(conn: Connection, *, today: date) -> list[Finding]:
     return findings
 
 
+# Example ids and values, like check_database: the dashboard names only the columns to other roles.
+@needs("participant_lists")
 def unreadable_values(conn: Connection, tables: Iterable[str]) -> list[Finding]:
     """The findings that make values of ``tables`` unreadable to the figures, each naming its
     column: wrong types (of a column, or of values stored in it) and empty required values.

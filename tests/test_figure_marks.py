@@ -25,6 +25,7 @@ from lead_data import evaluation, meeting, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.models import CONTRACT_TABLES
 from lead_data.periods import Period
 from lead_data.site import load_site
 from tests.apptest import AUTH_SECRETS, STAFF_USER
@@ -45,6 +46,7 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "filters": queries.ParticipantFilters(),
     "by": tuple(queries.REFERRAL_DIMENSIONS),
     "cohort": outcomes.EVERYONE,
+    "tables": CONTRACT_TABLES,
     "key": b"figure-marks-test-key",
     "costs": load_unit_costs(),
 }
