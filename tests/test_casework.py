@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lead_data import casework
-from lead_data.access import RolesFileProblem, load_role_map
+from lead_data.access import ROLES, RolesFileProblem, figure_access, load_role_map, may_load, role_arguments
 from lead_data.casework import (
     ASSESSMENT_DUE,
     AWAITING_INTAKE,
@@ -26,7 +26,7 @@ from lead_data.casework import (
     QueueDeadlines,
     queue_deadlines,
 )
-from lead_data.models import CareTeam, Enrollment, Officer
+from lead_data.models import CareTeam, Officer
 
 D = date(2024, 6, 30)
 DEADLINES = QueueDeadlines()  # eligibility 7, verification 14, intake 30 days; window 90
@@ -108,12 +108,7 @@ def test_intake_by_d_takes_a_referral_off_the_queue_and_intake_after_d_does_not(
     taken_in = db.participant("Taken", "In")
     db.enroll(taken_in, intake_on=D, referred_on=days_ago(10))
     later = db.participant("Intake", "Tomorrow")
-    referral = db.referral(later, days_ago(10), sao_verified_on=days_ago(9))
-    with db._writer.begin() as conn:  # an enrollment for that referral, dated after D
-        conn.execute(
-            Enrollment.__table__.insert(),
-            [{"participant_id": later, "referral_id": referral, "intake_on": D + timedelta(days=1)}],
-        )
+    db.enroll(later, intake_on=D + timedelta(days=1), referred_on=days_ago(10))
     assert queue(db)["name"].tolist() == ["Intake Tomorrow"]
 
 
@@ -364,15 +359,9 @@ def record(db, participant_id: int):
 
 def test_a_client_s_timeline_holds_every_event_up_to_d_in_order(db):
     team = db.team("Team A")
-    officer = db.officer(unit="Central District Patrol")
     person = db.participant("Timeline", "Person")
-    referral = db.referral(person, days_ago(100), officer_id=officer, sao_verified_on=days_ago(98))
-    db.arrest(person, days_ago(100), severity="misdemeanor", referral_id=referral)
-    with db._writer.begin() as conn:
-        conn.execute(
-            Enrollment.__table__.insert(),
-            [{"participant_id": person, "referral_id": referral, "team_id": team, "intake_on": days_ago(95)}],
-        )
+    enrollment = db.enroll(person, intake_on=days_ago(95), referred_on=days_ago(100), team_id=team)
+    db.arrest(person, days_ago(100), severity="misdemeanor", referral_id=db.enrollment_referral(enrollment))
     db.consent(person, signed_on=days_ago(95))
     db.contact(person, days_ago(90), kind="attempt")
     db.contact(person, days_ago(80), kind="phone")
@@ -390,8 +379,8 @@ def test_a_client_s_timeline_holds_every_event_up_to_d_in_order(db):
     timeline = client.timeline
     assert [(row.on.date(), row.event) for row in timeline.itertuples()] == [
         (days_ago(100), "Referred"),
+        (days_ago(100), "SAO verified"),
         (days_ago(100), "Arrest (diverted to LEAD)"),
-        (days_ago(98), "SAO verified"),
         (days_ago(95), "Intake"),
         (days_ago(95), "Release of information signed"),
         (days_ago(90), "Contact attempt"),
@@ -404,7 +393,7 @@ def test_a_client_s_timeline_holds_every_event_up_to_d_in_order(db):
         (days_ago(48), "Released from jail"),
     ]
     details = dict(zip(timeline["event"], timeline["detail"], strict=False))
-    assert details["Referred"] == "arrest diversion, offense drug, by Central District Patrol; eligibility: eligible"
+    assert details["Referred"] == "arrest diversion, offense drug, by an unrecorded unit; eligibility: eligible"
     assert details["Intake"] == "team: Team A"
     assert details["Assessment"] == "housing shelter; employed no; legal income not recorded"
     assert details["Arrest"] == "felony"
@@ -412,11 +401,16 @@ def test_a_client_s_timeline_holds_every_event_up_to_d_in_order(db):
 
 def test_a_referred_person_never_enrolled_has_a_page_with_no_team(db):
     person = db.participant("Only", "Referred")
-    db.referral(person, days_ago(3), eligibility="ineligible", ineligible_reason="under_supervision")
+    officer = db.officer(unit="Central District Patrol")
+    db.referral(
+        person, days_ago(3), eligibility="ineligible", ineligible_reason="under_supervision", officer_id=officer
+    )
     client = record(db, person)
     assert client.status == "referred" and client.team is None and client.release == "none"
     assert client.timeline["event"].tolist() == ["Referred"]
-    assert client.timeline["detail"][0].endswith("eligibility: ineligible (under supervision)")
+    assert client.timeline["detail"][0] == (
+        "arrest diversion, offense drug, by Central District Patrol; eligibility: ineligible (under supervision)"
+    )
 
 
 def test_a_client_with_no_contacts_has_a_timeline_without_any(db):
@@ -499,3 +493,18 @@ def test_an_officer_unit_is_read_from_the_officers_table(db):
     with db.connect() as conn:
         assert conn.execute(select(Officer.unit).where(Officer.officer_id == first)).scalar_one() == "Unit One"
     assert queue(db)["unit"].tolist() == ["Unit Two"]
+
+
+def test_the_queue_s_rows_need_referral_rows_and_its_names_participant_lists():
+    assert figure_access(casework.referral_queue).needs == "referral_rows"
+    assert [
+        role for role in ("staff", "leadership", "partner", "public") if may_load(role, casework.referral_queue)
+    ] == [
+        "staff",
+        "leadership",
+    ]
+    assert role_arguments("staff", casework.referral_queue) == {"with_names": True}
+    assert role_arguments("leadership", casework.referral_queue) == {"with_names": False}
+    assert figure_access(casework.my_clients).needs == "participant_lists"
+    assert figure_access(casework.client_record).needs == "participant_lists"
+    assert figure_access(casework.client_choices).needs == "participant_lists"
