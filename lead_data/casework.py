@@ -597,12 +597,3 @@ def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFram
 
 def _yes_no(value: bool | None) -> str:
     return NOT_RECORDED if value is None else "yes" if value else "no"
-
-
-def queue_step_label(step: str) -> str:
-    """How a page names a queue step."""
-    return {
-        PENDING_ELIGIBILITY: "Pending eligibility",
-        AWAITING_VERIFICATION: "Eligible, awaiting SAO verification",
-        AWAITING_INTAKE: "Verified, awaiting intake",
-    }[step]

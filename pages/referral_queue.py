@@ -15,6 +15,17 @@ from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
 
+STEP_LABELS = {
+    casework.PENDING_ELIGIBILITY: "Pending eligibility",
+    casework.AWAITING_VERIFICATION: "Awaiting SAO verification",
+    casework.AWAITING_INTAKE: "Awaiting intake",
+}
+STEP_HELP = {
+    casework.PENDING_ELIGIBILITY: "Referred; eligibility not decided yet.",
+    casework.AWAITING_VERIFICATION: "Eligible; the State's Attorney's Office has not verified it yet.",
+    casework.AWAITING_INTAKE: "Eligible and SAO-verified; no intake yet.",
+}
+
 viewer = require_page(access.REFERRAL_QUEUE)
 as_of = report_settings().as_of
 deadlines = configured_deadlines()
@@ -31,13 +42,13 @@ st.caption(
 columns = st.columns(len(casework.QUEUE_STEPS))
 for column, step in zip(columns, counts.itertuples(), strict=True):
     column.metric(
-        casework.queue_step_label(step.step),
+        STEP_LABELS[step.step],
         step.waiting,
         f"{step.past_deadline} past the {step.deadline_days}-day deadline",
         delta_color="inverse" if step.past_deadline else "off",
         delta_arrow="off",
         border=True,
-        help=f"Longest wait: {step.longest_wait} days." if step.waiting else None,
+        help=STEP_HELP[step.step] + (f" Longest wait: {step.longest_wait} days." if step.waiting else ""),
     )
 
 if not may_see(casework.referral_queue):
@@ -45,7 +56,7 @@ if not may_see(casework.referral_queue):
     st.stop()
 
 queue = load(casework.referral_queue, as_of=as_of, deadlines=deadlines)
-queue = queue.assign(step=queue["step"].map(casework.queue_step_label))
+queue = queue.assign(step=queue["step"].map(STEP_LABELS))
 with_names = "name" in queue.columns
 audit = {"as_of": as_of, "list": "referral queue"}
 if with_names:
@@ -62,7 +73,7 @@ else:
         column_config={
             "participant_id": st.column_config.NumberColumn("ID", format="%d"),
             "name": "Name",
-            "step": "Waiting for",
+            "step": "Step",
             "referral_type": "Referral type",
             "unit": "Officer's unit",
             "referred_on": st.column_config.DateColumn("Referred"),

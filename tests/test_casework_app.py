@@ -87,8 +87,8 @@ def test_staff_see_who_is_waiting_and_the_view_is_audited(program, roles_and_aud
     at = open_app(QUEUE, user=STAFF_USER, as_of=AS_OF)
     assert metrics(at) == {
         "Pending eligibility": "1",
-        "Eligible, awaiting SAO verification": "0",
-        "Verified, awaiting intake": "1",
+        "Awaiting SAO verification": "0",
+        "Awaiting intake": "1",
     }
     rows = at.dataframe[0].value
     assert rows["name"].tolist() == ["Wwlate Referral", "Xxontime Referral"]
@@ -117,7 +117,7 @@ def test_leadership_see_each_referral_without_a_name_or_id(program, roles_and_au
 
 def test_partners_see_only_the_queue_s_counts(program):
     at = open_app(QUEUE, user=PARTNER_USER, as_of=AS_OF)
-    assert metrics(at)["Verified, awaiting intake"] == "1"
+    assert metrics(at)["Awaiting intake"] == "1"
     assert not at.dataframe
     assert "your role sees the counts" in at.info[0].value
     assert "Wwlate" not in shown_text(at)
