@@ -448,7 +448,10 @@ def client_record(conn: Connection, *, as_of: date, participant_id: int) -> Clie
         .order_by(Enrollment.intake_on.desc(), Enrollment.enrollment_id.desc())
         .limit(1)
     ).one_or_none()
-    names = dict(conn.execute(select(Staff.staff_id, Staff.name)).all()) if latest and latest.team_id else {}
+    names: dict[int, str] = {}
+    if latest is not None and latest.team_id is not None:
+        pair = (latest.peer_id, latest.case_manager_id)
+        names = dict(conn.execute(select(Staff.staff_id, Staff.name).where(Staff.staff_id.in_(pair))).all())
     return ClientRecord(
         participant_id=participant_id,
         name=f"{person.first_name} {person.last_name}",

@@ -43,7 +43,7 @@ born = f"born {client.date_of_birth:%d %B %Y}" if client.date_of_birth else "dat
 st.caption(f"ID {client.participant_id} · {born} · as of {as_of:%A %d %B %Y}. Staff only.")
 status, team, release = st.columns(3)
 status.metric("Status", {"referred": "Referred, never enrolled"}.get(client.status, client.status.capitalize()))
-team.metric("Team", client.team or "None", border=False)
+team.metric("Team", client.team or "Not enrolled")
 if client.peer or client.case_manager:
     team.caption(f"Peer: {client.peer or 'not recorded'} · Case manager: {client.case_manager or 'not recorded'}")
 release.metric("Release of information", client.release.capitalize())
