@@ -24,9 +24,12 @@ SECTIONS = {
         ("pages/outcomes.py", "Outcomes", ":material/trending_down:", access.OUTCOMES),
         ("pages/caseload.py", "Caseload", ":material/groups:", access.CASELOAD),
         ("pages/referral_map.py", "Referral map", ":material/map:", access.REFERRAL_MAP),
+        ("pages/referral_queue.py", "Referral queue", ":material/pending_actions:", access.REFERRAL_QUEUE),
     ],
     "Staff": [
         ("pages/participants.py", "Participants", ":material/person_search:", access.PARTICIPANTS),
+        ("pages/my_clients.py", "My clients", ":material/assignment_ind:", access.MY_CLIENTS),
+        ("pages/client.py", "Client", ":material/person:", access.CLIENT),
     ],
     "Partners": [
         ("pages/weekly_meeting.py", "Weekly meeting", ":material/co_present:", access.WEEKLY_MEETING),

@@ -20,6 +20,7 @@ OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD = "overview", "enrollment", "rearrests
 REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING = "referral_map", "participants", "weekly_meeting"
 DATA_QUALITY, PUBLIC_SUMMARY = "data_quality", "public_summary"
 OUTCOMES = "outcomes"
+REFERRAL_QUEUE, MY_CLIENTS, CLIENT = "referral_queue", "my_clients", "client"
 AGGREGATE_PAGES = (OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD)
 
 
@@ -29,6 +30,7 @@ class Permissions:
 
     pages: tuple[str, ...]
     participant_lists: bool  # names and participant-level rows (lists, ids)
+    referral_rows: bool  # one row per waiting referral (type, officer unit, days waiting), without names
     consented_agenda_names: bool  # names on the meeting agenda, for people with a release in force
     services: bool  # treatment and service linkage (42 CFR Part 2)
     referral_points: bool  # exact referral locations on the map
@@ -42,8 +44,10 @@ class Permissions:
 
 PERMISSIONS: dict[str, Permissions] = {
     STAFF: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY)
+        + (REFERRAL_QUEUE, MY_CLIENTS, CLIENT),
         participant_lists=True,
+        referral_rows=True,
         consented_agenda_names=True,
         services=True,
         referral_points=True,
@@ -52,8 +56,9 @@ PERMISSIONS: dict[str, Permissions] = {
         evaluation_extract=True,
     ),
     LEADERSHIP: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY, REFERRAL_QUEUE),
         participant_lists=False,
+        referral_rows=True,
         consented_agenda_names=False,
         services=True,
         referral_points=True,
@@ -62,8 +67,9 @@ PERMISSIONS: dict[str, Permissions] = {
         evaluation_extract=True,
     ),
     PARTNER: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING, REFERRAL_QUEUE),  # the queue's counts only
         participant_lists=False,
+        referral_rows=False,
         consented_agenda_names=True,
         services=False,
         referral_points=False,
@@ -74,6 +80,7 @@ PERMISSIONS: dict[str, Permissions] = {
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
         participant_lists=False,
+        referral_rows=False,
         consented_agenda_names=False,
         services=False,
         referral_points=False,
@@ -119,9 +126,11 @@ def aggregate(figure: Figure) -> Figure:
     return _marked(figure, FigureAccess())
 
 
-def needs(permission: str) -> Callable[[Figure], Figure]:
-    """Mark a figure that only roles with ``permission`` may run, e.g. ``@needs("participant_lists")``."""
-    return lambda figure: _marked(figure, FigureAccess(needs=permission))
+def needs(permission: str, **arguments: str) -> Callable[[Figure], Figure]:
+    """Mark a figure that only roles with ``permission`` may run, e.g. ``@needs("participant_lists")``;
+    keyword ``arguments``, as for ``shown_by_role``, are what the role decides among those roles,
+    e.g. ``@needs("referral_rows", with_names="participant_lists")``."""
+    return lambda figure: _marked(figure, FigureAccess(needs=permission, role_arguments=dict(arguments)))
 
 
 def shown_by_role(**arguments: str) -> Callable[[Figure], Figure]:
@@ -154,10 +163,14 @@ class RolesFileProblem(Exception):
 
 @dataclass(frozen=True)
 class RoleMap:
-    """Emails and email domains mapped to roles. A person's own entry wins over their domain's."""
+    """Emails and email domains mapped to roles. A person's own entry wins over their domain's.
+
+    ``staff_ids``: a person's id in the program database's ``staff`` table, for those whose entry
+    gives one (My clients shows their own team's clients first)."""
 
     users: dict[str, str]
     domains: dict[str, str]
+    staff_ids: dict[str, int] = field(default_factory=dict)
 
     def role_for(self, email: str | None) -> str | None:
         if not email or "@" not in email:
@@ -165,18 +178,26 @@ class RoleMap:
         email = email.strip().lower()
         return self.users.get(email) or self.domains.get(email.rsplit("@", 1)[1])
 
+    def staff_id_for(self, email: str | None) -> int | None:
+        """The staff id of the person's own entry; None without one (a domain's entry never has one)."""
+        return self.staff_ids.get(email.strip().lower()) if email else None
+
 
 def load_role_map(path: Path) -> RoleMap:
     """Read a roles file::
 
         [users]
         "someone@example.org" = "staff"
+        "jane@example.org" = { role = "staff", staff_id = 12 }
         [domains]
         "police.example.org" = "partner"
 
-    A missing file means nobody has a role. A mistake (an unknown role or section, an email under
-    ``[domains]``, a domain under ``[users]``) is an error, not a silent denial, so that it is found
-    when the file is written rather than when someone is locked out.
+    A person's entry is a role, or a table with their ``role`` and, for the staff role, their
+    ``staff_id`` in the program database's ``staff`` table. A missing file means nobody has a role.
+    A mistake (an unknown role, section or key, an email under ``[domains]``, a domain under
+    ``[users]``, a staff id that is not a positive whole number or given for another role) is an
+    error, not a silent denial, so that it is found when the file is written rather than when
+    someone is locked out.
     """
     if not path.is_file():
         return RoleMap(users={}, domains={})
@@ -187,19 +208,46 @@ def load_role_map(path: Path) -> RoleMap:
     unknown = set(document) - {"users", "domains"}
     if unknown:
         raise RolesFileProblem(f"{path}: {', '.join(sorted(unknown))} is not a section; use [users] and [domains]")
-    sections = {}
+    sections: dict[str, dict[str, str]] = {}
+    staff_ids: dict[str, int] = {}
     for section in ("users", "domains"):
         entries = document.get(section, {})
         if not isinstance(entries, dict):
             raise RolesFileProblem(f"[{section}] in {path} must map names to roles")
-        for name, role in entries.items():
-            if role not in ROLES:
-                raise RolesFileProblem(f"{path}: {name!r} has role {role!r}; roles are {', '.join(ROLES)}")
+        sections[section] = {}
+        for name, entry in entries.items():
+            role, staff_id = _role_and_staff_id(path, section, name, entry)
             mistake = _misplaced(section, name.strip())
             if mistake:
                 raise RolesFileProblem(f"{path}: {name!r} under [{section}]: {mistake}")
-        sections[section] = {name.strip().lower(): role for name, role in entries.items()}
-    return RoleMap(users=sections["users"], domains=sections["domains"])
+            sections[section][name.strip().lower()] = role
+            if staff_id is not None:
+                staff_ids[name.strip().lower()] = staff_id
+    return RoleMap(users=sections["users"], domains=sections["domains"], staff_ids=staff_ids)
+
+
+def _role_and_staff_id(path: Path, section: str, name: str, entry: Any) -> tuple[str, int | None]:
+    """An entry's role and staff id: ``"staff"`` or, under [users], ``{ role = "staff", staff_id = 12 }``."""
+    staff_id = None
+    if isinstance(entry, dict):
+        if section != "users":
+            raise RolesFileProblem(f"{path}: {name!r} under [{section}]: a domain's entry is just its role")
+        extra = set(entry) - {"role", "staff_id"}
+        if extra:
+            raise RolesFileProblem(f"{path}: {name!r} has {', '.join(sorted(extra))}; an entry has role and staff_id")
+        role, staff_id = entry.get("role"), entry.get("staff_id")
+        if staff_id is not None:
+            if isinstance(staff_id, bool) or not isinstance(staff_id, int) or staff_id < 1:
+                raise RolesFileProblem(
+                    f"{path}: {name!r} has staff_id {staff_id!r}; it must be a whole number, 1 or more"
+                )
+            if role != STAFF:
+                raise RolesFileProblem(f"{path}: {name!r} has a staff_id but role {role!r}; only staff have one")
+    else:
+        role = entry
+    if role not in ROLES:
+        raise RolesFileProblem(f"{path}: {name!r} has role {role!r}; roles are {', '.join(ROLES)}")
+    return role, staff_id
 
 
 def _misplaced(section: str, name: str) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from lead_data import access, queries
+from lead_data import access, casework, queries
 from ui.access import may_see, require_page
+from ui.casework import configured_deadlines
 from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, monthly_bars, service_bars, show, styled
 from ui.data import load
 from ui.settings import report_settings
@@ -21,6 +22,7 @@ referrals = load(queries.referral_count, as_of=as_of, period=period)
 rearrests = load(queries.rearrest_rate, as_of=as_of)
 caseload = load(queries.caseload_by_team, as_of=as_of)
 unassigned = load(queries.unassigned_count, as_of=as_of)
+past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=configured_deadlines())
 active_trend = load(queries.active_by_month, as_of=as_of, period=period)
 referral_trend = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
 services = load(queries.service_linkage, as_of=as_of) if may_see(queries.service_linkage) else None
@@ -28,7 +30,7 @@ services = load(queries.service_linkage, as_of=as_of) if may_see(queries.service
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
 
-first_row, second_row = st.columns(3), st.columns(3)
+first_row, second_row = st.columns(3), st.columns(4)
 first_row[0].metric("Enrolled (ever)", enrolled, border=True)
 first_row[1].metric("Active now", active, border=True)
 first_row[2].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
@@ -42,6 +44,12 @@ second_row[0].metric(
 )
 second_row[1].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
 second_row[2].metric("Unassigned clients", unassigned, border=True)
+second_row[3].metric(
+    "Referrals past deadline",
+    past_deadline,
+    border=True,
+    help="Waiting in the referral queue past their step's deadline.",
+)
 
 left, right = st.columns(2)
 with left:

@@ -7,6 +7,7 @@ import streamlit as st
 from lead_data import access, queries
 from lead_data.models import REFERRAL_TYPES
 from ui.access import record_export, record_view, require_page
+from ui.casework import client_links
 from ui.charts import label, labelled
 from ui.data import load
 from ui.settings import report_settings
@@ -69,3 +70,4 @@ table(
         "days_since_contact": st.column_config.NumberColumn("Days since contact"),
     },
 )
+client_links(participants, key="participants-client")

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lead_data import access, meeting, queries
+from lead_data import access, casework, meeting, queries
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
+from ui.casework import configured_deadlines
 from ui.charts import (
     ALL_TEAMS,
     agenda_counts,
@@ -42,6 +43,9 @@ changes = load(queries.weekly_changes, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
 caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
 agenda = load(meeting.meeting_agenda, as_of=as_of)
+deadlines = configured_deadlines()
+past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
+past_deadline_last_week = load(casework.referrals_past_deadline, as_of=as_of - timedelta(days=7), deadlines=deadlines)
 
 st.title(f"Week ending {as_of:%A %d %B %Y}")
 about, switch, export = st.columns([5, 2, 2], vertical_alignment="center")
@@ -75,6 +79,14 @@ for row_figures in (changes.iloc[:4], changes.iloc[4:]):
             delta_color="off" if figure.change == 0 else "inverse" if figure.figure in RISING_IS_BAD else "normal",
             border=True,
         )
+st.columns(4)[0].metric(
+    "Referrals past deadline",
+    past_deadline,
+    f"{past_deadline - past_deadline_last_week:+d} from {past_deadline_last_week}",
+    delta_color="off" if past_deadline == past_deadline_last_week else "inverse",
+    border=True,
+    help="Referrals waiting in the referral queue past their step's deadline, against 7 days before.",
+)
 
 left, right = st.columns([3, 2])
 with left:

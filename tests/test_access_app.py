@@ -39,6 +39,9 @@ PAGES = {
     "weekly_meeting": "pages/weekly_meeting.py",
     "data_quality": "pages/data_quality.py",
     "public_summary": "pages/public_summary.py",
+    "referral_queue": "pages/referral_queue.py",
+    "my_clients": "pages/my_clients.py",
+    "client": "pages/client.py",
 }
 CANARIES = ("Qqcanary", "Zzcanary", "Xxcanary", "Wwcanary")
 

@@ -62,6 +62,7 @@ def test_overview_shows_the_headline_figures(known):
         "Participants re-arrested": "2",
         "Teams over cap": "1",
         "Unassigned clients": "1",
+        "Referrals past deadline": "0",  # every referral was enrolled or refused: nobody waits
     }
 
 

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import evaluation, meeting, outcomes, quality, queries
+from lead_data import casework, evaluation, meeting, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
@@ -49,6 +49,9 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "tables": CONTRACT_TABLES,
     "key": b"figure-marks-test-key",
     "costs": load_unit_costs(),
+    "deadlines": casework.QueueDeadlines(),
+    "staff_id": None,  # every team
+    "participant_id": None,  # set by the ``program`` fixture: a canary's id
 }
 CONSENTED, UNCONSENTED = "Qqmark Consented", "Zzmark Private"
 STAFF_NAME = "Staff Test-"  # what tests/program.py names every staff member
@@ -142,15 +145,18 @@ def reveals(text: str) -> dict[str, bool]:
 
 
 @pytest.fixture
-def program(db):
+def program(db, monkeypatch):
     team = db.team("Team A")
     consented = db.participant(*CONSENTED.split())
     db.enroll(consented, intake_on=D - timedelta(days=2), team_id=team)
     db.consent(consented, signed_on=D - timedelta(days=2))
     private = db.participant(*UNCONSENTED.split())
     db.enroll(private, intake_on=D - timedelta(days=3))
+    monkeypatch.setitem(SAMPLE_INPUTS, "participant_id", private)  # the client page's canary
     db.service(private, category=SERVICE, referred_on=D - timedelta(days=3), started_on=D - timedelta(days=1))
     db.referral(private, D - timedelta(days=20), latitude=LATITUDE, longitude=LONGITUDE)
+    waiting = db.participant(*UNCONSENTED.split())  # on the referral queue
+    db.referral(waiting, D - timedelta(days=5), eligibility="pending")
     return db
 
 
@@ -184,6 +190,8 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 queries.service_linkage(conn, as_of=D),
                 queries.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
                 meeting.meeting_agenda(conn, as_of=D, with_names=True, with_ids=True),
+                casework.referral_queue(conn, as_of=D, deadlines=SAMPLE_INPUTS["deadlines"], with_names=True),
+                casework.client_record(conn, as_of=D, participant_id=SAMPLE_INPUTS["participant_id"]),
             )
         )
     assert all(reveals(shown).values()), reveals(shown)

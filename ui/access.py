@@ -60,6 +60,7 @@ class Viewer:
     email: str | None
     identified_by: str
     refusal: str | None = None
+    staff_id: int | None = None  # their id in the program's staff table, when the roles file gives one
 
     @property
     def permissions(self) -> Permissions | None:
@@ -168,7 +169,8 @@ def _role_map(path: str, modified: float) -> RoleMap:
 def _with_role(email: str | None, identified_by: str) -> Viewer:
     path = roles_file()
     try:
-        role = _role_map(str(path), path.stat().st_mtime if path.is_file() else 0.0).role_for(email)
+        role_map = _role_map(str(path), path.stat().st_mtime if path.is_file() else 0.0)
+        role = role_map.role_for(email)
     except RolesFileProblem as problem:
         # The detail names the file's path and other people's entries: for the server log only.
         log.error("roles file unusable, so nobody has access: %s", problem)
@@ -188,7 +190,7 @@ def _with_role(email: str | None, identified_by: str) -> Viewer:
             "You are signed in, but you have no access to this dashboard. "
             "Ask the program's data lead to add you to the roles file.",
         )
-    return Viewer(role, email, identified_by)
+    return Viewer(role, email, identified_by, staff_id=role_map.staff_id_for(email))
 
 
 def signed_out_when_idle(viewer: Viewer) -> None:

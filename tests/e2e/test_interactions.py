@@ -18,7 +18,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from lead_data import queries
+from lead_data import casework, queries
 from lead_data.periods import period_ending
 from lead_data.site import load_site
 from tests.e2e.browser import (
@@ -47,6 +47,9 @@ def overview_expected(figure: Callable[..., Any], as_of: date, period: str) -> d
         "Participants re-arrested": figure(queries.rearrest_rate, as_of=as_of).rearrested,
         "Teams over cap": queries.caseload_balance(caseload).teams_over_cap,
         "Unassigned clients": len(figure(queries.unassigned_clients, as_of=as_of)),
+        "Referrals past deadline": figure(
+            casework.referrals_past_deadline, as_of=as_of, deadlines=casework.QueueDeadlines()
+        ),
     }
 
 

@@ -1,0 +1,53 @@
+"""What the casework pages share: the referral queue's deadlines, and the way from a list of
+people to one client's page."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from lead_data.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
+
+log = logging.getLogger("lead_dashboard")
+CLIENT_PAGE = "pages/client.py"
+CLIENT_PARAMETER = "participant"
+
+
+def configured_deadlines() -> QueueDeadlines:
+    """The referral queue's deadlines; the page stops with what to fix when a setting is unusable."""
+    try:
+        return queue_deadlines()
+    except DeadlineProblem as problem:
+        log.error("referral queue deadlines unusable: %s", problem)
+        st.error(f"The referral queue's deadlines are misconfigured: {problem}", icon=":material/settings:")
+        st.stop()
+
+
+def client_links(*lists: pd.DataFrame, key: str) -> None:
+    """A chooser of the people in ``lists`` (each with participant_id and name) and a link to the
+    chosen one's page. Only for staff pages: the client page is staff-only."""
+    names = {
+        int(participant_id): name
+        for frame in lists
+        for participant_id, name in zip(frame["participant_id"], frame["name"], strict=True)
+    }
+    if not names:
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        "Open a client's page",
+        options=list(names),
+        index=None,
+        format_func=lambda participant_id: f"{names[participant_id]} (ID {participant_id})",
+        placeholder="Choose a client from the list above",
+        key=key,
+    )
+    if chosen is not None:
+        right.page_link(
+            CLIENT_PAGE,
+            label=f"Open {names[chosen]}'s page",
+            icon=":material/person:",
+            query_params={CLIENT_PARAMETER: str(chosen)},
+        )
