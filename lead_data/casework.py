@@ -23,8 +23,6 @@ not exist for it) and aggregates in SQL with bound parameters. The rules are in 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -59,6 +57,7 @@ from lead_data.queries import (
     _on_or_before,
     _scalar,
 )
+from lead_data.site import Site, SiteError
 from lead_data.sqlfunctions import date_of, days_between
 
 # --- the referral queue's configuration --------------------------------------------------------
@@ -77,9 +76,9 @@ class DeadlineProblem(ValueError):
 class QueueDeadlines:
     """Days after the referral by which each step should be done, and how long the queue looks back.
 
-    The defaults: an eligibility decision within a week; the State's Attorney's verification within
-    two weeks; intake within 30 days; a referral with no intake after 90 days has left the queue.
-    Each can be set by an environment variable (``DEADLINE_VARIABLES``).
+    The site file's ``[deadlines]`` sets them (``lead_data.site``); these defaults are Baltimore's:
+    an eligibility decision within a week, the State's Attorney's verification within two weeks,
+    intake within 30 days; a referral with no intake after 90 days has left the queue.
     """
 
     eligibility_days: int = 7
@@ -95,32 +94,18 @@ class QueueDeadlines:
         }[step]
 
 
-DEADLINE_VARIABLES = {
-    "eligibility_days": "LEAD_QUEUE_ELIGIBILITY_DAYS",
-    "verification_days": "LEAD_QUEUE_VERIFICATION_DAYS",
-    "intake_days": "LEAD_QUEUE_INTAKE_DAYS",
-    "window_days": "LEAD_QUEUE_WINDOW_DAYS",
-}
-
-
-def queue_deadlines(environment: Mapping[str, str] = os.environ) -> QueueDeadlines:
-    """The deadlines: the defaults of ``QueueDeadlines``, each overridden by its variable when set."""
-    values: dict[str, int] = {}
-    for setting in fields(QueueDeadlines):
-        variable = DEADLINE_VARIABLES[setting.name]
-        text = environment.get(variable, "").strip()
-        if not text:
-            continue
-        if not text.isdigit() or int(text) < 1:
-            raise DeadlineProblem(f"{variable} is {text!r}; it must be a whole number of days, 1 or more")
-        values[setting.name] = int(text)
+def queue_deadlines(site: Site) -> QueueDeadlines:
+    """The site's deadlines (each named in its ``[deadlines]``), checked not to decrease step by step."""
+    try:
+        values = {setting.name: site.deadlines[setting.name] for setting in fields(QueueDeadlines)}
+    except SiteError as problem:
+        raise DeadlineProblem(f"{site.file}: {problem}") from problem
     deadlines = QueueDeadlines(**values)
     if not deadlines.eligibility_days <= deadlines.verification_days <= deadlines.intake_days <= deadlines.window_days:
         raise DeadlineProblem(
-            "The referral queue's deadlines must not decrease from step to step: eligibility "
-            f"({deadlines.eligibility_days}) ≤ verification ({deadlines.verification_days}) ≤ intake "
-            f"({deadlines.intake_days}) ≤ the queue's window ({deadlines.window_days} days). "
-            f"Check {', '.join(DEADLINE_VARIABLES.values())}."
+            f"{site.file}: the referral queue's deadlines must not decrease from step to step: eligibility_days "
+            f"({deadlines.eligibility_days}) ≤ verification_days ({deadlines.verification_days}) ≤ intake_days "
+            f"({deadlines.intake_days}) ≤ window_days ({deadlines.window_days})."
         )
     return deadlines
 

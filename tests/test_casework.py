@@ -5,6 +5,7 @@ and the roles file's staff ids."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -27,6 +28,7 @@ from lead_data.casework import (
     queue_deadlines,
 )
 from lead_data.models import CareTeam, Officer
+from lead_data.site import DEFAULT_SITE_FILE, load_site
 
 D = date(2024, 6, 30)
 DEADLINES = QueueDeadlines()  # eligibility 7, verification 14, intake 30 days; window 90
@@ -56,7 +58,7 @@ def past_deadline(db) -> int:
 
 def test_the_default_deadlines_are_a_week_two_weeks_and_thirty_days_within_ninety():
     assert DEADLINES == QueueDeadlines(eligibility_days=7, verification_days=14, intake_days=30, window_days=90)
-    assert queue_deadlines({}) == DEADLINES
+    assert queue_deadlines(load_site()) == DEADLINES
 
 
 def test_a_pending_referral_is_on_time_on_its_deadline_day_and_past_it_the_day_after(db):
@@ -163,24 +165,35 @@ def test_configured_deadlines_move_the_flag(db):
         assert casework.referrals_past_deadline(conn, as_of=D, deadlines=DEADLINES) == 1
 
 
-def test_deadlines_come_from_their_environment_variables():
-    deadlines = queue_deadlines({"LEAD_QUEUE_ELIGIBILITY_DAYS": "3", "LEAD_QUEUE_INTAKE_DAYS": " 45 "})
+def site_with_deadlines(folder: Path, **days: int) -> Path:
+    """Baltimore's site file with its ``[deadlines]`` replaced by ``days``."""
+    text = DEFAULT_SITE_FILE.read_text()
+    for relative in ("sites/baltimore/city_limits.geojson", "lead_data/pilot_zone.geojson"):
+        text = text.replace(f'"{relative}"', f'"{DEFAULT_SITE_FILE.parent / relative}"')
+    text = text[: text.index("[deadlines]")] + "[deadlines]\n" + "".join(f"{k} = {v}\n" for k, v in days.items())
+    path = folder / "site.toml"
+    path.write_text(text)
+    return path
+
+
+def test_deadlines_come_from_the_site_file(tmp_path):
+    path = site_with_deadlines(tmp_path, eligibility_days=3, verification_days=14, intake_days=45, window_days=90)
+    deadlines = queue_deadlines(load_site(path))
     assert deadlines == QueueDeadlines(eligibility_days=3, verification_days=14, intake_days=45, window_days=90)
 
 
 @pytest.mark.parametrize(
-    "setting",
+    "days",
     [
-        {"LEAD_QUEUE_INTAKE_DAYS": "thirty"},
-        {"LEAD_QUEUE_INTAKE_DAYS": "0"},
-        {"LEAD_QUEUE_INTAKE_DAYS": "-5"},
-        {"LEAD_QUEUE_VERIFICATION_DAYS": "40"},  # after the intake deadline
-        {"LEAD_QUEUE_WINDOW_DAYS": "20"},  # shorter than the intake deadline
+        {"eligibility_days": 7, "verification_days": 14, "intake_days": 30},  # no window_days
+        {"eligibility_days": 7, "verification_days": 40, "intake_days": 30, "window_days": 90},  # after intake
+        {"eligibility_days": 7, "verification_days": 14, "intake_days": 30, "window_days": 20},  # window too short
     ],
 )
-def test_an_unusable_deadline_is_refused_with_its_variable_named(setting):
-    with pytest.raises(DeadlineProblem, match="LEAD_QUEUE_"):
-        queue_deadlines(setting)
+def test_an_unusable_deadline_is_refused_naming_the_site_file(tmp_path, days):
+    path = site_with_deadlines(tmp_path, **days)
+    with pytest.raises(DeadlineProblem, match=str(path)):
+        queue_deadlines(load_site(path))
 
 
 # --- my clients ------------------------------------------------------------------------------

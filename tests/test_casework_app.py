@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.models import CareTeam
+from lead_data.site import SITE_VARIABLE
 from tests.apptest import (
     APP,
     AUTH_SECRETS,
@@ -25,6 +26,7 @@ from tests.apptest import (
     metrics,
     open_app,
 )
+from tests.test_casework import site_with_deadlines
 
 D = date(2024, 6, 30)
 AS_OF = D.isoformat()
@@ -140,15 +142,16 @@ def test_the_overview_and_the_weekly_meeting_count_referrals_past_deadline(progr
     assert past.proto.delta == "+1 from 0"  # 7 days earlier the late referral was on day 24 of 30
 
 
-def test_a_misconfigured_deadline_stops_the_queue_with_what_to_fix(program, monkeypatch):
-    monkeypatch.setenv("LEAD_QUEUE_INTAKE_DAYS", "soon")
+def test_a_misconfigured_deadline_stops_the_queue_with_what_to_fix(program, monkeypatch, tmp_path):
+    days = {"eligibility_days": 7, "verification_days": 40, "intake_days": 30, "window_days": 90}
+    monkeypatch.setenv(SITE_VARIABLE, str(site_with_deadlines(tmp_path, **days)))
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH_SECRETS
     at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True}
     at.run()
     at.switch_page(QUEUE).run()
     assert not at.exception
-    assert "LEAD_QUEUE_INTAKE_DAYS" in at.error[0].value
+    assert "must not decrease from step to step" in at.error[0].value
     assert not at.dataframe
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lead_data.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
+from ui.settings import current_site
 
 log = logging.getLogger("lead_dashboard")
 CLIENT_PAGE = "pages/client.py"
@@ -18,7 +19,7 @@ CLIENT_PARAMETER = "participant"
 def configured_deadlines() -> QueueDeadlines:
     """The referral queue's deadlines; the page stops with what to fix when a setting is unusable."""
     try:
-        return queue_deadlines()
+        return queue_deadlines(current_site())
     except DeadlineProblem as problem:
         log.error("referral queue deadlines unusable: %s", problem)
         st.error(f"The referral queue's deadlines are misconfigured: {problem}", icon=":material/settings:")
