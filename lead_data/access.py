@@ -20,6 +20,7 @@ OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD = "overview", "enrollment", "rearrests
 REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING = "referral_map", "participants", "weekly_meeting"
 DATA_QUALITY, PUBLIC_SUMMARY = "data_quality", "public_summary"
 OUTCOMES = "outcomes"
+EQUITY, OFFICERS = "equity", "officers"
 AGGREGATE_PAGES = (OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD)
 
 
@@ -35,6 +36,8 @@ class Permissions:
     staff_names: bool  # who the peer and case manager of each team are
     database_address: bool  # where the program database is (server, name or file path)
     evaluation_extract: bool  # the pseudonymous one-row-per-participant extract for evaluators
+    small_counts: bool  # counts from 1 to 10 of people in a group, shown exactly (else suppressed)
+    officer_names: bool  # which police officer made how many referrals
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -42,7 +45,17 @@ class Permissions:
 
 PERMISSIONS: dict[str, Permissions] = {
     STAFF: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY),
+        pages=(
+            *AGGREGATE_PAGES,
+            OUTCOMES,
+            EQUITY,
+            OFFICERS,
+            REFERRAL_MAP,
+            PARTICIPANTS,
+            WEEKLY_MEETING,
+            DATA_QUALITY,
+            PUBLIC_SUMMARY,
+        ),
         participant_lists=True,
         consented_agenda_names=True,
         services=True,
@@ -50,9 +63,11 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=True,
         database_address=True,
         evaluation_extract=True,
+        small_counts=True,
+        officer_names=True,
     ),
     LEADERSHIP: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, EQUITY, OFFICERS, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY),
         participant_lists=False,
         consented_agenda_names=False,
         services=True,
@@ -60,9 +75,11 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=True,
         database_address=False,
         evaluation_extract=True,
+        small_counts=False,
+        officer_names=True,
     ),
     PARTNER: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING),
+        pages=(*AGGREGATE_PAGES, OUTCOMES, EQUITY, OFFICERS, WEEKLY_MEETING),
         participant_lists=False,
         consented_agenda_names=True,
         services=False,
@@ -70,6 +87,8 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=False,
         database_address=False,
         evaluation_extract=False,
+        small_counts=False,
+        officer_names=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -80,6 +99,8 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=False,
         database_address=False,
         evaluation_extract=False,
+        small_counts=False,
+        officer_names=False,
     ),
 }
 
