@@ -426,3 +426,36 @@ def exits_by_group(conn: Connection, *, as_of: date, period: Period, with_small_
     graduated = _labelled(rows.c.exit_reason) == "graduated"
     conditions = {"exits": true(), "graduated": graduated, "other_exits": ~graduated}
     return _as_shown(_counts_by_group(conn, rows, conditions), EXIT_LAYOUT, with_small_counts)
+
+
+# --- as text, for a table on screen or in a CSV ----------------------------------------------------
+
+NOT_AVAILABLE = "—"  # a rate over nobody
+
+
+def as_table(frame: pd.DataFrame, dimension: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The program's row and one breakdown's groups of a figure above, as text: counts as shown
+    ("<11" and "*" included), shares as percentages, their differences in percentage points, days
+    as numbers. Columns: group, then ``columns``."""
+    rows = frame[(frame["dimension"] == ALL) | (frame["dimension"] == dimension)]
+    text = pd.DataFrame({"group": rows["group"].map(lambda group: "Not recorded" if group == NOT_RECORDED else group)})
+    for column in columns:
+        text[column] = rows[column].map(lambda value, column=column: _as_text(column, value))
+    return text.reset_index(drop=True)
+
+
+def _as_text(column: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    if column.endswith("days_difference"):
+        return f"{value:+g} days" if value else "0 days"
+    if column.endswith("_difference"):
+        points = round(100 * value)
+        return f"{points:+d} pts" if points else "0 pts"
+    if column.endswith(("_rate", "_share")):
+        return f"{value:.0%}"
+    if column.endswith("days"):
+        return f"{value:g}"
+    return f"{int(value):,}"

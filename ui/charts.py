@@ -541,3 +541,45 @@ def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(title="Months since referral (0 = the referral month)", range=[-0.5, 24.5], dtick=3)
     figure.update_yaxes(title="Share of those assessed", tickformat=".0%", range=[0, 1.02])
     return styled(figure)
+
+
+HIDDEN_RATE_TEXT = "hidden (small count)"
+
+
+def group_rate_bars(
+    shares: pd.DataFrame, *, value: str, overall: float | str | None, title: str, x_title: str
+) -> go.Figure:
+    """One bar per group (column ``group``) of a share in ``value`` (a float, None, or "*" when a count
+    behind it is suppressed: no bar, said so in words), with the program's overall share as a line."""
+    data = shares.iloc[::-1]  # the first group at the top
+    numbers = [share if isinstance(share, float) else None for share in data[value]]
+    texts = [
+        f"{share:.0%}" if isinstance(share, float) else (HIDDEN_RATE_TEXT if isinstance(share, str) else "no one")
+        for share in data[value]
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=numbers,
+            y=[label(group) for group in data["group"]],
+            orientation="h",
+            marker_color=ACCENT,
+            text=texts,
+            textposition="outside",
+            textfont={"size": 16, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{x_title}: %{{text}}<extra></extra>",
+        )
+    )
+    if isinstance(overall, float):
+        figure.add_vline(
+            x=overall,
+            line_dash="dot",
+            line_width=2,
+            line_color=AXIS_COLOUR,
+            annotation_text=f"Program {overall:.0%}",
+            annotation_font_size=15,
+        )
+    figure.update_layout(title=title)
+    figure.update_xaxes(title=x_title, tickformat=".0%", range=[0, 1.15], showgrid=True)
+    figure.update_yaxes(showgrid=False, ticks="", type="category")
+    return styled(figure)
