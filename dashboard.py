@@ -23,6 +23,7 @@ SECTIONS = {
         ("pages/rearrests.py", "Re-arrests", ":material/gavel:", access.REARRESTS),
         ("pages/outcomes.py", "Outcomes", ":material/trending_down:", access.OUTCOMES),
         ("pages/equity.py", "Equity", ":material/balance:", access.EQUITY),
+        ("pages/officers.py", "Officers", ":material/local_police:", access.OFFICERS),
         ("pages/caseload.py", "Caseload", ":material/groups:", access.CASELOAD),
         ("pages/referral_map.py", "Referral map", ":material/map:", access.REFERRAL_MAP),
     ],

@@ -34,6 +34,7 @@ PAGES = {
     "rearrests": "pages/rearrests.py",
     "outcomes": "pages/outcomes.py",
     "equity": "pages/equity.py",
+    "officers": "pages/officers.py",
     "caseload": "pages/caseload.py",
     "referral_map": "pages/referral_map.py",
     "participants": "pages/participants.py",

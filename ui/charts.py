@@ -547,20 +547,20 @@ HIDDEN_RATE_TEXT = "hidden (small count)"
 
 
 def group_rate_bars(
-    shares: pd.DataFrame, *, value: str, overall: float | str | None, title: str, x_title: str
+    shares: pd.DataFrame, *, value: str, overall: float | str | None, title: str, x_title: str, group: str = "group"
 ) -> go.Figure:
     """One bar per group (column ``group``) of a share in ``value`` (a float, None, or "*" when a count
     behind it is suppressed: no bar, said so in words), with the program's overall share as a line."""
     data = shares.iloc[::-1]  # the first group at the top
-    numbers = [share if isinstance(share, float) else None for share in data[value]]
+    numbers = [share if _is_share(share) else None for share in data[value]]
     texts = [
-        f"{share:.0%}" if isinstance(share, float) else (HIDDEN_RATE_TEXT if isinstance(share, str) else "no one")
+        f"{share:.0%}" if _is_share(share) else (HIDDEN_RATE_TEXT if isinstance(share, str) else "no one")
         for share in data[value]
     ]
     figure = go.Figure(
         go.Bar(
             x=numbers,
-            y=[label(group) for group in data["group"]],
+            y=[label(name) for name in data[group]],
             orientation="h",
             marker_color=ACCENT,
             text=texts,
@@ -570,7 +570,7 @@ def group_rate_bars(
             hovertemplate=f"%{{y}}<br>{x_title}: %{{text}}<extra></extra>",
         )
     )
-    if isinstance(overall, float):
+    if _is_share(overall):
         figure.add_vline(
             x=overall,
             line_dash="dot",
@@ -582,4 +582,19 @@ def group_rate_bars(
     figure.update_layout(title=title)
     figure.update_xaxes(title=x_title, tickformat=".0%", range=[0, 1.15], showgrid=True)
     figure.update_yaxes(showgrid=False, ticks="", type="category")
+    return styled(figure)
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, float) and not pd.isna(value)
+
+
+def running_total_lines(frame: pd.DataFrame, *, x: str, y: str, colour_by: str, title: str, y_title: str) -> go.Figure:
+    """A running total per category (e.g. officers trained to date, per unit) as stepped lines by month."""
+    figure = px.line(
+        frame, x=x, y=y, color=colour_by, line_shape="hv", markers=True, title=title, labels={x: "Month", y: y_title}
+    )
+    figure.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="instant")
+    figure.update_traces(hovertemplate=f"%{{x|%B %Y}}<br>{y_title}: %{{y}}<extra>%{{fullData.name}}</extra>")
+    whole_number_ticks(figure, frame[y].max() if not frame.empty else 0)
     return styled(figure)
