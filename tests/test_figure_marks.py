@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import evaluation, outcomes, quality, queries
+from lead_data import equity, evaluation, officers, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
@@ -50,6 +50,7 @@ SAMPLE_INPUTS: dict[str, Any] = {
 }
 CONSENTED, UNCONSENTED = "Qqmark Consented", "Zzmark Private"
 STAFF_NAME = "Staff Test-"  # what tests/program.py names every staff member
+OFFICER_NAME = "Officer Test-"  # and every officer
 SERVICE = "sud_treatment"
 LATITUDE, LONGITUDE = 39.2904123, -76.6122456
 
@@ -71,6 +72,7 @@ def test_the_figures_are_found():
     names = {figure.__name__ for figure in FIGURES}
     assert {"participant_list", "unassigned_clients", "caseload_by_team", "public_summary", "check_database"} <= names
     assert {"rearrested_within", "comparison", "evaluation_extract", "program_cost"} <= names
+    assert {"referrals_by_group", "rearrested_within_year_by_group", "referrals_by_officer"} <= names
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda figure: figure.__name__)
@@ -101,6 +103,9 @@ def test_the_known_restricted_figures_carry_their_permission(figure, permission)
 def test_what_the_role_decides_is_the_role_s_own_permission():
     assert figure_access(queries.meeting_agenda).role_arguments == {"with_names": "consented_agenda_names"}
     assert figure_access(queries.caseload_by_team).role_arguments == {"with_staff_names": "staff_names"}
+    assert figure_access(officers.referrals_by_officer).role_arguments == {"with_officer_names": "officer_names"}
+    for by_group in (equity.referrals_by_group, equity.days_to_intake_by_group, equity.exits_by_group):
+        assert figure_access(by_group).role_arguments == {"with_small_counts": "small_counts"}
     assert role_arguments("partner", queries.meeting_agenda) == {"with_names": True}
     assert role_arguments("leadership", queries.meeting_agenda) == {"with_names": False}
 
@@ -131,6 +136,7 @@ def reveals(text: str) -> dict[str, bool]:
         "participant_lists": UNCONSENTED in text or "participant_id" in text or "example_ids" in text,
         "consented_agenda_names": CONSENTED in text,
         "staff_names": STAFF_NAME in text,
+        "officer_names": OFFICER_NAME in text,
         "services": SERVICE in text,
         "referral_points": "latitude" in text or str(LATITUDE)[:7] in text or str(LONGITUDE)[:8] in text,
     }
@@ -145,7 +151,8 @@ def program(db):
     private = db.participant(*UNCONSENTED.split())
     db.enroll(private, intake_on=D - timedelta(days=3))
     db.service(private, category=SERVICE, referred_on=D - timedelta(days=3), started_on=D - timedelta(days=1))
-    db.referral(private, D - timedelta(days=20), latitude=LATITUDE, longitude=LONGITUDE)
+    officer = db.officer(lead_trained_on=D - timedelta(days=100))
+    db.referral(private, D - timedelta(days=20), latitude=LATITUDE, longitude=LONGITUDE, officer_id=officer)
     return db
 
 
@@ -179,6 +186,7 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 queries.service_linkage(conn, as_of=D),
                 queries.referral_locations(conn, as_of=D, zone=SAMPLE_INPUTS["zone"]),
                 queries.meeting_agenda(conn, as_of=D, with_names=True),
+                officers.referrals_by_officer(conn, as_of=D, period=SAMPLE_INPUTS["period"], with_officer_names=True),
             )
         )
     assert all(reveals(shown).values()), reveals(shown)
