@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lead_data.access import PERMISSIONS
-from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
 from tests.apptest import APP, AUTH_SECRETS, USER_OF_ROLE, open_app
 
 D = date(2024, 6, 30)
@@ -82,3 +82,18 @@ def test_the_public_cannot_open_the_equity_page(program):
     direct.run()
     assert "not available to the public role" in direct.error[0].value
     assert not direct.dataframe
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo") / "demo.sqlite"
+
+
+@pytest.mark.parametrize("page", [EQUITY, "pages/officers.py"])
+def test_the_equity_and_officers_pages_render_on_the_demo_database_since_launch(page, demo_path, monkeypatch):
+    monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
+    monkeypatch.setenv(DEMO_DATABASE_VARIABLE, str(demo_path))
+    at = open_app(page, user=None)
+    at.sidebar.selectbox(key="period").select("all").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title and at.dataframe
