@@ -22,6 +22,8 @@ SECTIONS = {
         ("pages/enrollment.py", "Enrollment", ":material/how_to_reg:", access.ENROLLMENT),
         ("pages/rearrests.py", "Re-arrests", ":material/gavel:", access.REARRESTS),
         ("pages/outcomes.py", "Outcomes", ":material/trending_down:", access.OUTCOMES),
+        ("pages/equity.py", "Equity", ":material/balance:", access.EQUITY),
+        ("pages/officers.py", "Officers", ":material/local_police:", access.OFFICERS),
         ("pages/caseload.py", "Caseload", ":material/groups:", access.CASELOAD),
         ("pages/referral_map.py", "Referral map", ":material/map:", access.REFERRAL_MAP),
         ("pages/referral_queue.py", "Referral queue", ":material/pending_actions:", access.REFERRAL_QUEUE),

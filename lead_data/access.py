@@ -21,6 +21,7 @@ REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING = "referral_map", "participants", "we
 DATA_QUALITY, PUBLIC_SUMMARY = "data_quality", "public_summary"
 OUTCOMES = "outcomes"
 REFERRAL_QUEUE, MY_CLIENTS, CLIENT = "referral_queue", "my_clients", "client"
+EQUITY, OFFICERS = "equity", "officers"
 AGGREGATE_PAGES = (OVERVIEW, ENROLLMENT, REARRESTS, CASELOAD)
 
 
@@ -37,6 +38,8 @@ class Permissions:
     staff_names: bool  # who the peer and case manager of each team are
     database_address: bool  # where the program database is (server, name or file path)
     evaluation_extract: bool  # the pseudonymous one-row-per-participant extract for evaluators
+    small_counts: bool  # counts from 1 to 10 of people in a group, shown exactly (else suppressed)
+    officer_names: bool  # which police officer made how many referrals
 
     def may_open(self, page: str) -> bool:
         return page in self.pages
@@ -44,8 +47,20 @@ class Permissions:
 
 PERMISSIONS: dict[str, Permissions] = {
     STAFF: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, PARTICIPANTS, WEEKLY_MEETING, DATA_QUALITY, PUBLIC_SUMMARY)
-        + (REFERRAL_QUEUE, MY_CLIENTS, CLIENT),
+        pages=(
+            *AGGREGATE_PAGES,
+            OUTCOMES,
+            EQUITY,
+            OFFICERS,
+            REFERRAL_MAP,
+            PARTICIPANTS,
+            WEEKLY_MEETING,
+            DATA_QUALITY,
+            PUBLIC_SUMMARY,
+            REFERRAL_QUEUE,
+            MY_CLIENTS,
+            CLIENT,
+        ),
         participant_lists=True,
         referral_rows=True,
         consented_agenda_names=True,
@@ -54,9 +69,20 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=True,
         database_address=True,
         evaluation_extract=True,
+        small_counts=True,
+        officer_names=True,
     ),
     LEADERSHIP: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, REFERRAL_MAP, WEEKLY_MEETING, PUBLIC_SUMMARY, REFERRAL_QUEUE),
+        pages=(
+            *AGGREGATE_PAGES,
+            OUTCOMES,
+            EQUITY,
+            OFFICERS,
+            REFERRAL_MAP,
+            WEEKLY_MEETING,
+            PUBLIC_SUMMARY,
+            REFERRAL_QUEUE,
+        ),
         participant_lists=False,
         referral_rows=True,
         consented_agenda_names=False,
@@ -65,9 +91,11 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=True,
         database_address=False,
         evaluation_extract=True,
+        small_counts=False,
+        officer_names=True,
     ),
     PARTNER: Permissions(
-        pages=(*AGGREGATE_PAGES, OUTCOMES, WEEKLY_MEETING, REFERRAL_QUEUE),  # the queue's counts only
+        pages=(*AGGREGATE_PAGES, OUTCOMES, EQUITY, OFFICERS, WEEKLY_MEETING, REFERRAL_QUEUE),  # the queue's counts only
         participant_lists=False,
         referral_rows=False,
         consented_agenda_names=True,
@@ -76,6 +104,8 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=False,
         database_address=False,
         evaluation_extract=False,
+        small_counts=False,
+        officer_names=False,
     ),
     PUBLIC: Permissions(
         pages=(PUBLIC_SUMMARY,),
@@ -87,6 +117,8 @@ PERMISSIONS: dict[str, Permissions] = {
         staff_names=False,
         database_address=False,
         evaluation_extract=False,
+        small_counts=False,
+        officer_names=False,
     ),
 }
 

@@ -210,6 +210,17 @@ def read_curve(curve: pd.DataFrame, *, months: int, longest_follow_up: int) -> R
 # --- re-arrest -----------------------------------------------------------------------------------
 
 
+def followed_and_rearrested(
+    people: Any, first: Any, *, as_of: date, months: int
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The contract's "re-arrested within N months" for a row of ``people`` (a ``_cohort``) joined to
+    ``first`` (``_first_rearrests``): whether it has a full N months of follow-up (T0 + N calendar
+    months ≤ D), and whether it was re-arrested within them (first re-arrest ≤ T0 + N months)."""
+    horizon = add_months(people.c.start_on, literal(months))
+    followed = horizon <= _day(as_of)
+    return followed, and_(followed, first.c.first_rearrest_on <= horizon)
+
+
 @aggregate
 def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
     """Re-arrested within 6, 12 and 24 months of T0, among participants followed that long.
@@ -222,10 +233,9 @@ def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     first = _first_rearrests(as_of)
     columns = []
     for months in FOLLOW_UP_MONTHS:
-        horizon = add_months(people.c.start_on, literal(months))
-        followed = horizon <= _day(as_of)
+        followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=months)
         columns.append(_count_where(followed).label(f"followed_{months}"))
-        columns.append(_count_where(and_(followed, first.c.first_rearrest_on <= horizon)).label(f"rearrested_{months}"))
+        columns.append(_count_where(rearrested).label(f"rearrested_{months}"))
     statement = select(*columns).select_from(people).outerjoin(first, first.c.participant_id == people.c.participant_id)
     row = conn.execute(statement).one()._mapping
     rows = []

@@ -74,9 +74,15 @@ class ProgramDatabase:
 
     # --- rows ---------------------------------------------------------------------------
 
-    def officer(self, *, unit: str = "Central District Patrol") -> int:
+    def officer(self, *, unit: str = "Central District Patrol", lead_trained_on: date | None = None) -> int:
         number = next(self._ids)
-        return self._add(Officer, badge_number=f"TEST-{number}", name=f"Officer Test-{number}", unit=unit)
+        return self._add(
+            Officer,
+            badge_number=f"TEST-{number}",
+            name=f"Officer Test-{number}",
+            unit=unit,
+            lead_trained_on=lead_trained_on,
+        )
 
     def staff(self, *, role: str = "peer", active: bool = True) -> int:
         return self._add(Staff, name=f"Staff Test-{next(self._ids)}", role=role, active=active)
@@ -94,10 +100,24 @@ class ProgramDatabase:
             active=active,
         )
 
-    def participant(self, first_name: str = "Test", last_name: str | None = None) -> int:
+    def participant(
+        self,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        *,
+        race: str | None = None,
+        sex: str | None = None,
+        date_of_birth: date | None = None,
+    ) -> int:
         number = next(self._ids)
         return self._add(
-            Participant, participant_id=number, first_name=first_name, last_name=last_name or f"Person-{number}"
+            Participant,
+            participant_id=number,
+            first_name=first_name,
+            last_name=last_name or f"Person-{number}",
+            race=race,
+            sex=sex,
+            date_of_birth=date_of_birth,
         )
 
     def referral(

@@ -33,6 +33,8 @@ PAGES = {
     "enrollment": "pages/enrollment.py",
     "rearrests": "pages/rearrests.py",
     "outcomes": "pages/outcomes.py",
+    "equity": "pages/equity.py",
+    "officers": "pages/officers.py",
     "caseload": "pages/caseload.py",
     "referral_map": "pages/referral_map.py",
     "participants": "pages/participants.py",

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import casework, evaluation, meeting, outcomes, quality, queries
+from lead_data import casework, equity, evaluation, meeting, officers, outcomes, quality, queries
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
@@ -55,6 +55,7 @@ SAMPLE_INPUTS: dict[str, Any] = {
 }
 CONSENTED, UNCONSENTED = "Qqmark Consented", "Zzmark Private"
 STAFF_NAME = "Staff Test-"  # what tests/program.py names every staff member
+OFFICER_NAME = "Officer Test-"  # and every officer
 SERVICE = "sud_treatment"
 LATITUDE, LONGITUDE = 39.2904123, -76.6122456
 
@@ -76,6 +77,7 @@ def test_the_figures_are_found():
     names = {figure.__name__ for figure in FIGURES}
     assert {"participant_list", "unassigned_clients", "caseload_by_team", "public_summary", "check_database"} <= names
     assert {"rearrested_within", "comparison", "evaluation_extract", "program_cost"} <= names
+    assert {"referrals_by_group", "rearrested_within_year_by_group", "referrals_by_officer"} <= names
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda figure: figure.__name__)
@@ -109,6 +111,9 @@ def test_what_the_role_decides_is_the_role_s_own_permission():
         "with_ids": "participant_lists",
     }
     assert figure_access(queries.caseload_by_team).role_arguments == {"with_staff_names": "staff_names"}
+    assert figure_access(officers.referrals_by_officer).role_arguments == {"with_officer_names": "officer_names"}
+    for by_group in (equity.referrals_by_group, equity.days_to_intake_by_group, equity.exits_by_group):
+        assert figure_access(by_group).role_arguments == {"with_small_counts": "small_counts"}
     assert role_arguments("partner", meeting.meeting_agenda) == {"with_names": True, "with_ids": False}
     assert role_arguments("leadership", meeting.meeting_agenda) == {"with_names": False, "with_ids": False}
 
@@ -139,6 +144,7 @@ def reveals(text: str) -> dict[str, bool]:
         "participant_lists": UNCONSENTED in text or "participant_id" in text or "example_ids" in text,
         "consented_agenda_names": CONSENTED in text,
         "staff_names": STAFF_NAME in text,
+        "officer_names": OFFICER_NAME in text,
         "services": SERVICE in text,
         "referral_points": "latitude" in text or str(LATITUDE)[:7] in text or str(LONGITUDE)[:8] in text,
     }
@@ -154,7 +160,8 @@ def program(db, monkeypatch):
     db.enroll(private, intake_on=D - timedelta(days=3))
     monkeypatch.setitem(SAMPLE_INPUTS, "participant_id", private)  # the client page's canary
     db.service(private, category=SERVICE, referred_on=D - timedelta(days=3), started_on=D - timedelta(days=1))
-    db.referral(private, D - timedelta(days=20), latitude=LATITUDE, longitude=LONGITUDE)
+    officer = db.officer(lead_trained_on=D - timedelta(days=100))
+    db.referral(private, D - timedelta(days=20), latitude=LATITUDE, longitude=LONGITUDE, officer_id=officer)
     waiting = db.participant(*UNCONSENTED.split())  # on the referral queue
     db.referral(waiting, D - timedelta(days=5), eligibility="pending")
     return db
@@ -192,6 +199,7 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 meeting.meeting_agenda(conn, as_of=D, with_names=True, with_ids=True),
                 casework.referral_queue(conn, as_of=D, deadlines=SAMPLE_INPUTS["deadlines"], with_names=True),
                 casework.client_record(conn, as_of=D, participant_id=SAMPLE_INPUTS["participant_id"]),
+                officers.referrals_by_officer(conn, as_of=D, period=SAMPLE_INPUTS["period"], with_officer_names=True),
             )
         )
     assert all(reveals(shown).values()), reveals(shown)

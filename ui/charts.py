@@ -584,3 +584,60 @@ def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(title="Months since referral (0 = the referral month)", range=[-0.5, 24.5], dtick=3)
     figure.update_yaxes(title="Share of those assessed", tickformat=".0%", range=[0, 1.02])
     return styled(figure)
+
+
+HIDDEN_RATE_TEXT = "hidden (small count)"
+
+
+def group_rate_bars(
+    shares: pd.DataFrame, *, value: str, overall: float | str | None, title: str, x_title: str, group: str = "group"
+) -> go.Figure:
+    """One bar per group (column ``group``) of a share in ``value`` (a float, None, or "*" when a count
+    behind it is suppressed: no bar, said so in words), with the program's overall share as a line."""
+    data = shares.iloc[::-1]  # the first group at the top
+    numbers = [share if _is_share(share) else None for share in data[value]]
+    texts = [
+        f"{share:.0%}" if _is_share(share) else (HIDDEN_RATE_TEXT if isinstance(share, str) else "no one")
+        for share in data[value]
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=numbers,
+            y=[label(name) for name in data[group]],
+            orientation="h",
+            marker_color=ACCENT,
+            text=texts,
+            textposition="outside",
+            textfont={"size": 16, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{x_title}: %{{text}}<extra></extra>",
+        )
+    )
+    if _is_share(overall):
+        figure.add_vline(
+            x=overall,
+            line_dash="dot",
+            line_width=2,
+            line_color=AXIS_COLOUR,
+            annotation_text=f"Program {overall:.0%}",
+            annotation_font_size=15,
+        )
+    figure.update_layout(title=title)
+    figure.update_xaxes(title=x_title, tickformat=".0%", range=[0, 1.15], showgrid=True)
+    figure.update_yaxes(showgrid=False, ticks="", type="category")
+    return styled(figure)
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, float) and not pd.isna(value)
+
+
+def running_total_lines(frame: pd.DataFrame, *, x: str, y: str, colour_by: str, title: str, y_title: str) -> go.Figure:
+    """A running total per category (e.g. officers trained to date, per unit) as stepped lines by month."""
+    figure = px.line(
+        frame, x=x, y=y, color=colour_by, line_shape="hv", markers=True, title=title, labels={x: "Month", y: y_title}
+    )
+    figure.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="instant")
+    figure.update_traces(hovertemplate=f"%{{x|%B %Y}}<br>{y_title}: %{{y}}<extra>%{{fullData.name}}</extra>")
+    whole_number_ticks(figure, frame[y].max() if not frame.empty else 0)
+    return styled(figure)

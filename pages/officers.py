@@ -1,0 +1,148 @@
+"""Officers: how far LEAD training has reached, unit by unit and over time, whether trained officers
+refer, and referrals still made by officers not yet trained (a training gap to close). Officer names
+for staff and leadership only, by the figure's own declaration (lead_data.officers)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lead_data import access, officers
+from ui.access import require_page
+from ui.charts import ACCENT, category_bars, group_rate_bars, running_total_lines, show
+from ui.data import load
+from ui.settings import report_settings
+from ui.tables import table
+
+viewer = require_page(access.OFFICERS)
+settings = report_settings()
+as_of, period = settings.as_of, settings.period
+
+trained_units, trained_overall = officers.split_units(load(officers.officers_trained_by_unit, as_of=as_of))
+training_months = load(officers.officers_trained_by_month, as_of=as_of)
+engagement, engagement_overall = officers.split_units(
+    load(officers.officer_engagement_by_unit, as_of=as_of, period=period)
+)
+by_officer = load(officers.referrals_by_officer, as_of=as_of, period=period)
+
+
+def share(value: float) -> str:
+    return "—" if value != value else f"{value:.0%}"  # NaN: no trained officer to count
+
+
+st.title("Officers")
+st.caption(
+    f"Training as of {as_of:%d %B %Y}; referrals in the {settings.period_name.lower()} ({period.label()}). "
+    "A referral counts as after training when it was made on or after its officer's training day."
+)
+
+row = st.columns(4)
+row[0].metric(
+    "Trained officers",
+    f"{trained_overall['trained']} of {trained_overall['officers']}",
+    help="Officers with a LEAD training date on or before the as-of date, of all officers on record.",
+    border=True,
+)
+row[1].metric(
+    "Trained officers who referred",
+    share(engagement_overall["trained_referring_share"]),
+    help=f"{engagement_overall['trained_referring']} of {engagement_overall['trained']} trained officers made a "
+    "referral in the period after their training.",
+    border=True,
+)
+per_officer = engagement_overall["referrals_per_trained_officer"]
+row[2].metric(
+    "Referrals per trained officer",
+    "—" if per_officer != per_officer else f"{per_officer:.1f}",
+    help="Referrals in the period made after the officer's training, per officer trained by the as-of date.",
+    border=True,
+)
+row[3].metric(
+    "Referrals by officers not yet trained",
+    engagement_overall["referrals_before_training"],
+    help="Referrals in the period by officers with no LEAD training yet on the day of the referral: a training "
+    "gap to close.",
+    border=True,
+)
+
+left, right = st.columns(2)
+with left:
+    show(
+        category_bars(
+            trained_units, category="unit", value="trained", title="Officers trained, by unit", x_title="Officers"
+        )
+    )
+with right:
+    if training_months.empty:
+        st.info("No officer had been trained in LEAD by this date.")
+    else:
+        show(
+            running_total_lines(
+                training_months,
+                x="month",
+                y="trained_to_date",
+                colour_by="unit",
+                title="Officers trained to date, by unit",
+                y_title="Officers trained",
+            )
+        )
+
+left, right = st.columns(2)
+with left:
+    show(
+        group_rate_bars(
+            engagement,
+            value="social_contact_share",
+            overall=engagement_overall["social_contact_share"],
+            title="Social-contact referrals, share by unit",
+            x_title="Share of the unit's referrals",
+            group="unit",
+        )
+    )
+with right:
+    show(
+        category_bars(
+            engagement,
+            category="unit",
+            value="referrals_before_training",
+            title="Referrals by officers not yet trained",
+            x_title="Referrals",
+            colour=ACCENT,
+        )
+    )
+
+st.subheader("By unit")
+table(
+    engagement,
+    file_name=f"lead-officer-engagement-{as_of:%Y-%m-%d}.csv",
+    column_config={
+        "unit": "Unit",
+        "trained": "Trained officers",
+        "trained_referring": "Trained who referred",
+        "trained_referring_share": st.column_config.NumberColumn("Share who referred", format="percent"),
+        "referrals": "Referrals",
+        "referrals_after_training": "After training",
+        "referrals_per_trained_officer": st.column_config.NumberColumn("Per trained officer", format="%.1f"),
+        "social_contact": "Social contact",
+        "social_contact_share": st.column_config.NumberColumn("Social-contact share", format="percent"),
+        "referrals_before_training": "Before training",
+    },
+)
+
+st.subheader("By officer")
+st.caption(
+    "Every officer trained by the as-of date or with a referral in the period, most referrals first."
+    + ("" if viewer.permissions.officer_names else " Names and training dates are shown to staff and leadership.")
+)
+table(
+    by_officer,
+    file_name=f"lead-referrals-by-officer-{as_of:%Y-%m-%d}.csv",
+    column_config={
+        "officer": "Officer",
+        "unit": "Unit",
+        "trained": "Trained",
+        "lead_trained_on": "Trained on",
+        "referrals": "Referrals",
+        "social_contact": "Social contact",
+        "referrals_before_training": "Before training",
+    },
+)
