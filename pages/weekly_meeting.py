@@ -13,7 +13,7 @@ import streamlit as st
 from lead_data import access, casework, meeting, queries
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
-from ui.casework import configured_deadlines
+from ui.casework import client_links, configured_deadlines
 from ui.charts import (
     ALL_TEAMS,
     agenda_counts,
@@ -140,6 +140,8 @@ if not shown.listed.empty:
         on_click="ignore",
         icon=":material/download:",
     )
+    if "participant_id" in shown.listed.columns:  # the figure gives ids to staff only
+        client_links(shown.listed, key="agenda-client")
 if shown.with_names and not shown.not_named.empty:
     more = int(shown.not_named["clients"].sum())
     by_team = ", ".join(f"{markdown_text(row.team)}: {row.clients}" for row in shown.not_named.itertuples())

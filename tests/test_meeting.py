@@ -227,6 +227,14 @@ def test_partners_and_staff_see_consented_names_only_on_the_meeting_page(meeting
     assert "**2 more participants without a release on file** (Team A: 1, Team B: 1)." in text
 
 
+def test_staff_open_a_client_s_page_from_the_agenda_and_partners_cannot(meeting):
+    staff = open_app(MEETING_PAGE, user=STAFF_USER, as_of=D.isoformat())
+    (chooser,) = [box for box in staff.get("selectbox") if box.label == "Open a client's page"]
+    assert len(chooser.options) == 6  # the six named clients, each once
+    partner = open_app(MEETING_PAGE, user=PARTNER_USER, as_of=D.isoformat())
+    assert "Open a client's page" not in [box.label for box in partner.get("selectbox")]
+
+
 def test_leadership_sees_the_agenda_as_counts_only(meeting):
     at = open_app(MEETING_PAGE, user=LEADERSHIP_USER, as_of=D.isoformat())
     text = shown_text(at)
