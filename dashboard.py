@@ -13,6 +13,8 @@ from ui.settings import draw_report_settings
 
 st.set_page_config(page_title="LEAD dashboard", page_icon=":material/diversity_3:", layout="wide")
 
+NAVIGATION_KEY = "navigation"  # the menu's container: class ``st-key-navigation`` in the browser
+
 SECTIONS = {
     "Leadership": [
         ("pages/overview.py", "Overview", ":material/dashboard:", access.OVERVIEW),
@@ -36,10 +38,32 @@ SECTIONS = {
     ],
 }
 
+
+
+def document_title(page: st.Page) -> str:
+    """The browser tab's title: the page first, so every page has its own (WCAG 2.4.2)."""
+    return f"{page.title} · LEAD dashboard"
+
+
+def draw_navigation(sections: dict[str, list[st.Page]]) -> None:
+    """The sidebar's menu: a heading per section, a link per page the viewer may open.
+
+    Drawn with ``st.page_link`` under headings because Streamlit's own sectioned menu nests section
+    ``<div>``s in its ``<ul>`` (axe-core ``list``/``listitem``, WCAG 1.3.1). The links are the same
+    ``st.Page`` objects the hidden router holds, so a page added to SECTIONS needs nothing more.
+    """
+    with st.sidebar.container(key=NAVIGATION_KEY):
+        for section, pages in sections.items():
+            st.subheader(section, anchor=False)
+            for page in pages:
+                st.page_link(page, label=page.title, icon=page.icon)
+
+
 with viewer_of_this_run() as viewer:
     signed_out_when_idle(viewer)
     if viewer.permissions is None:
         gate = st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")])
+        st.set_page_config(page_title=document_title(gate))
         with page_run(gate.title, None):
             gate.run()
         st.stop()
@@ -52,8 +76,11 @@ with viewer_of_this_run() as viewer:
         ]
         for section, entries in SECTIONS.items()
     }
-    page = st.navigation({section: pages for section, pages in allowed.items() if pages})
+    allowed = {section: pages for section, pages in allowed.items() if pages}
+    page = st.navigation(allowed, position="hidden")
+    st.set_page_config(page_title=document_title(page))
 
+    draw_navigation(allowed)
     database = require_database()
     draw_report_settings(viewer)
     draw_identity(viewer)
