@@ -13,11 +13,21 @@ from ui.settings import draw_report_settings
 
 st.set_page_config(page_title="LEAD dashboard", page_icon=":material/diversity_3:", layout="wide")
 
-# One visible focus ring for every control, links, the tables' grids and the map included (WCAG
-# 2.4.7): Streamlit's own is missing on some (the current page's link, a table's canvas).
-FOCUS_STYLE = """<style>
+# Styles for WCAG 2.1 AA that Streamlit's theme options cannot set:
+# - one visible focus ring for every control, links, the tables' grids and the map included (2.4.7):
+#   Streamlit's own is missing on some (the current page's link, a table's canvas);
+# - reflow to 320 CSS px (1.4.10): tab names wrap instead of scrolling sideways, and a chart's
+#   title, which Plotly cannot wrap, is shown as wrapping text above it (ui/charts.py, CHART_TITLE_CLASS).
+ACCESSIBILITY_STYLE = """<style>
 :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 canvas:focus-visible, [data-testid="stMain"]:focus-visible { outline-offset: -3px; }
+[role="tablist"] { flex-wrap: wrap; }
+.stElementContainer:has(.lead-chart-title) { display: none; }
+.lead-chart-title { font-weight: 600; font-size: 1.15rem; margin: 0; }
+@media (max-width: 700px) {
+  .stElementContainer:has(.lead-chart-title) { display: block; }
+  .stPlotlyChart .gtitle { display: none; }
+}
 </style>"""
 NAVIGATION_KEY = "navigation"  # the menu's container: class ``st-key-navigation`` in the browser
 
@@ -65,7 +75,7 @@ def draw_navigation(sections: dict[str, list[st.Page]]) -> None:
                 st.page_link(page, label=page.title, icon=page.icon)
 
 
-st.html(FOCUS_STYLE)
+st.html(ACCESSIBILITY_STYLE)
 
 with viewer_of_this_run() as viewer:
     signed_out_when_idle(viewer)

@@ -16,6 +16,7 @@ chart shows a camera button that downloads it as a PNG.
 
 from __future__ import annotations
 
+import html
 import numbers
 import re
 from dataclasses import dataclass
@@ -272,6 +273,9 @@ def _file_stem(figure: go.Figure) -> str:
     return f"{stem}-{as_of.isoformat()}" if isinstance(as_of, date) else stem
 
 
+CHART_TITLE_CLASS = "lead-chart-title"
+
+
 def show(figure: go.Figure, *, filename: str | None = None) -> None:
     """Draw a chart full width, with a visible camera button that downloads it as a PNG, and its text
     alternative (WCAG 1.1.1): a one-sentence summary, which is also the chart's accessible name, and
@@ -279,6 +283,8 @@ def show(figure: go.Figure, *, filename: str | None = None) -> None:
     traces, so they say exactly what the chart draws."""
     data = chart_series(figure)
     summary = chart_summary(data)
+    # Shown only on narrow screens (dashboard.ACCESSIBILITY_STYLE), where Plotly's one-line title is cut off.
+    st.html(f'<p class="{CHART_TITLE_CLASS}" aria-hidden="true">{html.escape(data.title)}</p>')
     st.plotly_chart(
         figure,
         width="stretch",

@@ -1,6 +1,7 @@
 """WCAG 2.1 AA, as axe-core checks it in the browser: every page each role may open, at a projector's
 1280×720 and a laptop's 1920×1080, and the no-access and sign-in pages. Any violation of a wcag2a,
-wcag2aa, wcag21a or wcag21aa rule fails; no rule is switched off.
+wcag2aa, wcag21a or wcag21aa rule fails; no rule is switched off. And reflow, which axe cannot
+judge: every page at 320 CSS px wide and at 200% zoom, checked in the DOM and kept as screenshots.
 
 Staff use the shared demo server (no sign-in: the demo's viewer is staff); leadership, partner and
 public each get one server that believes a proxy's identity header (LEAD_TRUST_PROXY_HEADER) and a
@@ -10,6 +11,7 @@ page added to dashboard.SECTIONS is checked with nothing to change here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +20,15 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from lead_data import access
-from tests.e2e.browser import CONNECTED, navigation_links, open_page, wait_until_rendered
-from tests.e2e.conftest import AS_OF, StreamlitServer
+from tests.e2e.browser import (
+    CONNECTED,
+    horizontal_overflow,
+    navigation_links,
+    open_page,
+    truncated_metric_values,
+    wait_until_rendered,
+)
+from tests.e2e.conftest import AS_OF, SCREENSHOTS, StreamlitServer
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920, "height": 1080}}
@@ -123,3 +132,50 @@ def test_the_sign_in_page_meets_wcag_21_aa(viewport: str, sign_in_server: Stream
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
     wait_until_rendered(page)
     assert wcag_violations(page) == []
+
+
+# WCAG 1.4.10 Reflow: content fits 320 CSS px without sideways scrolling, data tables excepted; a
+# 1280×720 window zoomed to 200% is a 640×360 CSS px window.
+REFLOW_WINDOWS = {"320px": {"width": 320, "height": 640}, "zoom200": {"width": 640, "height": 360}}
+# Elements that reach past the window's right edge, outside the data tables (which may scroll).
+CUT_OFF = """() => {
+    const width = document.documentElement.clientWidth;
+    const allowed = '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stSidebar"]';
+    return [...document.querySelectorAll('[data-testid="stMain"] *')]
+        .filter(e => !e.closest(allowed) && e.getClientRects().length)
+        .filter(e => { const box = e.getBoundingClientRect(); return box.width > 0 && box.right > width + 1; })
+        .filter(e => ![...e.children].some(child => child.getBoundingClientRect().right > width + 1))
+        .map(e => `${e.tagName.toLowerCase()}.${e.className || ""} "${(e.innerText || "").slice(0, 40)}"`);
+}"""
+
+
+@pytest.mark.parametrize("window", list(REFLOW_WINDOWS))
+def test_every_page_reflows_at_320_px_and_200_percent_zoom(window: str, new_context, base_url: str):
+    page = new_context(viewport=REFLOW_WINDOWS[window]).new_page()
+    open_page(page, "/", as_of=AS_OF)
+    problems = {}
+    for title, path in navigation_links(page).items():
+        open_page(page, path, as_of=AS_OF)
+        page.wait_for_timeout(300)  # charts fit themselves to the narrow window
+        whole_page_screenshot(page, f"reflow-{window}-{path.strip('/') or 'overview'}.png")
+        found = {
+            "scrolls sideways": horizontal_overflow(page),
+            "cut off": page.evaluate(CUT_OFF),
+            "figures cut off": truncated_metric_values(page),
+        }
+        found = {what: where for what, where in found.items() if where}
+        if found:
+            problems[title] = found
+    assert problems == {}, json.dumps(problems, indent=1)
+
+
+def whole_page_screenshot(page: Page, name: str) -> None:
+    """The whole page for people to look at: the window stretched to the main area's height (the
+    main area, not the document, scrolls), then put back."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    window = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": window["width"], "height": max(height, window["height"])})
+    page.wait_for_timeout(300)
+    page.screenshot(path=SCREENSHOTS / name)
+    page.set_viewport_size(window)
