@@ -55,7 +55,6 @@ SECTIONS = {
 }
 
 
-
 def document_title(page: st.Page) -> str:
     """The browser tab's title: the page first, so every page has its own (WCAG 2.4.2)."""
     return f"{page.title} · LEAD dashboard"

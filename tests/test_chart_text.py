@@ -196,9 +196,7 @@ def two_referrals(db, monkeypatch):
 def test_a_page_shows_each_charts_summary_and_its_data_behind_show_data(two_referrals):
     at = open_app("pages/enrollment.py", as_of="2024-06-30")
     captions = [caption.value for caption in at.caption]
-    assert any(
-        caption.startswith("Referrals per month, by type, Jun 2024: 2 (Jun 2024).") for caption in captions
-    )
+    assert any(caption.startswith("Referrals per month, by type, Jun 2024: 2 (Jun 2024).") for caption in captions)
     assert [expander.label for expander in at.expander].count("Show data") == len(at.get("plotly_chart"))
     assert len(at.table) >= len(at.get("plotly_chart")) > 0
 
