@@ -43,6 +43,7 @@ EVERY_PAGE = [
     "Public summary",
     "Enrollment",
     "Re-arrests",
+    "Outcomes",
     "Caseload",
     "Referral map",
     "Participants",
