@@ -7,7 +7,7 @@ import streamlit as st
 from lead_data import access, queries
 from ui.access import require_page
 from ui.data import load
-from ui.maps import map_legend, referral_map
+from ui.maps import show_map
 from ui.settings import current_site, report_settings
 
 viewer = require_page(access.REFERRAL_MAP)
@@ -29,5 +29,4 @@ row = st.columns(len(counts))
 for column, count in zip(row, counts.itertuples(), strict=True):
     column.metric(count.label, count.referrals, border=True)
 
-st.pydeck_chart(referral_map(locations, site), height=620)
-st.html(map_legend())
+show_map(locations, site, counts)

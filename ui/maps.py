@@ -1,4 +1,5 @@
-"""The referral map: points coloured like every other chart, the pilot zones' outlines, no names."""
+"""The referral map: points coloured like every other chart, the pilot zones' outlines, no names; and
+beside it, for people who cannot see it, the same referrals in words and as a table by place."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import math
 
 import pandas as pd
 import pydeck as pdk
+import streamlit as st
 
 from lead_data.site import Site
-from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY
-from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, labelled
+from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, place_labels
+from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, label, labelled
 
 TOOLTIP = {
     "html": "<b>{referred_on}</b><br/>{referral_type}<br/>Offense: {offense}",
@@ -102,3 +104,40 @@ def map_legend() -> str:
         'vertical-align:middle"></span> Pilot zone</span>'
     )
     return f'<div style="font-size:1.15rem;line-height:2">{swatches}{outline}</div>'
+
+
+MAP_HEIGHT_PX = 620
+
+
+def show_map(locations: pd.DataFrame, site: Site, counts: pd.DataFrame) -> None:
+    """The map with its legend, its summary in words (also the map's accessible name) and the
+    referrals by place as a table: a screen reader gets all the map says but the exact spots."""
+    summary = map_summary(counts, ", ".join(zone.name for zone in site.zones))
+    st.pydeck_chart(referral_map(locations, site), height=MAP_HEIGHT_PX, alt=summary)
+    st.html(map_legend())
+    st.caption(summary)
+    st.table(referrals_by_place(locations, site), hide_index=True)
+
+
+def map_summary(counts: pd.DataFrame, zone_name: str) -> str:
+    """One sentence: how many referrals, and how many fell in each kind of place (``location_counts``)."""
+    total = int(counts["referrals"].sum())
+    places = ", ".join(f"{int(row.referrals):,} {row.label[0].lower()}{row.label[1:]}" for row in counts.itertuples())
+    return f"Map of {total:,} referrals against {zone_name}: {places}."
+
+
+def referrals_by_place(locations: pd.DataFrame, site: Site) -> pd.DataFrame:
+    """Referrals per kind of place and referral type (both types always; "Not recorded" when there
+    are any), zeros included, with a total per place."""
+    kinds = locations["referral_type"].map(label)
+    types = [name for name in REFERRAL_TYPE_COLOURS if name != "Not recorded"]
+    types += sorted(set(kinds) - set(types))
+    places = place_labels(site)
+    table = pd.crosstab(locations["location"], kinds).reindex(index=list(places), columns=types, fill_value=0)
+    return pd.DataFrame(
+        {
+            "Place": [places[key] for key in table.index],
+            **{name: table[name].to_numpy() for name in types},
+            "Total": table.sum(axis=1).to_numpy(),
+        }
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode, urlparse
 
-from playwright.sync_api import ConsoleMessage, Page, Request, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Request, expect
 
 RENDER_TIMEOUT_MS = 60_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -44,6 +44,21 @@ def open_page(page: Page, path: str, timeout: float = RENDER_TIMEOUT_MS, **param
 
 def main_title(page: Page):
     return page.get_by_test_id("stMain").locator("h1").first
+
+
+def navigation(page: Page) -> Locator:
+    """The sidebar's page menu (dashboard.draw_navigation)."""
+    return page.locator(".st-key-navigation")
+
+
+def navigation_links(page: Page) -> dict[str, str]:
+    """The pages the menu offers: title -> URL path ("/" for the first page). A link's text starts
+    with its icon's name (hidden from screen readers), so its title is its last line."""
+    links = {}
+    for link in navigation(page).get_by_role("link").all():
+        title = link.inner_text().strip().splitlines()[-1]
+        links[title] = "/" + urlparse(link.evaluate("element => element.href")).path.lstrip("/")
+    return links
 
 
 def metrics(page: Page) -> dict[str, str]:

@@ -38,6 +38,7 @@ from tests.e2e.browser import (
     BrowserProblems,
     main_title,
     metrics,
+    navigation,
     number,
     wait_until_rendered,
 )
@@ -264,10 +265,10 @@ def test_every_page_renders_through_the_proxy_on_one_replica_and_a_csv_downloads
     page = context.new_page()
     problems = BrowserProblems.watch(page, site.proxy.url)
     open_dashboard(page)
-    navigation = page.get_by_test_id("stSidebarNav")
+    menu = navigation(page)
     headings = [main_title(page).inner_text()]  # the first page, Overview
     for title in EVERY_PAGE[1:]:
-        navigation.get_by_role("link", name=title).click()
+        menu.get_by_role("link", name=title).click()
         expect(main_title(page)).not_to_have_text(headings[-1], timeout=RENDER_TIMEOUT_MS)
         wait_until_rendered(page)
         headings.append(main_title(page).inner_text())

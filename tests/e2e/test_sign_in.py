@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browser import CONNECTED, RENDER_TIMEOUT_MS, main_title, metrics, wait_until_rendered
+from tests.e2e.browser import (
+    CONNECTED,
+    RENDER_TIMEOUT_MS,
+    main_title,
+    metrics,
+    navigation,
+    navigation_links,
+    wait_until_rendered,
+)
 from tests.e2e.conftest import StreamlitServer
 from tests.e2e.deployment import NginxProxy, OidcProvider
 
@@ -107,18 +115,12 @@ def sign_in(context: BrowserContext, site: SignInSite, user: dict) -> Page:
     return page
 
 
-def navigation(page: Page) -> list[str]:
-    """The titles of the pages in the sidebar (each link's last line: its icon's name comes first)."""
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link").all()
-    return [link.inner_text().strip().splitlines()[-1] for link in links]
-
-
 def test_staff_sign_in_and_see_every_page_participants_included(context, site):
     page = sign_in(context, site, STAFF)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Signed in as casemanager@lead.test (staff)")
-    assert sorted(navigation(page)) == sorted(EVERY_PAGE)
+    assert sorted(navigation_links(page)) == sorted(EVERY_PAGE)
     assert metrics(page)["Active now"]
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Participants").click()
+    navigation(page).get_by_role("link", name="Participants").click()
     expect(main_title(page)).to_have_text("Participants", timeout=RENDER_TIMEOUT_MS)
     wait_until_rendered(page)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
@@ -127,7 +129,7 @@ def test_staff_sign_in_and_see_every_page_participants_included(context, site):
 def test_a_partner_signed_in_by_domain_has_no_participants_page(context, site):
     page = sign_in(context, site, PARTNER)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Signed in as detective@police.test (partner)")
-    shown = navigation(page)
+    shown = navigation_links(page)
     assert "Weekly meeting" in shown
     assert "Participants" not in shown
     page.goto("/participants")  # by its address: not among the partner's pages, so their first page
@@ -141,14 +143,14 @@ def test_a_signed_in_user_without_a_role_gets_the_no_access_page(context, site):
     page = sign_in(context, site, NO_ROLE)
     expect(page.get_by_test_id("stMain")).to_contain_text("no access to this dashboard")
     expect(page.get_by_test_id("stMain")).to_contain_text("Signed in as stranger@elsewhere.test")
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
     assert not metrics(page)
 
 
 def test_a_user_whose_email_the_provider_has_not_verified_is_refused_with_the_reason(context, site):
     page = sign_in(context, site, UNVERIFIED)
     expect(page.get_by_test_id("stMain")).to_contain_text("not verified this email address")
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
     assert not metrics(page)
 
 

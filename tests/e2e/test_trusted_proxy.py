@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.browser import metrics, open_page
+from tests.e2e.browser import metrics, navigation, open_page
 
 HEADER = "X-Forwarded-Email"
 
@@ -19,9 +19,9 @@ def test_a_trusted_proxy_header_signs_the_user_in_with_their_role(start_server, 
     partner = new_context(extra_http_headers={HEADER: "detective@police.test"}).new_page()
     open_page(partner, server.url + "/")
     assert metrics(partner)["Active now"]
-    navigation = partner.get_by_test_id("stSidebarNav")
-    expect(navigation.get_by_role("link", name="Weekly meeting")).to_be_visible()
-    expect(navigation.get_by_role("link", name="Participants")).to_have_count(0)
+    menu = navigation(partner)
+    expect(menu.get_by_role("link", name="Weekly meeting")).to_be_visible()
+    expect(menu.get_by_role("link", name="Participants")).to_have_count(0)
     expect(partner.get_by_test_id("stSidebar")).to_contain_text(f"as vouched for by the proxy's {HEADER} header")
 
     stranger = new_context().new_page()  # no header: nobody
