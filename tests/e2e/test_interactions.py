@@ -47,10 +47,13 @@ def overview_expected(figure: Callable[..., Any], as_of: date, period: str) -> d
         "Participants re-arrested": figure(queries.rearrest_rate, as_of=as_of).rearrested,
         "Teams over cap": queries.caseload_balance(caseload).teams_over_cap,
         "Unassigned clients": len(figure(queries.unassigned_clients, as_of=as_of)),
-        "Referrals past deadline": figure(
-            casework.referrals_past_deadline, as_of=as_of, deadlines=casework.QueueDeadlines()
-        ),
+        "Referrals past deadline": past_deadline(figure, as_of),
     }
+
+
+def past_deadline(figure: Callable[..., Any], as_of: date) -> int:
+    deadlines = casework.queue_deadlines(load_site())
+    return figure(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
 
 
 def overview_shown(page: Page) -> dict[str, int]:
@@ -86,6 +89,7 @@ def test_a_shared_link_with_as_of_reproduces_the_view(new_context, base_url: str
     expected_overview = overview_expected(figure, SHARED_AS_OF, "ytd")
     expected_week = figure(queries.weekly_changes, as_of=SHARED_AS_OF)
     expected_week = dict(zip(expected_week["figure"], expected_week["this_week"].astype(int), strict=True))
+    expected_week["Referrals past deadline"] = past_deadline(figure, SHARED_AS_OF)
 
     author = new_context().new_page()
     open_page(author, "/weekly_meeting", as_of=AS_OF)
@@ -156,7 +160,8 @@ def test_the_referral_map_draws_its_points(page: Page, base_url: str, figure):
     problems = BrowserProblems.watch(page, base_url)
     open_page(page, "/referral_map", as_of=AS_OF)
     period = period_ending(AS_OF, "12m")
-    counts = queries.location_counts(figure(queries.referral_locations, as_of=AS_OF, site=load_site(), period=period))
+    site = load_site()
+    counts = queries.location_counts(figure(queries.referral_locations, as_of=AS_OF, site=site, period=period), site)
     shown = {label: number(value) for label, value in metrics(page).items()}
     assert shown == dict(zip(counts["label"], counts["referrals"].astype(int), strict=True))
 
@@ -204,13 +209,13 @@ def test_tables_download_as_csv_through_their_own_buttons_only(page: Page, figur
     """Each table's "Download CSV" gives exactly its rows; Streamlit's own (unaudited) table export is off."""
     open_page(page, "/caseload", as_of=AS_OF)
     tables = page.get_by_test_id("stDataFrame")
-    expect(tables).to_have_count(2)  # the teams, the unassigned clients
+    expect(tables).to_have_count(3)  # the teams, their pace, the unassigned clients
     tables.first.hover()
     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
     buttons = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
-    expect(buttons).to_have_count(2)
+    expect(buttons).to_have_count(3)
     files = {}
-    for index in range(2):
+    for index in range(3):
         with page.expect_download() as download:
             buttons.nth(index).locator("button").click()
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
@@ -218,6 +223,7 @@ def test_tables_download_as_csv_through_their_own_buttons_only(page: Page, figur
     teams = figure(queries.caseload_by_team, as_of=AS_OF)
     unassigned = figure(queries.unassigned_clients, as_of=AS_OF)
     assert [row["team"] for row in files[f"lead-caseload-{AS_OF.isoformat()}.csv"]] == teams["team"].tolist()
+    assert len(files[f"lead-caseload-forecast-{AS_OF.isoformat()}.csv"]) == len(teams)
     assert len(files[f"lead-unassigned-clients-{AS_OF.isoformat()}.csv"]) == len(unassigned) > 0
 
 
