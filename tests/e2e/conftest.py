@@ -31,8 +31,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
+from lead_data import casework, queries
 from lead_data.db import DEMO_DATABASE_VARIABLE, read_only_engine
 from lead_data.demo import write_demo
+from lead_data.site import load_site
 from tests.e2e.browser import open_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -239,3 +241,12 @@ def base_url(streamlit_server: StreamlitServer, browser: Browser) -> str:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "accept_downloads": True}  # Playwright's default window: 1280×720
+
+
+def meeting_metrics(figure: Callable[..., Any], as_of: date) -> dict[str, int]:
+    """The weekly meeting's metrics for the week ending ``as_of``, straight from lead_data."""
+    changes = figure(queries.weekly_changes, as_of=as_of)
+    expected = dict(zip(changes["figure"], changes["this_week"].astype(int), strict=True))
+    deadlines = casework.queue_deadlines(load_site())
+    expected["Referrals past deadline"] = figure(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
+    return expected

@@ -18,7 +18,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from lead_data import casework, queries
+from lead_data import queries
 from lead_data.periods import period_ending
 from lead_data.site import load_site
 from tests.e2e.browser import (
@@ -31,7 +31,7 @@ from tests.e2e.browser import (
     set_sidebar_date,
     wait_until_rendered,
 )
-from tests.e2e.conftest import AS_OF, report
+from tests.e2e.conftest import AS_OF, meeting_metrics, report
 
 SHARED_AS_OF = date(2024, 6, 30)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -47,13 +47,8 @@ def overview_expected(figure: Callable[..., Any], as_of: date, period: str) -> d
         "Participants re-arrested": figure(queries.rearrest_rate, as_of=as_of).rearrested,
         "Teams over cap": queries.caseload_balance(caseload).teams_over_cap,
         "Unassigned clients": len(figure(queries.unassigned_clients, as_of=as_of)),
-        "Referrals past deadline": past_deadline(figure, as_of),
+        "Referrals past deadline": meeting_metrics(figure, as_of)["Referrals past deadline"],
     }
-
-
-def past_deadline(figure: Callable[..., Any], as_of: date) -> int:
-    deadlines = casework.queue_deadlines(load_site())
-    return figure(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
 
 
 def overview_shown(page: Page) -> dict[str, int]:
@@ -87,9 +82,7 @@ def test_a_shared_link_with_as_of_reproduces_the_view(new_context, base_url: str
     """Set the date in the sidebar, copy the address, open it in a fresh browser: same figures,
     and the ones lead_data computes for that date."""
     expected_overview = overview_expected(figure, SHARED_AS_OF, "ytd")
-    expected_week = figure(queries.weekly_changes, as_of=SHARED_AS_OF)
-    expected_week = dict(zip(expected_week["figure"], expected_week["this_week"].astype(int), strict=True))
-    expected_week["Referrals past deadline"] = past_deadline(figure, SHARED_AS_OF)
+    expected_week = meeting_metrics(figure, SHARED_AS_OF)
 
     author = new_context().new_page()
     open_page(author, "/weekly_meeting", as_of=AS_OF)

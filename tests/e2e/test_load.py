@@ -13,9 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from lead_data import queries
 from tests.e2e.browser import main_title, metrics, number, page_url
-from tests.e2e.conftest import report
+from tests.e2e.conftest import meeting_metrics, report
 
 SESSIONS = 20
 # A date no other test opens, so all twenty sessions meet an empty query cache, as on meeting day.
@@ -55,8 +54,7 @@ def cpu_seconds(pid: int) -> float | None:
 def test_twenty_sessions_open_the_weekly_meeting_at_once(
     new_context, base_url: str, streamlit_server, figure, record_property
 ):
-    expected = figure(queries.weekly_changes, as_of=MEETING_DAY)
-    expected = dict(zip(expected["figure"], expected["this_week"].astype(int), strict=True))
+    expected = meeting_metrics(figure, MEETING_DAY)
     context = new_context(viewport={"width": 1280, "height": 720})
     context.add_init_script(RENDER_CLOCK)
     tabs = [context.new_page() for _ in range(SESSIONS)]
