@@ -35,56 +35,57 @@ st.caption(
     "A referral counts as after training when it was made on or after its officer's training day."
 )
 
-row = st.columns(4)
-row[0].metric(
-    "Trained officers",
-    f"{trained_overall['trained']} of {trained_overall['officers']}",
+first_row, second_row = st.columns(2), st.columns(2)
+first_row[0].metric(
+    "Officers trained",
+    trained_overall["trained"],
+    f"of {trained_overall['officers']} on record",
+    delta_color="off",
+    delta_arrow="off",
     help="Officers with a LEAD training date on or before the as-of date, of all officers on record.",
     border=True,
 )
-row[1].metric(
-    "Trained officers who referred",
+first_row[1].metric(
+    "Trained who referred",
     share(engagement_overall["trained_referring_share"]),
     help=f"{engagement_overall['trained_referring']} of {engagement_overall['trained']} trained officers made a "
     "referral in the period after their training.",
     border=True,
 )
 per_officer = engagement_overall["referrals_per_trained_officer"]
-row[2].metric(
+second_row[0].metric(
     "Referrals per trained officer",
     "—" if per_officer != per_officer else f"{per_officer:.1f}",
     help="Referrals in the period made after the officer's training, per officer trained by the as-of date.",
     border=True,
 )
-row[3].metric(
-    "Referrals by officers not yet trained",
+second_row[1].metric(
+    "Referrals before training",
     engagement_overall["referrals_before_training"],
     help="Referrals in the period by officers with no LEAD training yet on the day of the referral: a training "
     "gap to close.",
     border=True,
 )
 
-left, right = st.columns(2)
-with left:
+show(
+    category_bars(
+        trained_units, category="unit", value="trained", title="Officers trained, by unit", x_title="Officers"
+    )
+)
+# Full width: a legend of every unit fits above the lines in one row.
+if training_months.empty:
+    st.info("No officer had been trained in LEAD by this date.")
+else:
     show(
-        category_bars(
-            trained_units, category="unit", value="trained", title="Officers trained, by unit", x_title="Officers"
+        running_total_lines(
+            training_months,
+            x="month",
+            y="trained_to_date",
+            colour_by="unit",
+            title="Officers trained to date, by unit",
+            y_title="Officers trained",
         )
     )
-with right:
-    if training_months.empty:
-        st.info("No officer had been trained in LEAD by this date.")
-    else:
-        show(
-            running_total_lines(
-                training_months,
-                x="month",
-                y="trained_to_date",
-                colour_by="unit",
-                title="Officers trained to date, by unit",
-                y_title="Officers trained",
-            )
-        )
 
 left, right = st.columns(2)
 with left:

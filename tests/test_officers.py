@@ -143,11 +143,12 @@ def test_the_officers_page_shows_names_only_to_staff_and_leadership(app_force, r
     )
     assert at.title[0].value == "Officers"
     shown = {metric.label: metric.value for metric in at.metric}
-    assert shown["Trained officers"] == "3 of 5"
-    assert shown["Trained officers who referred"] == "67%"
+    assert shown["Officers trained"] == "3"
+    assert {metric.label: metric.delta for metric in at.metric}["Officers trained"] == "of 5 on record"
+    assert shown["Trained who referred"] == "67%"
     # The default period, the last 12 months, also holds the veteran's December referral: 4 by 3 officers.
     assert shown["Referrals per trained officer"] == "1.3"
-    assert shown["Referrals by officers not yet trained"] == "3"
+    assert shown["Referrals before training"] == "3"
     assert ("Officer Test-" in shown_text(at)) is (role in ("staff", "leadership"))
     assert not at.exception and not at.error
 
