@@ -74,10 +74,11 @@ rearrest_tab, jail_tab, wellbeing_tab, exits_tab, comparison_tab, seattle_tab = 
 )
 
 with rearrest_tab:
+    st.subheader("Re-arrested within…")
     columns = st.columns(3)
     for column, row, reading in zip(columns, within.itertuples(), survival.readings, strict=True):
         column.metric(
-            f"Re-arrested within {row.months} months",
+            f"{row.months} months",
             percent(row.share),
             f"{row.rearrested} of {row.followed} followed {row.months} months",
             delta_color="off",

@@ -30,11 +30,14 @@ services = load(queries.service_linkage, as_of=as_of) if may_see(queries.service
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
 
-first_row, second_row = st.columns(3), st.columns(4)
+# Short labels four to a row, long ones three: no label is cut off on a 1280-pixel projector.
+first_row, second_row = st.columns(4), st.columns(3)
 first_row[0].metric("Enrolled (ever)", enrolled, border=True)
 first_row[1].metric("Active now", active, border=True)
-first_row[2].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
-second_row[0].metric(
+first_row[2].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
+first_row[3].metric("Unassigned clients", unassigned, border=True)
+second_row[0].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
+second_row[1].metric(
     "Participants re-arrested",
     rearrests.rearrested,
     "no one enrolled yet" if rearrests.rate is None else f"{rearrests.rate:.1%} of {rearrests.enrolled} enrolled",
@@ -42,9 +45,7 @@ second_row[0].metric(
     delta_arrow="off",
     border=True,
 )
-second_row[1].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
-second_row[2].metric("Unassigned clients", unassigned, border=True)
-second_row[3].metric(
+second_row[2].metric(
     "Referrals past deadline",
     past_deadline,
     border=True,

@@ -79,7 +79,7 @@ for row_figures in (changes.iloc[:4], changes.iloc[4:]):
             delta_color="off" if figure.change == 0 else "inverse" if figure.figure in RISING_IS_BAD else "normal",
             border=True,
         )
-st.columns(4)[0].metric(
+st.columns(2)[0].metric(  # half a row: its label is longer than the others'
     "Referrals past deadline",
     past_deadline,
     f"{past_deadline - past_deadline_last_week:+d} from {past_deadline_last_week}",
