@@ -29,7 +29,10 @@ CONTROLS = (
 # take focus: README, Accessibility, names it a known gap; the chart's data is behind "Show data".
 NOT_CONTROLS = '[tabindex="-1"]'
 OUT_OF_REACH = '[aria-hidden="true"], [inert], .modebar'
-SETTLE_MS = 120  # Streamlit's focus styles fade in
+SETTLE_MS = 120
+# Streamlit's focus styles fade in; on a busy machine a fade can outlast any fixed wait, so the walk
+# sees each control's focused look at once (the look itself is unchanged).
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 MARK_CONTROLS = """([selector, excluded, outOfReach]) => {
     const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
@@ -63,6 +66,7 @@ LEFT_LOOKED_DIFFERENT = f"""() => {{
 def tab_walk(page: Page) -> tuple[list[str], set[int], list[int]]:
     """Press Tab until focus comes round again. Returns the controls on the page, the indexes
     reached, and those reached whose focus could not be seen."""
+    page.add_style_tag(content=NO_TRANSITIONS)
     controls = page.evaluate(MARK_CONTROLS, [CONTROLS, NOT_CONTROLS, OUT_OF_REACH])
     reached: list[int] = []
     unseen: list[int] = []
