@@ -25,6 +25,7 @@ from ui.charts import (
     funnel,
     monthly_bars,
     outcome_share_lines,
+    running_total_lines,
     survival_chart,
 )
 from ui.maps import map_summary, referrals_by_place
@@ -143,6 +144,21 @@ def test_shares_read_as_percentages_each_measure_on_its_own():
         "Housed, employed, with legal income, by month since referral, 0 to 12: "
         "Housed highest 50% (12), lowest 10% (0); Employed 20% throughout; Legal income 50% (6)."
     )
+
+
+def test_lines_over_different_spans_are_read_from_the_earliest_month_to_the_latest():
+    trained = pd.DataFrame(
+        {
+            "month": ["2019-03-01", "2020-01-01", "2017-02-01", "2018-06-01"],
+            "unit": ["Western", "Western", "Central", "Central"],
+            "trained": [1, 2, 10, 12],
+        }
+    )
+    figure = running_total_lines(
+        trained, x="month", y="trained", colour_by="unit", title="Trained", y_title="Officers trained"
+    )
+    assert chart_series(figure).categories == ["Feb 2017", "Jun 2018", "Mar 2019", "Jan 2020"]
+    assert chart_summary(chart_series(figure)).startswith("Trained, Feb 2017 to Jan 2020:")
 
 
 def test_a_confidence_bands_edges_are_not_data():

@@ -21,6 +21,7 @@ import numbers
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.express as px
@@ -334,6 +335,7 @@ def chart_series(figure: go.Figure) -> ChartSeries:
     day ranges of ``days_bars``) names its points by that text."""
     series: dict[str, dict[str, float | None]] = {}
     categories: list[str] = []
+    positions: dict[str, Any] = {}  # each category's date or number, to order several traces' together
     ordered = percent = False
     category_title = value_title = ""
     for trace in figure.data:
@@ -357,10 +359,14 @@ def chart_series(figure: go.Figure) -> ChartSeries:
         labels = [_category_label(key, category_axis.tickformat) for key in keys]
         name = trace.name or value_title or "Value"
         points = series.setdefault(name, {})
-        for text, value in zip(labels, values, strict=True):
+        for text, key, value in zip(labels, keys, values, strict=True):
             if text not in categories:
                 categories.append(text)
+                positions[text] = key
             points[text] = None if value is None or pd.isna(value) else float(value)
+    kinds = {type(key) for key in positions.values()}
+    if len(series) > 1 and (kinds == {pd.Timestamp} or kinds <= {int, float}):
+        categories.sort(key=positions.__getitem__)  # lines over different spans: earliest first
     bar_traces = sum(1 for trace in figure.data if trace.type == "bar")
     axis_order = [str(key) for key in (figure.layout.xaxis.categoryarray or ())]
     if set(categories) <= set(axis_order):  # the order the axis draws, not the traces' order
