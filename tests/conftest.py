@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lead_data.demo import DEFAULT_SEED, write_demo  # noqa: E402
 from tests.apptest import ROLES_FILE  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 from tests.program import ProgramDatabase  # noqa: E402
@@ -82,3 +85,36 @@ def roles_and_audit_files(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("LEAD_AUDIT_LOG", str(audit_log))
     monkeypatch.delenv("LEAD_TRUST_PROXY_HEADER", raising=False)
     return audit_log
+
+
+# --- generated demo databases, shared by the demo's test modules ----------------------------------
+
+DEMO_AS_OF = date(2026, 11, 26)
+Generate = Callable[[int, date], Path]
+
+
+@pytest.fixture(scope="module")
+def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
+    """The path of the demo database for (seed, as_of), generated on first use in this module."""
+    made: dict[tuple[int, date], Path] = {}
+
+    def demo_database(seed: int, as_of: date) -> Path:
+        if (seed, as_of) not in made:
+            path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
+            write_demo(path, seed=seed, as_of=as_of)
+            made[seed, as_of] = path
+        return made[seed, as_of]
+
+    return demo_database
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+@pytest.fixture(scope="module")
+def demo(generate: Generate) -> Iterator[sqlite3.Connection]:
+    """The default demo (default seed, as of DEMO_AS_OF), read-only."""
+    connection = connect(generate(DEFAULT_SEED, DEMO_AS_OF))
+    yield connection
+    connection.close()

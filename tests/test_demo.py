@@ -12,7 +12,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,43 +45,15 @@ from lead_data.models import (
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
-from tests.conftest import BACKENDS, database_url
+from tests.conftest import BACKENDS, DEMO_AS_OF, Generate, connect, database_url
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_AS_OF = date(2026, 11, 26)
+DEFAULT_AS_OF = DEMO_AS_OF  # the `demo` fixture's day
 EARLY_AS_OF = date(2020, 3, 31)
 SHAPE_AS_OF_DATES = (date(2019, 3, 31), EARLY_AS_OF, date(2023, 9, 15), DEFAULT_AS_OF)
 
 ACTIVE = "e.intake_on <= :d AND (e.exited_on IS NULL OR e.exited_on > :d)"
 FIRST_INTAKES = "SELECT participant_id, MIN(intake_on) AS first_intake FROM enrollments GROUP BY participant_id"
-
-Generate = Callable[[int, date], Path]
-
-
-@pytest.fixture(scope="module")
-def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
-    """The path of the demo database for (seed, as_of), generated on first use in this module."""
-    made: dict[tuple[int, date], Path] = {}
-
-    def demo_database(seed: int, as_of: date) -> Path:
-        if (seed, as_of) not in made:
-            path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
-            write_demo(path, seed=seed, as_of=as_of)
-            made[seed, as_of] = path
-        return made[seed, as_of]
-
-    return demo_database
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
-@pytest.fixture(scope="module")
-def demo(generate: Generate) -> Iterator[sqlite3.Connection]:
-    connection = connect(generate(DEFAULT_SEED, DEFAULT_AS_OF))
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module", params=[DEFAULT_AS_OF, EARLY_AS_OF], ids=str)

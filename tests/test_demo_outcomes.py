@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
 import lead_data.demo.rows
-from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
+from lead_data.demo import DEFAULT_SEED, build_demo_rows
 from lead_data.models import HOUSING_STATUSES
 from lead_data.quality import check_url
+from tests.conftest import DEMO_AS_OF, Generate, connect
 
-DEFAULT_AS_OF = date(2026, 11, 26)
+DEFAULT_AS_OF = DEMO_AS_OF  # the `demo` fixture's day
 EARLY_AS_OF = date(2020, 3, 31)
 OUTCOME_TABLES = ("assessments", "bookings", "comparison_people", "comparison_arrests")
 FIRST_INTAKES = "SELECT participant_id, MIN(intake_on) AS first_intake FROM enrollments GROUP BY participant_id"
@@ -30,34 +30,6 @@ FIRST_REFERRALS = f"""
     FROM ({FIRST_INTAKES}) f
     JOIN enrollments e ON e.participant_id = f.participant_id AND e.intake_on = f.first_intake
     JOIN referrals r ON r.referral_id = e.referral_id"""
-
-Generate = Callable[[int, date], Path]
-
-
-@pytest.fixture(scope="module")
-def generate(tmp_path_factory: pytest.TempPathFactory) -> Generate:
-    """The path of the demo database for (seed, as_of), generated on first use in this module."""
-    made: dict[tuple[int, date], Path] = {}
-
-    def demo_database(seed: int, as_of: date) -> Path:
-        if (seed, as_of) not in made:
-            path = tmp_path_factory.mktemp("demo") / f"demo-{seed}-{as_of}.sqlite"
-            write_demo(path, seed=seed, as_of=as_of)
-            made[seed, as_of] = path
-        return made[seed, as_of]
-
-    return demo_database
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
-@pytest.fixture(scope="module")
-def demo(generate: Generate) -> Iterator[sqlite3.Connection]:
-    connection = connect(generate(DEFAULT_SEED, DEFAULT_AS_OF))
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(
