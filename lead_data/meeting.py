@@ -96,19 +96,7 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool, with_ids:
     events["reason_order"] = events["reason"].map(AGENDA_REASONS.index)
     events = events.sort_values(["reason_order", "on", "participant_id"], kind="stable")
 
-    clients = (
-        events.groupby("participant_id", sort=False)
-        .agg(
-            team=("team", "first"),
-            team_id=("team_id", "first"),
-            name=("name", "first"),
-            last_name=("last_name", "first"),
-            released=("released", "first"),
-            reasons=("reason", lambda reasons: tuple(dict.fromkeys(reasons))),
-            discuss=("detail", "\n".join),
-        )
-        .reset_index()
-    )
+    clients = _per_client(events)
     clients["good_news"] = clients["reasons"].map(lambda reasons: GRADUATED in reasons)
     clients["unassigned"] = clients["team_id"].isna()
     clients = clients.sort_values(["unassigned", "team_id", "last_name", "name", "participant_id"], kind="stable")
@@ -124,17 +112,34 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool, with_ids:
     return Agenda(listed=listed, not_named=not_named, counts=_counts(clients), with_names=with_names)
 
 
+def _per_client(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per client from their events (sorted by reason): who they are, their reasons in
+    order without repeats, and the lines to discuss."""
+    events = events.sort_values("participant_id", kind="stable").reset_index(drop=True)
+    clients = events.drop_duplicates("participant_id")
+    starts = clients.index.to_numpy()
+    ends = [*starts[1:], len(events)][: len(starts)]
+    reasons, details = events["reason"].tolist(), events["detail"].tolist()
+    clients = clients[["participant_id", "team", "team_id", "name", "last_name", "released"]].reset_index(drop=True)
+    clients["reasons"] = [tuple(dict.fromkeys(reasons[start:end])) for start, end in zip(starts, ends, strict=True)]
+    clients["discuss"] = ["\n".join(details[start:end]) for start, end in zip(starts, ends, strict=True)]
+    return clients
+
+
 def _counts(clients: pd.DataFrame) -> pd.DataFrame:
     """Clients per team and reason (a client with two reasons counts under each) and in all."""
-    rows = [
-        {
-            "team": team,
-            **{reason: sum(reason in found for found in group["reasons"]) for reason in AGENDA_REASONS},
-            "clients": len(group),
-        }
-        for team, group in clients.groupby("team", sort=False)
-    ]
-    return pd.DataFrame(rows, columns=list(COUNT_COLUMNS)).astype({column: int for column in COUNT_COLUMNS[1:]})
+    if clients.empty:
+        return pd.DataFrame(columns=list(COUNT_COLUMNS)).astype({column: int for column in COUNT_COLUMNS[1:]})
+    by_reason = clients[["team", "reasons"]].explode("reasons")
+    counts = pd.crosstab(by_reason["team"], by_reason["reasons"]).reindex(columns=list(AGENDA_REASONS), fill_value=0)
+    counts["clients"] = clients.groupby("team", sort=False).size()
+    teams = clients["team"].drop_duplicates()
+    return (
+        counts.loc[teams]
+        .rename_axis(index="team", columns=None)
+        .reset_index()[list(COUNT_COLUMNS)]
+        .astype({column: int for column in COUNT_COLUMNS[1:]})
+    )
 
 
 def _events(frame: pd.DataFrame, reason: str | pd.Series, detail: pd.Series, on: pd.Series) -> pd.DataFrame:
@@ -177,18 +182,14 @@ def _new_intakes(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
 
 def _rearrests_in_week(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
     """Re-arrests (DATA_CONTRACT.md's rule) dated in the week, with charge, severity and kind."""
-    rearrests = _rearrests(as_of)
-    statement = (
-        select(
-            rearrests.c.participant_id,
-            rearrests.c.arrested_on,
-            func.coalesce(Arrest.charge, "charge not recorded").label("charge"),
-            _labelled(rearrests.c.severity).label("severity"),
-            Arrest.warrant_only,
-        )
-        .join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
-        .where(_in_period(rearrests.c.arrested_on, week, as_of))
-    )
+    rearrests = _rearrests(as_of, week)
+    statement = select(
+        rearrests.c.participant_id,
+        rearrests.c.arrested_on,
+        func.coalesce(Arrest.charge, "charge not recorded").label("charge"),
+        _labelled(rearrests.c.severity).label("severity"),
+        Arrest.warrant_only,
+    ).join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
     rows = _frame(conn, statement)
     detail = [
         f"Re-arrested {_short_day(row.arrested_on)}: {row.charge}, "

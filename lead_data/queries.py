@@ -89,7 +89,8 @@ def _labelled(column: Any) -> ColumnElement[Any]:
 
 def _frame(conn: Connection, statement: Select[Any]) -> pd.DataFrame:
     result = conn.execute(statement)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
+    # Plain tuples: pandas builds a frame from SQLAlchemy Row objects several times slower.
+    return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
 def _scalar(conn: Connection, statement: Select[Any]) -> int:
@@ -113,8 +114,9 @@ def _first_intakes(as_of: date) -> Any:
     )
 
 
-def _rearrests(as_of: date) -> Any:
-    """Re-arrests on or before D: non-diverted arrests dated strictly after the first intake."""
+def _rearrests(as_of: date, period: Period | None = None) -> Any:
+    """Re-arrests on or before D (and in the period, if given): non-diverted arrests dated strictly
+    after the first intake."""
     first = _first_intakes(as_of)
     arrested_on = date_of(Arrest.arrested_at)
     return (
@@ -129,19 +131,27 @@ def _rearrests(as_of: date) -> Any:
         .where(
             Arrest.referral_id.is_(None),
             arrested_on > first.c.first_intake_on,
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            # On the stored timestamp, so that ix_arrests_arrested_at finds a week's arrests.
+            _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
         )
         .subquery("rearrests")
     )
 
 
-def _last_contacts(as_of: date) -> Any:
-    """Each participant's latest reached contact (in person or phone) on or before D."""
+def _last_contact_on(participant_id: ColumnElement[int], as_of: date) -> ColumnElement[date]:
+    """The participant's latest reached contact (in person or phone) on or before D.
+
+    Correlated, so that it reads the few index entries of one participant (ix_contacts_participant_id_kind_contacted_on)
+    instead of grouping every contact in the database to answer for a page of people.
+    """
     return (
-        select(Contact.participant_id, func.max(Contact.contacted_on).label("last_contact_on"))
-        .where(Contact.kind.in_(REACHED_CONTACT_KINDS), Contact.contacted_on <= as_of)
-        .group_by(Contact.participant_id)
-        .subquery("last_contacts")
+        select(func.max(Contact.contacted_on))
+        .where(
+            Contact.participant_id == participant_id,
+            Contact.kind.in_(REACHED_CONTACT_KINDS),
+            Contact.contacted_on <= as_of,
+        )
+        .scalar_subquery()
     )
 
 
@@ -155,22 +165,29 @@ def _engagement(days_since_contact: ColumnElement[Any]) -> ColumnElement[str]:
 
 def _active_engagement(as_of: date) -> Any:
     """Active enrollments with days since last contact (or intake) and their engagement level."""
-    last = _last_contacts(as_of)
-    days_since = days_between(func.coalesce(last.c.last_contact_on, Enrollment.intake_on), _day(as_of))
-    return (
+    active = (
         select(
             Enrollment.enrollment_id,
             Enrollment.participant_id,
             Enrollment.team_id,
             Enrollment.intake_on,
-            last.c.last_contact_on,
-            days_since.label("days_since_contact"),
-            _engagement(days_since).label("engagement"),
+            _last_contact_on(Enrollment.participant_id, as_of).label("last_contact_on"),
         )
-        .outerjoin(last, last.c.participant_id == Enrollment.participant_id)
         .where(_is_active(as_of))
-        .subquery("active_engagement")
+        # Materialized, so each participant's last contact is looked up once, not once per use.
+        .cte("active")
+        .prefix_with("MATERIALIZED")
     )
+    days_since = days_between(func.coalesce(active.c.last_contact_on, active.c.intake_on), _day(as_of))
+    return select(
+        active.c.enrollment_id,
+        active.c.participant_id,
+        active.c.team_id,
+        active.c.intake_on,
+        active.c.last_contact_on,
+        days_since.label("days_since_contact"),
+        _engagement(days_since).label("engagement"),
+    ).subquery("active_engagement")
 
 
 def median_of_counts(counts: pd.DataFrame, value: str, weight: str) -> float | None:
@@ -399,8 +416,7 @@ def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
 @aggregate
 def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
     """Re-arrests (events, not people) dated in the period."""
-    rearrests = _rearrests(as_of)
-    statement = select(func.count()).select_from(rearrests).where(_in_period(rearrests.c.arrested_on, period, as_of))
+    statement = select(func.count()).select_from(_rearrests(as_of, period))
     return _scalar(conn, statement)
 
 
@@ -410,14 +426,11 @@ def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None =
 
     Columns: month ('YYYY-MM-01'), severity ("not recorded" when null), rearrests.
     """
-    rearrests = _rearrests(as_of)
+    rearrests = _rearrests(as_of, period)
     month = month_of(rearrests.c.arrested_on).label("month")
     severity = _labelled(rearrests.c.severity).label("severity")
     statement = (
-        select(month, severity, func.count().label("rearrests"))
-        .where(_in_period(rearrests.c.arrested_on, period, as_of))
-        .group_by(month, severity)
-        .order_by(month, severity)
+        select(month, severity, func.count().label("rearrests")).group_by(month, severity).order_by(month, severity)
     )
     return _frame(conn, statement)
 
@@ -681,10 +694,10 @@ def participant_list(
         .where(Enrollment.intake_on <= as_of)
         .subquery("latest")
     )
-    last = _last_contacts(as_of)
+    last_contact_on = _last_contact_on(latest.c.participant_id, as_of)
     exited = and_(latest.c.exited_on.is_not(None), latest.c.exited_on <= as_of)
     status = case((exited, "exited"), else_="active")
-    days_since = days_between(func.coalesce(last.c.last_contact_on, latest.c.intake_on), _day(as_of))
+    days_since = days_between(func.coalesce(last_contact_on, latest.c.intake_on), _day(as_of))
     engagement = case((exited, None), else_=_engagement(days_since))
     team = func.coalesce(CareTeam.name, UNASSIGNED)
     referral_type = _labelled(Referral.referral_type)
@@ -698,14 +711,13 @@ def participant_list(
             referral_type.label("referral_type"),
             latest.c.intake_on,
             case((exited, latest.c.exited_on), else_=None).label("exited_on"),
-            last.c.last_contact_on,
+            last_contact_on.label("last_contact_on"),
             days_since.label("days_since_contact"),
         )
         .select_from(latest)
         .join(Participant, Participant.participant_id == latest.c.participant_id)
         .outerjoin(CareTeam, CareTeam.team_id == latest.c.team_id)
         .outerjoin(Referral, Referral.referral_id == latest.c.referral_id)
-        .outerjoin(last, last.c.participant_id == latest.c.participant_id)
         .where(
             latest.c.recency == 1,
             *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since),
@@ -841,7 +853,6 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
 
     def figures(period: Period) -> dict[str, int]:
         end = period.end
-        caseload = caseload_by_team(conn, as_of=end)
         return {
             "New referrals": referral_count(conn, as_of=end, period=period),
             "Intakes": intake_count(conn, as_of=end, period=period),
@@ -850,7 +861,7 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
             "Other exits": exit_count(conn, as_of=end, period=period, graduated=False),
             "Active participants": active_count(conn, as_of=end),
             "Unassigned": unassigned_count(conn, as_of=end),
-            "Teams over cap": int(caseload["over_cap"].sum()),
+            "Teams over cap": _teams_over_cap(conn, as_of=end),
         }
 
     now, before = figures(week_ending(as_of)), figures(week_ending(as_of, weeks_back=1))
@@ -862,6 +873,20 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
             "change": [now[name] - before[name] for name in now],
         }
     )
+
+
+def _teams_over_cap(conn: Connection, *, as_of: date) -> int:
+    """Teams whose active enrollments on D outnumber their cap (``caseload_by_team``'s over_cap),
+    counted without working out each client's engagement."""
+    over_cap = (
+        select(CareTeam.team_id)
+        .join(Enrollment, Enrollment.team_id == CareTeam.team_id)
+        .where(_is_active(as_of))
+        .group_by(CareTeam.team_id, CareTeam.caseload_cap)
+        .having(func.count() > CareTeam.caseload_cap)
+        .subquery("over_cap")
+    )
+    return _scalar(conn, select(func.count()).select_from(over_cap))
 
 
 def caseload_change(now: pd.DataFrame, week_before: pd.DataFrame) -> pd.DataFrame:
