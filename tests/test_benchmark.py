@@ -34,7 +34,7 @@ def test_benchmark_measures_every_page_with_its_statements_and_figures_and_the_m
             pytest.fail(message)
         pytest.skip(message)
     figures = tmp_path / "benchmark.json"
-    command = [sys.executable, str(SCRIPT), "--scale", "0.001", "--backend", backend, "--json", str(figures)]
+    command = [sys.executable, str(SCRIPT), "--scale", "0.01", "--backend", backend, "--json", str(figures)]
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert finished.returncode == 0, finished.stderr[-4000:]
 
