@@ -1,123 +1,402 @@
-"""Speed and memory of the data layer on the demo database, printed as figures (not a test).
+"""Speed and memory of every page of the dashboard at network size, printed as figures (not a test).
 
-    .venv/bin/python scripts/benchmark.py [--url URL] [--repeat N]
+    .venv/bin/python scripts/benchmark.py --scale S [--url URL] [--backend sqlite|postgresql|both]
+                                          [--json PATH] [--as-of YYYY-MM-DD] [--repeat N]
 
-Generates the default demo database in a temporary folder (timed), or reads --url, then times every
-figure the pages load, uncached, as a page's first visit would. Targets: the demo database in a
-few seconds; each page's figures well under a second.
+Builds the network-size demo at scale S (scale 1: 100,000 participants) into a temporary SQLite file
+and/or a throwaway PostgreSQL server of its own, timing the build; with --url it benchmarks that
+database instead and writes nothing to it. Then, per backend, in a process of its own (so its peak
+memory is that backend's), it opens every page of the router that staff may open under Streamlit's
+AppTest, signed in as staff, and measures:
+
+- cold: the page's run with ``st.cache_data`` cleared, in a fresh AppTest;
+- warm: the same AppTest's rerun;
+- queries: the SQL statements the cold run sent (SQLAlchemy ``before_cursor_execute``);
+- figures: the figures the cold run computed, as ``ui.data.load`` recorded them with their inputs
+  (``ui.runlog.recording_figure_calls``), each timed again directly on a pooled connection, and
+  the ratio of the cold run to their sum (what the page costs beyond its queries);
+- peak memory (``ru_maxrss``) after every page ran, and the bytes of the Referral map's pydeck JSON.
+
+Every page runs once untimed first, as on a server that has already started. Goals (issue 10):
+cold <= 1.0 s, warm <= 0.15 s, page/figures <= 1.5, peak <= 400 MB, map <= 2 MB; each figure is
+marked ✓ or ✗. Prints a Markdown table per backend and writes the figures as JSON (default
+artifacts/benchmark-<backend>-scale<S>.json).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import json
+import logging
+import os
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from lead_data import caseload, meeting, quality, queries  # noqa: E402
-from lead_data.db import read_only_engine  # noqa: E402
-from lead_data.demo import write_demo  # noqa: E402
-from lead_data.periods import period_ending  # noqa: E402
-from lead_data.public import public_summary  # noqa: E402
-from lead_data.site import load_site  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, func, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
-AS_OF = date(2026, 11, 26)
+from lead_data import access  # noqa: E402
+from lead_data.db import DATABASE_URL_VARIABLE, read_only_engine  # noqa: E402
+from lead_data.demo import DEFAULT_SEED, write_demo  # noqa: E402
+from lead_data.models import Contact  # noqa: E402
+from tests.apptest import APP, AUTH_SECRETS, ROLES_FILE, STAFF_USER  # noqa: E402
+from tests.postgres import PostgresServer  # noqa: E402
+
+if TYPE_CHECKING:  # only the measuring process imports Streamlit's testing runtime
+    from streamlit.testing.v1 import AppTest
+
+BACKENDS = ("sqlite", "postgresql")
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+GOALS = {"cold_s": 1.0, "warm_s": 0.15, "ratio": 1.5, "peak_memory_mb": 400, "map_payload_bytes": 2_000_000}
+MAP_PAGE = "pages/referral_map.py"
+CLIENT_PAGE = "pages/client.py"
+PAGE_TIMEOUT_SECONDS = 600  # a page of a slow database at scale 1 still finishes and is measured
+ROLES_FILE_VARIABLE, AUDIT_LOG_VARIABLE = "LEAD_ROLES_FILE", "LEAD_AUDIT_LOG"
+PARTICIPANTS_PER_SCALE = 100_000
 
 
-def page_figures() -> dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]]:
-    period = period_ending(AS_OF, "12m")
-    site = load_site()
-    dated = {"as_of": AS_OF}
-    periodic = {"as_of": AS_OF, "period": period}
-    return {
-        "overview": [
-            (queries.enrolled_ever, dated),
-            (queries.active_count, dated),
-            (queries.referral_count, periodic),
-            (queries.rearrest_rate, dated),
-            (queries.caseload_by_team, dated),
-            (queries.unassigned_count, dated),
-            (queries.active_by_month, periodic),
-            (queries.referrals_by, {**periodic, "by": ("month", "referral_type")}),
-            (queries.service_linkage, dated),
-        ],
-        "enrollment": [
-            (queries.intake_count, periodic),
-            (queries.days_to_intake, periodic),
-            (queries.intakes_by_month, periodic),
-            (queries.eligibility_funnel, periodic),
-            (queries.ineligibility_reasons, periodic),
-            (queries.referrals_by, {**periodic, "by": ("offense",)}),
-            (queries.referrals_by, {**periodic, "by": ("unit",)}),
-        ],
-        "rearrests": [
-            (queries.rearrest_count, periodic),
-            (queries.rearrests_by_month, periodic),
-            (queries.days_to_first_rearrest, dated),
-            (queries.arrests_before_and_after, dated),
-        ],
-        "caseload": [
-            (queries.caseload_by_team, dated),
-            (queries.unassigned_clients, dated),
-            (caseload.caseload_forecast, dated),
-        ],
-        "referral_map": [(queries.referral_locations, {**periodic, "site": site})],
-        "participants": [
-            (queries.team_names, dated),
-            (queries.participant_list, {**dated, "filters": queries.ParticipantFilters(statuses=("active",))}),
-        ],
-        "weekly_meeting": [
-            (queries.weekly_changes, dated),
-            (queries.caseload_by_team, {"as_of": AS_OF - timedelta(days=7)}),
-            (meeting.meeting_agenda, {**dated, "with_names": True, "with_ids": True}),
-        ],
-        "data_quality": [(quality.check_database, {"today": AS_OF})],
-        "public_summary": [(public_summary, {**dated, "site": site})],
+def write_network_demo(
+    target: Path | str, *, participants: int, seed: int = DEFAULT_SEED, as_of: date
+) -> dict[str, int]:
+    """Stand-in, with its exact call shape, for ``lead_data.demo.write_network_demo`` until that lands
+    (the lead wires it, and ``PARTICIPANTS_PER_SCALE``, at merge): the pilot demo, whatever ``participants``."""
+    return write_demo(target, seed=seed, as_of=as_of)
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def router_pages() -> list[tuple[str, str]]:
+    """(path, title) of every page of dashboard.py's SECTIONS that staff may open, in menu order.
+
+    SECTIONS is read from dashboard.py's source, not imported: importing dashboard.py runs the app.
+    """
+    tree = ast.parse(APP.read_text(), filename=str(APP))
+    assigned = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
     }
+    if "SECTIONS" not in assigned:
+        raise SystemExit(f"{APP} declares no SECTIONS: the benchmark reads the router's pages from it")
+    # The expression names page keys from lead_data.access, and nothing else.
+    sections = eval(compile(ast.Expression(assigned["SECTIONS"]), str(APP), "eval"), {"access": access})
+    staff = access.PERMISSIONS[access.STAFF]
+    return [(path, title) for entries in sections.values() for path, title, _, key in entries if staff.may_open(key)]
+
+
+# --- measuring one backend (runs in a process of its own) -----------------------------------------
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[int]]:
+    """A one-item list holding how many SQL statements any engine sent while this was open."""
+    count = [0]
+
+    def counted(*_: Any) -> None:
+        count[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", counted)
+    try:
+        yield count
+    finally:
+        event.remove(Engine, "before_cursor_execute", counted)
+
+
+def busiest_client(engine: Engine) -> int | None:
+    """The participant with the most contacts: the Client page's longest timeline."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(Contact.participant_id)
+            .group_by(Contact.participant_id)
+            .order_by(func.count().desc(), Contact.participant_id)
+            .limit(1)
+        ).scalar()
+
+
+def signed_in_app(page: str, query: dict[str, str]) -> AppTest:
+    """A fresh AppTest of the dashboard, signed in as staff (as tests/apptest.py open_app), on ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT_SECONDS)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True, "name": "Benchmark"}
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.switch_page(page)
+
+
+def ran_cleanly(at: AppTest, title: str) -> None:
+    if at.exception:
+        raise SystemExit(f"{title} failed under AppTest: {[exception.value for exception in at.exception]}")
+
+
+def map_payload_bytes(at: AppTest) -> int:
+    """Bytes of the pydeck JSON the page sends to the browser (all its maps)."""
+    return sum(len(chart.proto.json.encode()) for chart in at.get("deck_gl_json_chart"))
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory so far (``ru_maxrss`` is in kB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(url: str, as_of: date, repeat: int) -> dict[str, Any]:
+    """Every page's cold and warm run, statements, figures timed directly, peak memory, map bytes."""
+    import streamlit as st
+
+    # Caching and AppTests outside a script run warn each time (on import, on clearing); nothing is
+    # wrong. A filter, not a level: Streamlit sets its loggers' levels again when it reads its config.
+    for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
+
+    import streamlit.testing.v1  # noqa: F401 - AppTest's runtime, imported before the baseline is read
+
+    from ui.casework import CLIENT_PARAMETER
+    from ui.runlog import FigureCall, recording_figure_calls
+
+    imports_memory_mb = peak_memory_mb()
+    engine = read_only_engine(url)
+    query = {"as_of": as_of.isoformat()}
+    client = busiest_client(engine)
+    pages = router_pages()
+
+    def page_query(path: str) -> dict[str, str]:
+        return {**query, CLIENT_PARAMETER: str(client)} if path == CLIENT_PAGE and client is not None else query
+
+    for path, title in pages:  # imports, the engine's pool, the database's own caches: as on a running server
+        ran_cleanly(signed_in_app(path, page_query(path)).run(), title)
+
+    measured, calls_of_page, map_bytes = [], {}, 0
+    for path, title in pages:
+        colds, warms = [], []
+        for _ in range(repeat):
+            st.cache_data.clear()
+            at = signed_in_app(path, page_query(path))
+            with recording_figure_calls() as calls, counting_statements() as statements:
+                started = time.perf_counter()
+                at.run()
+                colds.append(time.perf_counter() - started)
+            ran_cleanly(at, title)
+            with counting_statements() as warm_statements:
+                started = time.perf_counter()
+                at.run()
+                warms.append(time.perf_counter() - started)
+            ran_cleanly(at, title)
+        if path == MAP_PAGE:
+            map_bytes = map_payload_bytes(at)
+        calls_of_page[path] = [call for call in calls if call.computed]
+        measured.append(
+            {
+                "page": title,
+                "path": path,
+                "cold_s": statistics.median(colds),
+                "warm_s": statistics.median(warms),
+                "queries": statements[0],
+                "warm_queries": warm_statements[0],
+                "figures_loaded": [call.figure.__name__ for call in calls],
+            }
+        )
+    peak_mb = peak_memory_mb()
+
+    def direct_seconds(call: FigureCall) -> float:
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()  # the connection's checkout included, as in ui.data's cached call
+            with engine.connect() as conn:
+                call.figure(conn, **call.inputs)
+            runs.append(time.perf_counter() - started)
+        return statistics.median(runs)
+
+    for page in measured:
+        timed = [
+            {"figure": call.figure.__name__, "seconds": direct_seconds(call)} for call in calls_of_page[page["path"]]
+        ]
+        page["figures"] = timed
+        page["figures_s"] = sum(figure["seconds"] for figure in timed)
+        page["ratio"] = page["cold_s"] / page["figures_s"] if page["figures_s"] else None
+        page["slowest_figure"] = max(timed, key=lambda figure: figure["seconds"]) if timed else None
+        page["meets"] = {
+            "cold_s": page["cold_s"] <= GOALS["cold_s"],
+            "warm_s": page["warm_s"] <= GOALS["warm_s"],
+            "ratio": page["ratio"] is None or page["ratio"] <= GOALS["ratio"],
+        }
+    engine.dispose()
+    return {
+        "client_participant_id": client,
+        "peak_memory_mb": peak_mb,
+        "imports_memory_mb": imports_memory_mb,
+        "map_payload_bytes": map_bytes,
+        "meets": {
+            "peak_memory_mb": peak_mb <= GOALS["peak_memory_mb"],
+            "map_payload_bytes": map_bytes <= GOALS["map_payload_bytes"],
+        },
+        "pages": measured,
+    }
+
+
+def measure_in_own_process(url: str, as_of: date, repeat: int, folder: Path) -> dict[str, Any]:
+    """``measure`` in a new Python process, signed-in setup in ``folder``: its peak memory is the pages' alone."""
+    roles, result = folder / "roles.toml", folder / "measured.json"
+    roles.write_text(ROLES_FILE)
+    environment = {
+        **os.environ,
+        DATABASE_URL_VARIABLE: url,
+        ROLES_FILE_VARIABLE: str(roles),
+        AUDIT_LOG_VARIABLE: str(folder / "audit.jsonl"),
+    }
+    environment.pop("LEAD_TRUST_PROXY_HEADER", None)
+    command = [sys.executable, __file__, "--measure", url, "--result", str(result), "--as-of", as_of.isoformat()]
+    # Standard output carries the run log's line per page run: not wanted here.
+    subprocess.run(
+        [*command, "--repeat", str(repeat)], check=True, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL
+    )
+    return json.loads(result.read_text())
+
+
+# --- building the demo and running each backend ---------------------------------------------------
+
+
+def timed_demo(target: Path | str, scale: float, as_of: date) -> dict[str, Any]:
+    started = time.perf_counter()
+    rows = write_network_demo(target, participants=round(scale * PARTICIPANTS_PER_SCALE), as_of=as_of)
+    return {"build_s": time.perf_counter() - started, "demo_rows": rows}
+
+
+def benchmark_backend(backend: str, scale: float, as_of: date, repeat: int) -> dict[str, Any]:
+    """Build the demo at ``scale`` on ``backend`` (a temporary file, or a server of its own) and measure it."""
+    folder = Path(tempfile.mkdtemp(prefix=f"lead-bench-{backend}-"))
+    try:
+        if backend == "sqlite":
+            database = folder / "demo.sqlite"
+            built = timed_demo(database, scale, as_of)
+            return {**built, **measure_in_own_process(f"sqlite:///{database}", as_of, repeat, folder)}
+        server_folder = Path(tempfile.mkdtemp(prefix="lead-bench-pg-"))  # its own: handed to the postgres user
+        try:
+            server = PostgresServer(server_folder)
+            server.start()
+            try:
+                url = server.create_database("bench")
+                built = timed_demo(url, scale, as_of)
+                # Statistics, as autovacuum gathers them soon after a bulk load on any real server.
+                analyze = create_engine(url, isolation_level="AUTOCOMMIT")
+                with analyze.connect() as conn:
+                    conn.execute(text("ANALYZE"))
+                analyze.dispose()
+                return {**built, **measure_in_own_process(url, as_of, repeat, folder)}
+            finally:
+                server.stop(missing_ok=True)
+        finally:
+            shutil.rmtree(server_folder, ignore_errors=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def mark(meets: bool) -> str:
+    return "✓" if meets else "✗"
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """A Markdown section per backend, ready to paste into the README."""
+    lines = []
+    for backend, result in document["backends"].items():
+        lines.append(f"**{BACKEND_NAMES.get(backend, backend)}**, {result['database']}, as of {document['as_of']}.")
+        if "build_s" in result:
+            lines.append(
+                f"Scale {document['scale']:g} ({document['participants']:,} participants): built in "
+                f"{result['build_s']:.1f} s ({sum(result['demo_rows'].values()):,} rows)."
+            )
+        lines += [
+            f"Peak memory {result['peak_memory_mb']:.0f} MB {mark(result['meets']['peak_memory_mb'])} "
+            f"({result['imports_memory_mb']:.0f} MB of it once the app's modules are imported); "
+            f"the map sends {result['map_payload_bytes'] / 1e6:.2f} MB {mark(result['meets']['map_payload_bytes'])}.",
+            "",
+            "| Page | Cold s | Warm s | Queries | Figures s | Page/figures | Slowest figure |",
+            "|---|--:|--:|--:|--:|--:|---|",
+        ]
+        for page in result["pages"]:
+            meets = page["meets"]
+            ratio = "–" if page["ratio"] is None else f"{page['ratio']:.2f} {mark(meets['ratio'])}"
+            slowest = page["slowest_figure"]
+            slowest_text = f"{slowest['figure']} {slowest['seconds']:.3f} s" if slowest else "–"
+            lines.append(
+                f"| {page['page']} | {page['cold_s']:.3f} {mark(meets['cold_s'])} | {page['warm_s']:.3f} "
+                f"{mark(meets['warm_s'])} | {page['queries']} | {page['figures_s']:.3f} | {ratio} | {slowest_text} |"
+            )
+        lines.append("")
+    goals = GOALS
+    lines.append(
+        f"Goals: cold <= {goals['cold_s']} s, warm <= {goals['warm_s']} s, page/figures <= {goals['ratio']}, "
+        f"peak memory <= {goals['peak_memory_mb']} MB, map <= {goals['map_payload_bytes'] / 1e6:g} MB."
+    )
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", help="benchmark this database instead of a fresh demo database")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per page; the median is printed")
+    parser.add_argument("--scale", type=float, help="network size: 1 = 100,000 participants (required)")
+    parser.add_argument("--url", help="benchmark this database instead of a fresh demo (nothing is written to it)")
+    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both", help="where the demo goes")
+    parser.add_argument(
+        "--json", type=Path, help="where the figures go (default artifacts/benchmark-<backend>-scale<S>.json)"
+    )
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(), help="the demo's and the pages' date")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per page and figure; the median is kept")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process that measures one database
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.measure:
+        arguments.result.write_text(json.dumps(measure(arguments.measure, arguments.as_of, arguments.repeat)))
+        return
+    if arguments.scale is None or arguments.scale <= 0 or arguments.repeat < 1:
+        parser.error("--scale is required and must be above 0; --repeat must be at least 1")
 
-    with tempfile.TemporaryDirectory() as folder:
-        url = arguments.url
-        if url is None:
-            path = Path(folder) / "demo.sqlite"
-            started = time.perf_counter()
-            counts = write_demo(path, as_of=AS_OF)
-            seconds = time.perf_counter() - started
-            print(f"demo database: {sum(counts.values()):,} rows, {path.stat().st_size / 1e6:.1f} MB, {seconds:.2f} s")
-            url = f"sqlite:///{path}"
-        engine = read_only_engine(url)
-        print(f"\n{'page':<16}{'median ms':>10}{'slowest figure':>40}")
-        for page, figures in page_figures().items():
-            runs, slowest = [], ("", 0.0)
-            for _ in range(arguments.repeat):
-                total = 0.0
-                for figure, inputs in figures:
-                    with engine.connect() as conn:
-                        started = time.perf_counter()
-                        figure(conn, **inputs)
-                        took = time.perf_counter() - started
-                    total += took
-                    slowest = max(slowest, (figure.__name__, took), key=lambda item: item[1])
-                runs.append(total)
-            name, took = slowest
-            print(f"{page:<16}{statistics.median(runs) * 1000:>10.0f}{f'{name} {took * 1000:.0f} ms':>40}")
-        engine.dispose()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory of this process: {peak_mb:.0f} MB")
+    results = {}
+    if arguments.url:
+        backend = make_url(arguments.url).get_backend_name()
+        folder = Path(tempfile.mkdtemp(prefix="lead-bench-url-"))
+        try:
+            results[backend] = measure_in_own_process(arguments.url, arguments.as_of, arguments.repeat, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        results[backend]["database"] = make_url(arguments.url).render_as_string(hide_password=True)
+        label = backend
+    else:
+        label = arguments.backend
+        for backend in BACKENDS if label == "both" else (label,):
+            results[backend] = benchmark_backend(backend, arguments.scale, arguments.as_of, arguments.repeat)
+            results[backend]["database"] = "the network-size demo"
+    document = {
+        "scale": arguments.scale,
+        "participants": round(arguments.scale * PARTICIPANTS_PER_SCALE),
+        "as_of": arguments.as_of.isoformat(),
+        "goals": GOALS,
+        "backends": results,
+    }
+    path = arguments.json or ROOT / "artifacts" / f"benchmark-{label}-scale{arguments.scale:g}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(markdown(document))
+    print(f"\nFigures written to {path}")
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         )
     inputs = {**inputs, **decided_by_role}
     choice = database()
-    runlog.note_figure(figure.__name__)
+    runlog.note_figure(figure, inputs)
     try:
         # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
         with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):

@@ -8,6 +8,8 @@ start-up banner).
 
 The router wraps each page run in ``page_run``; ``ui.data.load`` notes each figure
 (``note_figure``) and its cache-miss body notes that the figure was computed (``note_computed``).
+While ``recording_figure_calls`` is open, those notes also keep each figure's function and inputs
+(never logged): scripts/benchmark.py times the figures a page really loaded, directly.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +31,20 @@ EVENT = "page_run"
 # Each session's script runs in its own thread, so each run has its own list.
 _figures_of_this_run: ContextVar[list[dict[str, Any]] | None] = ContextVar("lead_figures_of_this_run", default=None)
 _write_lock = threading.Lock()
+
+
+@dataclass
+class FigureCall:
+    """A figure a run loaded: the query function, its inputs as given to it, and whether this run
+    computed it (a cache miss) or took it from the cache."""
+
+    figure: Callable[..., Any]
+    inputs: dict[str, Any]
+    computed: bool = False
+
+
+# Process-wide, not per run: AppTest runs the page in a thread of its own.
+_recorded_calls: list[FigureCall] | None = None
 
 
 @contextmanager
@@ -61,11 +78,24 @@ def page_run(page: str, role: str | None) -> Iterator[None]:
         )
 
 
-def note_figure(name: str) -> None:
-    """A figure this run is loading; cached unless ``note_computed`` follows."""
+@contextmanager
+def recording_figure_calls() -> Iterator[list[FigureCall]]:
+    """Every figure loaded while this is open, in any session, in order: for one benchmark at a time."""
+    global _recorded_calls
+    _recorded_calls = calls = []
+    try:
+        yield calls
+    finally:
+        _recorded_calls = None
+
+
+def note_figure(figure: Callable[..., Any], inputs: dict[str, Any]) -> None:
+    """A figure this run is loading with ``inputs``; cached unless ``note_computed`` follows."""
     figures = _figures_of_this_run.get()
     if figures is not None:
-        figures.append({"figure": name, "cached": True})
+        figures.append({"figure": figure.__name__, "cached": True})
+    if _recorded_calls is not None:
+        _recorded_calls.append(FigureCall(figure, dict(inputs)))
 
 
 def note_computed() -> None:
@@ -73,6 +103,8 @@ def note_computed() -> None:
     figures = _figures_of_this_run.get()
     if figures:
         figures[-1]["cached"] = False
+    if _recorded_calls:
+        _recorded_calls[-1].computed = True
 
 
 def write(line: dict[str, Any]) -> None:
