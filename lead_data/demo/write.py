@@ -1,13 +1,21 @@
 """Writing the demo rows: into a fresh SQLite file (marked as the generator's) or into an empty
-database at a URL."""
+database at a URL.
+
+Two ways to put the rows in, behind the same safety (a temporary file moved into place, the marker,
+the refusal of a database holding rows, the migrations' schema, the sequences set past the keys):
+the pilot-sized demo's row dicts go through SQLAlchemy's executemany (``insert_rows``); the
+network-size demo's millions of rows go as tuples, in chunks, through the driver's fastest path
+(``bulk_load``: sqlite3's executemany, PostgreSQL's COPY).
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +53,26 @@ def is_generated_demo(path: Path) -> bool:
         return False
 
 
-def write_sqlite_file(path: Path, rows: dict[str, list[Row]], progress: Progress = no_progress) -> None:
+# load(connection, progress): puts every table's rows in, inside the transaction write_into_database opened.
+Load = Callable[[Connection, Progress], None]
+
+
+def check_target(target: Path | str) -> None:
+    """Refuse a target that is neither a Path nor a database URL, before any drawing is done."""
+    if isinstance(target, str) and "://" not in target:
+        raise ValueError(f"{target!r} is not a database URL; give a Path to write a SQLite file")
+
+
+def write_to(target: Path | str, load: Load, progress: Progress = no_progress) -> None:
+    """A ``Path`` target is a SQLite file, written afresh; a ``str`` one a database URL."""
+    check_target(target)
+    if isinstance(target, Path):
+        write_sqlite_file(target, load, progress)
+    else:
+        write_into_database(target, load, progress)
+
+
+def write_sqlite_file(path: Path, load: Load, progress: Progress = no_progress) -> None:
     """Build the database in a temporary file beside path, then move it into place in one step,
     so a reader (or a concurrent first run) never sees a half-written database."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +80,7 @@ def write_sqlite_file(path: Path, rows: dict[str, list[Row]], progress: Progress
     os.close(handle)
     temporary = Path(temporary_name)
     try:
-        write_into_database(f"sqlite:///{temporary}", rows, progress)
+        write_into_database(f"sqlite:///{temporary}", load, progress)
         with closing(sqlite3.connect(temporary)) as connection:
             connection.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
         os.chmod(temporary, 0o644)  # mkstemp makes it private; the dashboard may run as another user
@@ -63,8 +90,8 @@ def write_sqlite_file(path: Path, rows: dict[str, list[Row]], progress: Progress
         raise
 
 
-def write_into_database(url: str, rows: dict[str, list[Row]], progress: Progress = no_progress) -> None:
-    """Create the schema if its tables are absent, then insert rows in one transaction, refusing a
+def write_into_database(url: str, load: Load, progress: Progress = no_progress) -> None:
+    """Create the schema if its tables are absent, then load the rows in one transaction, refusing a
     database whose contract tables already hold rows."""
     engine = create_engine(url)
     try:
@@ -73,7 +100,9 @@ def write_into_database(url: str, rows: dict[str, list[Row]], progress: Progress
             create_schema(url)
         with engine.begin() as connection:
             _refuse_unless_empty(connection)
-            _insert(connection, rows, progress)
+            load(connection, progress)
+            if connection.dialect.name == "postgresql":
+                _set_sequences_past_keys(connection)
     finally:
         engine.dispose()
 
@@ -96,28 +125,82 @@ def _refuse_unless_empty(connection: Connection) -> None:
         )
 
 
-def _insert(connection: Connection, rows: dict[str, list[Row]], progress: Progress = no_progress) -> None:
-    """Every table's rows, parents before children, in executemany batches."""
-    total, written = max(1, sum(map(len, rows.values()))), 0
-    for table in Base.metadata.sorted_tables:
-        table_rows = rows[table.name]
-        progress(f"Writing {table.name}", SCHEMA_CREATED + (1 - SCHEMA_CREATED) * written / total)
-        for start in range(0, len(table_rows), BATCH_ROWS):
-            connection.execute(insert(table), table_rows[start : start + BATCH_ROWS])
-            written += len(table_rows[start : start + BATCH_ROWS])
-            progress(f"Writing {table.name}", SCHEMA_CREATED + (1 - SCHEMA_CREATED) * written / total)
-    if connection.dialect.name == "postgresql":
-        # The keys were given explicitly, so the serial sequences never moved: set each past the
-        # largest key, or the next row inserted without a key would collide with a demo row.
+def insert_rows(rows: dict[str, list[Row]]) -> Load:
+    """Every table's row dicts, parents before children, in SQLAlchemy executemany batches."""
+
+    def load(connection: Connection, progress: Progress) -> None:
+        total, written = max(1, sum(map(len, rows.values()))), 0
         for table in Base.metadata.sorted_tables:
-            (key,) = table.primary_key.columns
-            connection.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence(:table, :key), COALESCE(MAX({key.name}), 0) + 1, false) "
-                    f"FROM {table.name}"
-                ),
-                {"table": table.name, "key": key.name},
-            )
+            table_rows = rows[table.name]
+            progress(f"Writing {table.name}", _writing_share(written, total))
+            for start in range(0, len(table_rows), BATCH_ROWS):
+                connection.execute(insert(table), table_rows[start : start + BATCH_ROWS])
+                written += len(table_rows[start : start + BATCH_ROWS])
+                progress(f"Writing {table.name}", _writing_share(written, total))
+
+    return load
+
+
+@dataclass(frozen=True)
+class BulkTable:
+    """One table's rows for ``bulk_load``: its column names and its rows as tuples of plain values
+    (int, float, str, bool, None; a date as "YYYY-MM-DD", a timestamp as "YYYY-MM-DD HH:MM:SS.ffffff",
+    the text SQLAlchemy stores in SQLite and PostgreSQL's COPY reads), produced in chunks so that
+    millions of rows never sit in memory as Python objects at once."""
+
+    columns: tuple[str, ...]
+    row_count: int
+    chunks: Callable[[], Iterator[list[tuple[Any, ...]]]]
+
+
+def bulk_load(tables: dict[str, BulkTable]) -> Load:
+    """Every table's tuples, parents before children: sqlite3's executemany on SQLite (inside the
+    open transaction, so still one commit), COPY on PostgreSQL."""
+
+    def load(connection: Connection, progress: Progress) -> None:
+        dialect = connection.dialect.name
+        if dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"the network-size demo loads into SQLite or PostgreSQL, not {dialect}")
+        driver = connection.connection.driver_connection
+        if dialect == "sqlite":
+            # Index pages for millions of rows stay in memory instead of being re-read (about 128 MB).
+            driver.execute("PRAGMA cache_size = -131072")
+        total, written = max(1, sum(table.row_count for table in tables.values())), 0
+        for model in Base.metadata.sorted_tables:
+            table = tables[model.name]
+            progress(f"Writing {model.name}", _writing_share(written, total))
+            columns = ", ".join(table.columns)
+            with closing(driver.cursor()) as cursor:
+                for chunk in table.chunks():
+                    if dialect == "sqlite":
+                        marks = ", ".join("?" * len(table.columns))
+                        cursor.executemany(f"INSERT INTO {model.name} ({columns}) VALUES ({marks})", chunk)
+                    else:
+                        with cursor.copy(f"COPY {model.name} ({columns}) FROM STDIN") as copy:
+                            for row in chunk:
+                                copy.write_row(row)
+                    written += len(chunk)
+                    progress(f"Writing {model.name}", _writing_share(written, total))
+
+    return load
+
+
+def _writing_share(written: int, total: int) -> float:
+    return SCHEMA_CREATED + (1 - SCHEMA_CREATED) * written / total
+
+
+def _set_sequences_past_keys(connection: Connection) -> None:
+    """The keys were given explicitly, so the serial sequences never moved: set each past the
+    largest key, or the next row inserted without a key would collide with a demo row."""
+    for table in Base.metadata.sorted_tables:
+        (key,) = table.primary_key.columns
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :key), COALESCE(MAX({key.name}), 0) + 1, false) "
+                f"FROM {table.name}"
+            ),
+            {"table": table.name, "key": key.name},
+        )
 
 
 def row_counts(rows: dict[str, list[Row]]) -> dict[str, int]:
