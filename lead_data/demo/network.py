@@ -83,7 +83,12 @@ CHUNK_ROWS = 50_000
 
 
 def write_network_demo(
-    target: Path | str, *, participants: int, seed: int = pilot.DEFAULT_SEED, as_of: date, progress: Progress | None = None
+    target: Path | str,
+    *,
+    participants: int,
+    seed: int = pilot.DEFAULT_SEED,
+    as_of: date,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write the network demo of that many participants for (seed, as_of); return row counts per table.
 
@@ -121,7 +126,9 @@ def _bulk_table(name: str, columns: Columns) -> BulkTable:
 
     def chunks() -> Iterator[list[tuple[Any, ...]]]:
         for start in range(0, count, CHUNK_ROWS):
-            values = [_plain_values(model.c[column], array[start : start + CHUNK_ROWS]) for column, array in columns.items()]
+            values = [
+                _plain_values(model.c[column], array[start : start + CHUNK_ROWS]) for column, array in columns.items()
+            ]
             yield list(zip(*values, strict=True))
 
     return BulkTable(tuple(columns), count, chunks)
@@ -198,7 +205,9 @@ def _integers(rng: np.random.Generator, low: int, high: int | np.ndarray, size: 
     return rng.integers(low, np.asarray(high) + 1, size=size)
 
 
-def _uniform_days_within(rng: np.random.Generator, first: np.ndarray, last: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _uniform_days_within(
+    rng: np.random.Generator, first: np.ndarray, last: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """counts[i] days drawn evenly from first[i] to last[i] (included): (row index, day) for each."""
     owner = np.repeat(np.arange(len(counts)), counts)
     span = (last - first + 1)[owner]
@@ -335,7 +344,10 @@ class _Network:
         trained = np.concatenate(
             [
                 _day_number(pilot.LAUNCH_TRAINING_DAY) + rng.integers(0, 14, launch),
-                np.minimum(later_from + np.round((np.arange(later) + rng.random(later)) / later * (later_until - later_from)), self.as_of),
+                np.minimum(
+                    later_from + np.round((np.arange(later) + rng.random(later)) / later * (later_until - later_from)),
+                    self.as_of,
+                ),
             ]
         ).astype(np.int64)
         self.officer_trained_on = np.concatenate([trained, np.full(untrained, -1)])
@@ -351,7 +363,9 @@ class _Network:
         """Type, offense, referring officer (trained before the referral day, busier officers more
         often, rarely unrecorded) and place of each referral."""
         rng, count = self.rng, self.referral_count
-        self.referral_type = rng.choice(len(REFERRAL_TYPES), size=count, p=_weights(list(pilot.REFERRAL_TYPE_WEIGHTS.values())))
+        self.referral_type = rng.choice(
+            len(REFERRAL_TYPES), size=count, p=_weights(list(pilot.REFERRAL_TYPE_WEIGHTS.values()))
+        )
         self.offense = _pick(rng, pilot.OFFENSE_WEIGHTS, count)
         trained = np.flatnonzero(self.officer_trained_on >= 0)
         trained = trained[np.argsort(self.officer_trained_on[trained], kind="stable")]
@@ -366,27 +380,44 @@ class _Network:
     def _decide_eligibility_and_intake(self) -> None:
         """As the pilot's decide_eligibility_and_intake, for every referral at once."""
         rng, count, day = self.rng, self.referral_count, self.referral_day
-        pending = ((self.as_of - day) <= pilot.PENDING_WINDOW_DAYS) & (rng.random(count) < pilot.PENDING_SHARE_IN_WINDOW)
+        pending = ((self.as_of - day) <= pilot.PENDING_WINDOW_DAYS) & (
+            rng.random(count) < pilot.PENDING_SHARE_IN_WINDOW
+        )
         offense_not_eligible = ~pending & (self.offense == pilot.INELIGIBLE_OFFENSE)
         record_not_eligible = ~pending & ~offense_not_eligible & (rng.random(count) < pilot.INELIGIBLE_SHARE)
         eligible = ~pending & ~offense_not_eligible & ~record_not_eligible
-        self.eligibility = np.where(pending, pilot.PENDING, np.where(eligible, pilot.ELIGIBLE, pilot.INELIGIBLE)).astype(object)
-        reasons = _text(INELIGIBLE_REASONS, rng.choice(len(INELIGIBLE_REASONS), size=count, p=_weights(pilot.INELIGIBLE_REASON_WEIGHTS)))
+        self.eligibility = np.where(
+            pending, pilot.PENDING, np.where(eligible, pilot.ELIGIBLE, pilot.INELIGIBLE)
+        ).astype(object)
+        reasons = _text(
+            INELIGIBLE_REASONS,
+            rng.choice(len(INELIGIBLE_REASONS), size=count, p=_weights(pilot.INELIGIBLE_REASON_WEIGHTS)),
+        )
         self.ineligible_reason = np.full(count, None, dtype=object)
         self.ineligible_reason[offense_not_eligible] = pilot.OFFENSE_NOT_ELIGIBLE_REASON
         self.ineligible_reason[record_not_eligible] = reasons[record_not_eligible]
 
         diversion = self.referral_type == REFERRAL_TYPES.index(pilot.ARREST_DIVERSION)
         draw = rng.random(count)
-        later = np.minimum(pilot.MAX_DAYS_TO_INTAKE, 2 + np.round(rng.exponential(pilot.MEAN_LATER_DAYS_TO_INTAKE, count)))
-        diversion_days = np.where(draw < pilot.SAME_DAY_INTAKE_SHARE, 0, np.where(draw < pilot.SAME_DAY_INTAKE_SHARE + pilot.NEXT_DAY_INTAKE_SHARE, 1, later))
+        later = np.minimum(
+            pilot.MAX_DAYS_TO_INTAKE, 2 + np.round(rng.exponential(pilot.MEAN_LATER_DAYS_TO_INTAKE, count))
+        )
+        diversion_days = np.where(
+            draw < pilot.SAME_DAY_INTAKE_SHARE,
+            0,
+            np.where(draw < pilot.SAME_DAY_INTAKE_SHARE + pilot.NEXT_DAY_INTAKE_SHARE, 1, later),
+        )
         contact_verify = rng.integers(0, 5, count)
-        contact_days = np.minimum(pilot.MAX_DAYS_TO_INTAKE, contact_verify + np.round(rng.exponential(pilot.MEAN_EXTRA_DAYS_TO_INTAKE, count)))
+        contact_days = np.minimum(
+            pilot.MAX_DAYS_TO_INTAKE, contact_verify + np.round(rng.exponential(pilot.MEAN_EXTRA_DAYS_TO_INTAKE, count))
+        )
         verified_on = day + np.where(diversion, 0, contact_verify)
         intake_on = day + np.where(diversion, diversion_days, contact_days).astype(np.int64)
         self.verified = eligible & (verified_on <= self.as_of)
         self.verified_on = verified_on
-        self.enrolled = self.verified & (rng.random(count) < pilot.ENROLLING_SHARE_OF_VERIFIED) & (intake_on <= self.as_of)
+        self.enrolled = (
+            self.verified & (rng.random(count) < pilot.ENROLLING_SHARE_OF_VERIFIED) & (intake_on <= self.as_of)
+        )
         self.intake_on = intake_on
 
     def _link_repeat_referrals(self) -> None:
@@ -398,7 +429,9 @@ class _Network:
         wanted = count - self.participants
         earlier = np.flatnonzero((self.eligibility != pilot.PENDING) & ~self.enrolled)
         gap = pilot.DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL
-        possible = np.flatnonzero(self.referral_day >= (self.referral_day[earlier[0]] + gap if len(earlier) else np.inf))
+        possible = np.flatnonzero(
+            self.referral_day >= (self.referral_day[earlier[0]] + gap if len(earlier) else np.inf)
+        )
         later = np.sort(rng.choice(possible, size=min(wanted, len(possible)), replace=False))
         taken = set(later.tolist())
         reachable = np.searchsorted(self.referral_day[earlier] + gap, self.referral_day[later], side="right")
@@ -445,7 +478,9 @@ class _Network:
         self.planned_reason = rng.choice(len(EXIT_REASONS), size=count, p=_weights(pilot.EXIT_REASON_WEIGHTS))
         months = np.array([pilot.MONTHS_ENROLLED_BY_EXIT_REASON[reason] for reason in EXIT_REASONS], dtype=float)
         shortest, longest = months[self.planned_reason, 0], months[self.planned_reason, 1]
-        self.planned_exit = self.enrollment_intake + np.round(rng.uniform(shortest, longest) * pilot.DAYS_PER_MONTH).astype(np.int64)
+        self.planned_exit = self.enrollment_intake + np.round(
+            rng.uniform(shortest, longest) * pilot.DAYS_PER_MONTH
+        ).astype(np.int64)
 
     # --- the as-of date ----------------------------------------------------------------------------
 
@@ -460,13 +495,17 @@ class _Network:
         self.team_active[self.inactive_teams] = False
         active_teams = np.flatnonzero(self.team_active[1:]) + 1
         caseloads = _integers(rng, CASELOADS[0], CASELOADS[1], len(active_teams))
-        over_cap = rng.choice(len(active_teams), size=max(1, round(len(active_teams) * OVER_CAP_TEAM_SHARE)), replace=False)
+        over_cap = rng.choice(
+            len(active_teams), size=max(1, round(len(active_teams) * OVER_CAP_TEAM_SHARE)), replace=False
+        )
         caseloads[over_cap] = _integers(rng, *OVER_CAP_CASELOADS, len(over_cap))
         left_on_inactive = _integers(rng, *CLIENTS_LEFT_ON_INACTIVE_TEAM, inactive_count)
         unassigned = max(3, round(self.participants * UNASSIGNED_PER_PARTICIPANT))
         wanted = caseloads.sum() + left_on_inactive.sum() + unassigned
         if wanted > count:  # a young network: fewer clients than places, every team a little emptier
-            caseloads = np.floor(caseloads * (count - left_on_inactive.sum() - unassigned) / caseloads.sum()).astype(np.int64)
+            caseloads = np.floor(caseloads * (count - left_on_inactive.sum() - unassigned) / caseloads.sum()).astype(
+                np.int64
+            )
         active_count = int(caseloads.sum() + left_on_inactive.sum() + unassigned)
 
         protected = self.enrollment_intake > self.as_of - pilot.PROTECTED_RECENT_INTAKE_DAYS
@@ -518,10 +557,18 @@ class _Network:
         overdue = take(active_count * rng.uniform(*pilot.OVERDUE_SHARE), pilot.OVERDUE_DAYS[0])
         engaged = np.flatnonzero(remaining)
         self.last_reached = self.enrollment_intake.copy()
-        for clients, (fewest, most) in ((in_the_wind, pilot.IN_THE_WIND_DAYS), (overdue, pilot.OVERDUE_DAYS), (engaged, (0, pilot.ENGAGED_DAYS))):
-            self.last_reached[clients] = self.as_of - _integers(rng, fewest, np.minimum(most, days_enrolled[clients]), len(clients))
+        for clients, (fewest, most) in (
+            (in_the_wind, pilot.IN_THE_WIND_DAYS),
+            (overdue, pilot.OVERDUE_DAYS),
+            (engaged, (0, pilot.ENGAGED_DAYS)),
+        ):
+            self.last_reached[clients] = self.as_of - _integers(
+                rng, fewest, np.minimum(most, days_enrolled[clients]), len(clients)
+            )
         exited = np.flatnonzero(~self.active)
-        quiet = np.array([pilot.QUIET_DAYS_BEFORE_EXIT.get(reason, pilot.USUAL_QUIET_DAYS_BEFORE_EXIT) for reason in EXIT_REASONS])
+        quiet = np.array(
+            [pilot.QUIET_DAYS_BEFORE_EXIT.get(reason, pilot.USUAL_QUIET_DAYS_BEFORE_EXIT) for reason in EXIT_REASONS]
+        )
         fewest, most = quiet[self.exit_reason[exited]].T
         quiet_days = _integers(rng, 0, most - fewest, len(exited)) + fewest
         self.last_reached[exited] = np.maximum(self.enrollment_intake[exited], self.exited_on[exited] - quiet_days)
@@ -554,7 +601,9 @@ class _Network:
             "staff_id": _ids(2 * teams + supervisors),
             "name": np.array([f"{name} {title}" for name, title in zip(first, titles, strict=True)], dtype=object),
             "role": np.array([peer, case_manager] * teams + [supervisor] * supervisors, dtype=object),
-            "active": np.concatenate([np.repeat(self.team_active[1:], 2), np.ones(supervisors, dtype=bool)]).astype(np.int8),
+            "active": np.concatenate([np.repeat(self.team_active[1:], 2), np.ones(supervisors, dtype=bool)]).astype(
+                np.int8
+            ),
         }
 
     def _care_team_columns(self) -> Columns:
@@ -616,7 +665,7 @@ class _Network:
         """Per enrollment: the intake contact in person, contacts between it and the last reached
         one (its kind reached), then attempts up to exit or as_of; the never reached only have
         attempts. Contacts between are as many as bring the whole to CONTACTS_PER_PARTICIPANT."""
-        rng, count = self.rng, self.enrollment_count
+        rng = self.rng
         intake, last = self.enrollment_intake, self.last_reached
         end = np.where(self.active, self.as_of, self.exited_on)
         reached = ~self.never_reached
@@ -673,7 +722,13 @@ class _Network:
         rng = self.rng
         diverted = np.flatnonzero(self.referral_type == REFERRAL_TYPES.index(pilot.ARREST_DIVERSION))
         charges = [pilot.DIVERTED_CHARGES.get(offense, ()) for offense in self.offense[diverted].tolist()]
-        diverted_charge = np.array([choices[int(draw * len(choices))] if choices else None for choices, draw in zip(charges, rng.random(len(diverted)).tolist(), strict=True)], dtype=object)
+        diverted_charge = np.array(
+            [
+                choices[int(draw * len(choices))] if choices else None
+                for choices, draw in zip(charges, rng.random(len(diverted)).tolist(), strict=True)
+            ],
+            dtype=object,
+        )
 
         people = len(self.first_referral)
         referred = self.referral_day[self.first_referral]
@@ -681,14 +736,28 @@ class _Network:
         earliest = np.where(self.birth_known, np.maximum(earliest, self.birth_day + pilot.ADULT_AGE_DAYS), earliest)
         latest = referred - pilot.LATEST_PRIOR_ARREST_DAYS
         years = np.maximum(0, latest - earliest + 1)
-        prior_owner, prior_day = _uniform_days_within(rng, earliest, latest, rng.poisson(_arrest_paces(rng, PRIOR_ARRESTS_PER_PERSON_YEAR, people) * years))
+        prior_owner, prior_day = _uniform_days_within(
+            rng, earliest, latest, rng.poisson(_arrest_paces(rng, PRIOR_ARRESTS_PER_PERSON_YEAR, people) * years)
+        )
 
         first_intake = np.full(people + 1, np.iinfo(np.int64).max)
         np.minimum.at(first_intake, self.enrollment_person, self.enrollment_intake)
         enrolled_people = np.flatnonzero(first_intake < self.as_of)
         intake = first_intake[enrolled_people]
-        after_owner, after_day = _uniform_days_within(rng, intake + 1, np.full(len(intake), self.as_of), rng.poisson(_arrest_paces(rng, pilot.RE_ARRESTS_PER_PERSON_YEAR, len(intake)) * (self.as_of - intake)))
-        on_intake_day = rng.choice(len(intake), size=min(len(intake), max(pilot.INTAKE_DAY_ARRESTS, round(self.enrollment_count * INTAKE_DAY_ARRESTS_PER_ENROLLMENT))), replace=False)
+        after_owner, after_day = _uniform_days_within(
+            rng,
+            intake + 1,
+            np.full(len(intake), self.as_of),
+            rng.poisson(_arrest_paces(rng, pilot.RE_ARRESTS_PER_PERSON_YEAR, len(intake)) * (self.as_of - intake)),
+        )
+        on_intake_day = rng.choice(
+            len(intake),
+            size=min(
+                len(intake),
+                max(pilot.INTAKE_DAY_ARRESTS, round(self.enrollment_count * INTAKE_DAY_ARRESTS_PER_ENROLLMENT)),
+            ),
+            replace=False,
+        )
 
         never_enrolled = np.flatnonzero(
             (self.eligibility == pilot.INELIGIBLE)
@@ -696,12 +765,27 @@ class _Network:
             & (self.referral_day < self.as_of)
         )
         never_enrolled = never_enrolled[rng.random(len(never_enrolled)) < pilot.NEVER_ENROLLED_ARREST_SHARE]
-        never_day = self.referral_day[never_enrolled] + 1 + np.floor(rng.random(len(never_enrolled)) * (self.as_of - self.referral_day[never_enrolled])).astype(np.int64)
+        never_day = (
+            self.referral_day[never_enrolled]
+            + 1
+            + np.floor(rng.random(len(never_enrolled)) * (self.as_of - self.referral_day[never_enrolled])).astype(
+                np.int64
+            )
+        )
 
-        other_person = np.concatenate([prior_owner + 1, enrolled_people[after_owner], enrolled_people[on_intake_day], self.participant_of_referral[never_enrolled]])
+        other_person = np.concatenate(
+            [
+                prior_owner + 1,
+                enrolled_people[after_owner],
+                enrolled_people[on_intake_day],
+                self.participant_of_referral[never_enrolled],
+            ]
+        )
         other_day = np.concatenate([prior_day, after_day, intake[on_intake_day], never_day])
         size = len(other_person)
-        kind = rng.choice(len(pilot.OTHER_ARRESTS), size=size, p=_weights([arrest[3] for arrest in pilot.OTHER_ARRESTS]))
+        kind = rng.choice(
+            len(pilot.OTHER_ARRESTS), size=size, p=_weights([arrest[3] for arrest in pilot.OTHER_ARRESTS])
+        )
         charge = _text([arrest[0] for arrest in pilot.OTHER_ARRESTS], kind)
         severity = _text([arrest[1] for arrest in pilot.OTHER_ARRESTS], kind)
         severity[rng.random(size) < pilot.UNRECORDED_SEVERITY_SHARE] = None
@@ -711,7 +795,9 @@ class _Network:
         longitude, latitude, _ = self.places.draw(rng, size)
 
         person = np.concatenate([self.participant_of_referral[diverted], other_person])
-        at = np.concatenate([_timestamps(self.referral_day[diverted], self.referral_seconds[diverted]), _timestamps(other_day, seconds)])
+        at = np.concatenate(
+            [_timestamps(self.referral_day[diverted], self.referral_seconds[diverted]), _timestamps(other_day, seconds)]
+        )
         order = _order(at, person)
         columns = {
             "arrest_id": _ids(len(order)),
@@ -787,7 +873,10 @@ class _Network:
             parts.append((assessed[alive], day[alive], step[alive], employed[alive], income[alive]))
             size = len(alive)
             draw = rng.random(size)
-            up, down = draw < out.HOUSING_STEP_UP, (draw >= out.HOUSING_STEP_UP) & (draw < out.HOUSING_STEP_UP + out.HOUSING_STEP_DOWN)
+            up, down = (
+                draw < out.HOUSING_STEP_UP,
+                (draw >= out.HOUSING_STEP_UP) & (draw < out.HOUSING_STEP_UP + out.HOUSING_STEP_DOWN),
+            )
             step[alive] = np.clip(step[alive] + up - down, 0, len(HOUSING_STATUSES) - 1)
             work, money = rng.random(size), rng.random(size)
             employed[alive] = np.where(employed[alive], work >= out.LOSES_WORK, work < out.FINDS_WORK)
@@ -823,11 +912,16 @@ class _Network:
         late = late_hour[booked] & (rng.random(len(booked)) < 0.5)
         booked_on = np.minimum(self.as_of, arrest_day[booked] + late)
         held = self._days_held(len(booked))
-        arrest_id = np.where(rng.random(len(booked)) < out.BOOKING_WITHOUT_ARREST_SHARE, 0, arrests["arrest_id"][booked])
+        arrest_id = np.where(
+            rng.random(len(booked)) < out.BOOKING_WITHOUT_ARREST_SHARE, 0, arrests["arrest_id"][booked]
+        )
         person = arrests["participant_id"][booked]
 
         jailed = np.flatnonzero(self.exit_reason == EXIT_REASONS.index("incarcerated"))
-        jail_booked = np.maximum(self.enrollment_intake[jailed], self.exited_on[jailed] - rng.integers(0, out.INCARCERATION_BOOKED_BEFORE_EXIT_DAYS + 1, len(jailed)))
+        jail_booked = np.maximum(
+            self.enrollment_intake[jailed],
+            self.exited_on[jailed] - rng.integers(0, out.INCARCERATION_BOOKED_BEFORE_EXIT_DAYS + 1, len(jailed)),
+        )
         jail_held = _integers(rng, *out.INCARCERATION_DAYS, len(jailed))
 
         person = np.concatenate([person, self.enrollment_person[jailed]])
@@ -838,14 +932,20 @@ class _Network:
         keep = np.sort(first)
         person, booked_on, released, arrest_id = person[keep], booked_on[keep], released[keep], arrest_id[keep]
 
-        seen = np.unique(np.concatenate([
-            arrests["participant_id"] * (1 << 20) + arrest_day,
-            self.participant_of_referral * (1 << 20) + self.referral_day,
-            person * (1 << 20) + booked_on,
-        ]))
+        seen = np.unique(
+            np.concatenate(
+                [
+                    arrests["participant_id"] * (1 << 20) + arrest_day,
+                    self.participant_of_referral * (1 << 20) + self.referral_day,
+                    person * (1 << 20) + booked_on,
+                ]
+            )
+        )
         key = person * (1 << 20) + booked_on
         following = seen[np.minimum(np.searchsorted(seen, key, side="right"), len(seen) - 1)]
-        next_seen = np.where((following > key) & (following >> 20 == person), following & ((1 << 20) - 1), np.iinfo(np.int64).max)
+        next_seen = np.where(
+            (following > key) & (following >> 20 == person), following & ((1 << 20) - 1), np.iinfo(np.int64).max
+        )
         released = np.minimum(released, next_seen)
         order = _order(booked_on, person)
         return {
@@ -860,7 +960,9 @@ class _Network:
         rng, out = self.rng, pilot_outcomes
         short = np.minimum(out.LONGEST_SHORT_STAY_DAYS, 2 + np.round(rng.exponential(out.MEAN_SHORT_STAY_DAYS, size)))
         short = np.where(rng.random(size) < out.SAME_OR_NEXT_DAY_SHARE, rng.integers(0, 2, size), short)
-        return np.where(rng.random(size) < out.SHORT_STAY_SHARE, short, _integers(rng, *out.LONG_STAY_DAYS, size)).astype(np.int64)
+        return np.where(
+            rng.random(size) < out.SHORT_STAY_SHARE, short, _integers(rng, *out.LONG_STAY_DAYS, size)
+        ).astype(np.int64)
 
     def _comparison_columns(self) -> tuple[Columns, Columns]:
         """A comparison group, each person resembling a randomly chosen enrolled participant (sex,
@@ -874,15 +976,31 @@ class _Network:
         chosen = rng.choice(len(matched_person), size=size, replace=False)
         person, referral = matched_person[chosen] - 1, matched_referral[chosen]
         referred = self.referral_day[referral]
-        index_on = np.minimum(self.as_of, referred + rng.integers(-out.INDEX_DAYS_FROM_MATCHED_REFERRAL, out.INDEX_DAYS_FROM_MATCHED_REFERRAL + 1, size))
-        age = referred - self.birth_day[person] + rng.integers(-out.AGE_DAYS_FROM_MATCHED_AGE, out.AGE_DAYS_FROM_MATCHED_AGE + 1, size)
+        index_on = np.minimum(
+            self.as_of,
+            referred
+            + rng.integers(-out.INDEX_DAYS_FROM_MATCHED_REFERRAL, out.INDEX_DAYS_FROM_MATCHED_REFERRAL + 1, size),
+        )
+        age = (
+            referred
+            - self.birth_day[person]
+            + rng.integers(-out.AGE_DAYS_FROM_MATCHED_AGE, out.AGE_DAYS_FROM_MATCHED_AGE + 1, size)
+        )
         birth = index_on - np.maximum(out.YOUNGEST_AGE_DAYS, age)
         birth_known = self.birth_known[person]
         offense = self.offense[referral].copy()
         not_eligible = (offense != out.DRUG) & (offense != out.PROSTITUTION)
-        offense[not_eligible] = np.where(rng.random(not_eligible.sum()) < out.PROSTITUTION_SHARE_OF_OTHER_OFFENSES, out.PROSTITUTION, out.DRUG)
+        offense[not_eligible] = np.where(
+            rng.random(not_eligible.sum()) < out.PROSTITUTION_SHARE_OF_OTHER_OFFENSES, out.PROSTITUTION, out.DRUG
+        )
         order = np.argsort(index_on, kind="stable")
-        index_on, birth, birth_known, offense, person = index_on[order], birth[order], birth_known[order], offense[order], person[order]
+        index_on, birth, birth_known, offense, person = (
+            index_on[order],
+            birth[order],
+            birth_known[order],
+            offense[order],
+            person[order],
+        )
         people = {
             "person_id": _ids(size),
             "index_on": _dates(index_on),
@@ -898,11 +1016,22 @@ class _Network:
         adult = ~birth_known[prior_owner] | (prior_day >= birth[prior_owner])
         prior_owner, prior_day = prior_owner[adult], prior_day[adult]
         paces = _arrest_paces(rng, out.COMPARISON_ARRESTS_PER_PERSON_YEAR, size)
-        after_owner, after_day = _uniform_days_within(rng, index_on + 1, np.full(size, self.as_of), rng.poisson(paces * np.maximum(0, self.as_of - index_on)))
+        after_owner, after_day = _uniform_days_within(
+            rng, index_on + 1, np.full(size, self.as_of), rng.poisson(paces * np.maximum(0, self.as_of - index_on))
+        )
         drawn = len(prior_owner) + len(after_owner)
-        kind = rng.choice(len(out.COMPARISON_ARRESTS), size=drawn, p=_weights([arrest[2] for arrest in out.COMPARISON_ARRESTS]))
-        severity = np.concatenate([np.full(size, out.MISDEMEANOR, dtype=object), _text([arrest[0] for arrest in out.COMPARISON_ARRESTS], kind)])
-        warrant_values = np.array([-1 if arrest[1] is None else int(arrest[1]) for arrest in out.COMPARISON_ARRESTS], dtype=np.int8)
+        kind = rng.choice(
+            len(out.COMPARISON_ARRESTS), size=drawn, p=_weights([arrest[2] for arrest in out.COMPARISON_ARRESTS])
+        )
+        severity = np.concatenate(
+            [
+                np.full(size, out.MISDEMEANOR, dtype=object),
+                _text([arrest[0] for arrest in out.COMPARISON_ARRESTS], kind),
+            ]
+        )
+        warrant_values = np.array(
+            [-1 if arrest[1] is None else int(arrest[1]) for arrest in out.COMPARISON_ARRESTS], dtype=np.int8
+        )
         warrant = np.concatenate([np.zeros(size, dtype=np.int8), warrant_values[kind]])
         owner = np.concatenate([np.arange(size), prior_owner, after_owner])
         day = np.concatenate([index_on, prior_day, after_day])
