@@ -15,15 +15,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from lead_data.__main__ import main
 from lead_data.demo import PARTICIPANTS_PER_SCALE, is_generated_demo, write_network_demo
 from lead_data.demo.network import MIN_PARTICIPANTS, PARTICIPANTS_PER_TEAM
+from lead_data.demo.write import BulkTable, bulk_load, no_progress
 from lead_data.models import CONTRACT_TABLES, DEFAULT_CASELOAD_CAP, EXIT_REASONS, Base
 from lead_data.quality import check_url
 from lead_data.schema import create_schema
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
+from tests.conftest import BACKENDS, database_url
 
 AS_OF = date(2026, 11, 26)
 PARTICIPANTS = 2_000
@@ -370,3 +373,29 @@ def test_a_postgresql_database_holding_rows_is_refused(postgres_server):
         write_network_demo(url, participants=MIN_PARTICIPANTS, seed=SEED, as_of=AS_OF)
     assert [len(rows) for rows in all_rows(url).values()] == [int(table == "officers") for table in all_rows(url)]
     assert schema_objects(url) == before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_load_that_fails_midway_leaves_the_database_empty_with_its_indexes(backend, request, tmp_path):
+    url = database_url(backend, request, tmp_path)
+    create_schema(url)
+    before = schema_objects(url)
+    tables = {
+        name: BulkTable(tuple(Base.metadata.tables[name].c.keys()), 0, lambda: iter(())) for name in CONTRACT_TABLES
+    }
+    officer = (1, "DEMO-1001", "Officer Demo-001", "Central District Patrol", None)
+    tables["officers"] = BulkTable(tables["officers"].columns, 1, lambda: iter([[officer]]))
+    tables["staff"] = BulkTable(tables["staff"].columns, 1, lambda: iter([[(1, "Elm Peer-001", "janitor", True)]]))
+    engine = create_engine(url)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        bulk_load(tables)(connection, no_progress)
+    engine.dispose()
+    assert all(rows == [] for rows in all_rows(url).values())
+    assert schema_objects(url) == before
+
+
+def test_a_network_a_month_old_has_as_many_participants_as_asked_and_passes_the_check(tmp_path):
+    path, as_of = tmp_path / "young.sqlite", date(2017, 3, 1)
+    counts = write_network_demo(path, participants=MIN_PARTICIPANTS, seed=SEED, as_of=as_of)
+    assert counts["participants"] == MIN_PARTICIPANTS < counts["referrals"]
+    assert check_url(f"sqlite:///{path}", today=as_of) == []

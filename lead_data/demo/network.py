@@ -422,13 +422,14 @@ class _Network:
 
     def _link_repeat_referrals(self) -> None:
         """Make the repeat referrals: each is given to someone whose earlier referral (at least
-        DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL before it) was decided but led to no enrollment, so
-        nobody holds two enrollments. person[r] is the referral that brought r's person first."""
+        DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL before it, or half the program's days when it is younger
+        than twice that) was decided but led to no enrollment, so nobody holds two enrollments.
+        person[r] is the referral that brought r's person first."""
         rng, count = self.rng, self.referral_count
         self.person = np.arange(count)
         wanted = count - self.participants
         earlier = np.flatnonzero((self.eligibility != pilot.PENDING) & ~self.enrolled)
-        gap = pilot.DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL
+        gap = min(pilot.DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL, (self.as_of - self.start) // 2)
         possible = np.flatnonzero(
             self.referral_day >= (self.referral_day[earlier[0]] + gap if len(earlier) else np.inf)
         )

@@ -14,12 +14,13 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from lead_data.models import Base
 from lead_data.schema import create_schema
@@ -177,13 +178,16 @@ def bulk_load(tables: dict[str, BulkTable]) -> Load:
             table = tables[model.name]
             progress(f"Writing {model.name}", _writing_share(written, total, 1.0 - INDEXING))
             columns = ", ".join(table.columns)
-            with closing(driver.cursor()) as cursor:
+            if dialect == "sqlite":
+                statement = f"INSERT INTO {model.name} ({columns}) VALUES ({', '.join('?' * len(table.columns))})"
+            else:
+                statement = f"COPY {model.name} ({columns}) FROM STDIN"
+            with closing(driver.cursor()) as cursor, _as_sqlalchemy_errors(connection, statement):
                 for chunk in table.chunks():
                     if dialect == "sqlite":
-                        marks = ", ".join("?" * len(table.columns))
-                        cursor.executemany(f"INSERT INTO {model.name} ({columns}) VALUES ({marks})", chunk)
+                        cursor.executemany(statement, chunk)
                     else:
-                        with cursor.copy(f"COPY {model.name} ({columns}) FROM STDIN") as copy:
+                        with cursor.copy(statement) as copy:
                             for row in chunk:
                                 copy.write_row(row)
                     written += len(chunk)
@@ -195,6 +199,17 @@ def bulk_load(tables: dict[str, BulkTable]) -> Load:
             connection.exec_driver_sql("ANALYZE " + ", ".join(table.name for table in Base.metadata.sorted_tables))
 
     return load
+
+
+@contextmanager
+def _as_sqlalchemy_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's own errors, raised as SQLAlchemy raises them for its statements (an
+    IntegrityError, say), so callers handle one kind whichever way the rows went in."""
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except driver_error as error:
+        raise DBAPIError.instance(statement, None, error, driver_error) from error
 
 
 def _set_aside_indexes(connection: Connection) -> list[str]:
