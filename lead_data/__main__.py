@@ -1,5 +1,6 @@
 """Command line for the program-database tools: ``python -m lead_data demo --out PATH``,
-``python -m lead_data demo --url URL``, ``python -m lead_data init-db --url URL``.
+``python -m lead_data demo --url URL`` (``--scale S`` or ``--participants N`` for the network-size
+demo), ``python -m lead_data init-db --url URL``.
 
 Subcommands, so that later tools (checking a site's database, say) sit beside ``demo``.
 Mistakes end with one line on stderr and a non-zero exit, never a traceback: the people running
@@ -18,7 +19,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from lead_data.db import DatabaseProblem, describe_database_error, display_url, role_warnings
-from lead_data.demo import DEFAULT_SEED, write_demo
+from lead_data.demo import DEFAULT_SEED, PARTICIPANTS_PER_SCALE, write_demo, write_network_demo
 from lead_data.progress import TextProgress
 from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
 from lead_data.schema import create_schema, head_revision, schema_revision
@@ -43,6 +44,26 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
+def positive_number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number above 0: {text!r}")
+    return number
+
+
+def positive_whole_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog=PROG, description="Tools for the LEAD program database.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -57,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--url",
         metavar="URL",
         help="or a database (SQLAlchemy URL) to load into: its contract tables must be absent (created) or empty",
+    )
+    size = demo.add_mutually_exclusive_group()
+    size.add_argument(
+        "--scale",
+        type=positive_number,
+        metavar="S",
+        help=f"a network-size demo instead of the pilot's: {PARTICIPANTS_PER_SCALE:,} participants per unit of scale",
+    )
+    size.add_argument(
+        "--participants", type=positive_whole_number, metavar="N", help="or a network-size demo of N participants"
     )
     demo.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"random seed (default {DEFAULT_SEED})"
@@ -93,8 +124,16 @@ def run_demo(arguments: argparse.Namespace) -> int:
     else:
         target, shown, done = arguments.url, display_url(arguments.url), "Loaded the demo rows into"
     progress = TextProgress()
+    participants = arguments.participants
+    if arguments.scale is not None:
+        participants = round(arguments.scale * PARTICIPANTS_PER_SCALE)
     try:
-        counts = write_demo(target, seed=arguments.seed, as_of=as_of, progress=progress)
+        if participants is None:
+            counts = write_demo(target, seed=arguments.seed, as_of=as_of, progress=progress)
+        else:
+            counts = write_network_demo(
+                target, participants=participants, seed=arguments.seed, as_of=as_of, progress=progress
+            )
     except ValueError as error:
         progress.abandon()
         print(f"{PROG}: error: {error}", file=sys.stderr)
@@ -107,7 +146,8 @@ def run_demo(arguments: argparse.Namespace) -> int:
         progress.abandon()
         print(f"{PROG}: error: cannot load into {shown}: {describe_error(error)}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
-    print(f"{done} {shown} (seed {arguments.seed}, as of {as_of}):")
+    size = "" if participants is None else f"{participants:,} participants, "
+    print(f"{done} {shown} ({size}seed {arguments.seed}, as of {as_of}):")
     print_counts(counts)
     return 0
 
@@ -150,8 +190,9 @@ def run_check(arguments: argparse.Namespace) -> int:
 
 def print_counts(counts: dict[str, int]) -> None:
     width = max(map(len, counts))
+    count_width = max(len(f"{count:,}") for count in counts.values())
     for table, count in counts.items():
-        print(f"  {table:<{width}} {count:>7,}")
+        print(f"  {table:<{width}} {count:>{count_width},}")
 
 
 def describe_error(error: Exception) -> str:

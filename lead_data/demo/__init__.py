@@ -16,6 +16,10 @@ in 2020, and re-arrests at a low rate.
 The package's parts: ``tuning`` (every rate and weight), ``people`` and ``places`` (who and where),
 ``draw`` (the history), ``rows`` (each table's rows), ``outcomes`` (the outcome tables), ``write``
 (into a SQLite file or a database URL).
+
+``network`` is the other demo: a statewide network's database, of any size (``PARTICIPANTS_PER_SCALE``
+participants per unit of scale), drawn column by column with numpy so that millions of rows take
+seconds; see its docstring.
 """
 
 from __future__ import annotations
@@ -23,19 +27,30 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from lead_data.demo.network import PARTICIPANTS_PER_SCALE, write_network_demo
 from lead_data.demo.rows import build_demo_rows
 from lead_data.demo.tuning import DEFAULT_SEED
 from lead_data.demo.write import (
     DEMO_APPLICATION_ID,
     Progress,
+    check_target,
+    insert_rows,
     is_generated_demo,
     no_progress,
     row_counts,
-    write_into_database,
-    write_sqlite_file,
+    write_to,
 )
 
-__all__ = ["DEFAULT_SEED", "DEMO_APPLICATION_ID", "Progress", "build_demo_rows", "is_generated_demo", "write_demo"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_APPLICATION_ID",
+    "PARTICIPANTS_PER_SCALE",
+    "Progress",
+    "build_demo_rows",
+    "is_generated_demo",
+    "write_demo",
+    "write_network_demo",
+]
 
 
 def write_demo(
@@ -49,14 +64,10 @@ def write_demo(
     refuses a database whose contract tables already hold rows, so demo rows are never mixed into a
     program's real data; all rows go in one transaction.
     """
-    if isinstance(target, str) and "://" not in target:
-        raise ValueError(f"{target!r} is not a database URL; give a Path to write a SQLite file")
+    check_target(target)
     report = progress or no_progress
     report("Drawing the program's history", 0.0)
     rows = build_demo_rows(seed=seed, as_of=as_of or date.today())
-    if isinstance(target, Path):
-        write_sqlite_file(target, rows, report)
-    else:
-        write_into_database(target, rows, report)
+    write_to(target, insert_rows(rows), report)
     report("Done", 1.0)
     return row_counts(rows)

@@ -17,7 +17,7 @@ from lead_data.site import load_site
 
 # Places: (location text, longitude, latitude, weight). The pilot-zone ones cluster around
 # Lexington Market, the University of Maryland, Baltimore campus and the west-side corridors.
-# Another site's demo moves them all onto its own zones (_shift_to_site).
+# Another site's demo moves them all onto its own zones (shift_to_site).
 PLACES_DRAWN_AROUND = Path(__file__).parents[1] / "pilot_zone.geojson"  # Baltimore's pilot zone
 IN_ZONE_PLACES = (
     ("N Eutaw St & W Lexington St", -76.6206, 39.2918, 10),
@@ -77,7 +77,7 @@ def _draw_place_near(
 ) -> Place:
     """A point scattered around a weighted choice of places, redrawn until it is acceptable."""
     text, longitude, latitude, _ = rng.choices(places, [place[3] for place in places])[0]
-    longitude, latitude = (a + b for a, b in zip((longitude, latitude), _shift_to_site(), strict=True))
+    longitude, latitude = (a + b for a, b in zip((longitude, latitude), shift_to_site(), strict=True))
     while True:
         x = round(rng.gauss(longitude, jitter), 6)
         y = round(rng.gauss(latitude, jitter), 6)
@@ -106,7 +106,7 @@ def _centre_of_places() -> tuple[float, float]:
     return (west + east) / 2, (south + north) / 2
 
 
-def _shift_to_site() -> tuple[float, float]:
+def shift_to_site() -> tuple[float, float]:
     """How far the places move so they lie on the site's zones as they lie on Baltimore's pilot zone
     (the centre of one's extent onto the other's): nothing for Baltimore."""
     west, south, east, north = site_zones().bounds
