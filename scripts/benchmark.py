@@ -51,7 +51,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from lead_data import access  # noqa: E402
 from lead_data.db import DATABASE_URL_VARIABLE, read_only_engine  # noqa: E402
-from lead_data.demo import DEFAULT_SEED, write_demo  # noqa: E402
+from lead_data.demo import PARTICIPANTS_PER_SCALE, write_network_demo  # noqa: E402
 from lead_data.models import Contact  # noqa: E402
 from tests.apptest import APP, AUTH_SECRETS, ROLES_FILE, STAFF_USER  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
@@ -66,15 +66,6 @@ MAP_PAGE = "pages/referral_map.py"
 CLIENT_PAGE = "pages/client.py"
 PAGE_TIMEOUT_SECONDS = 600  # a page of a slow database at scale 1 still finishes and is measured
 ROLES_FILE_VARIABLE, AUDIT_LOG_VARIABLE = "LEAD_ROLES_FILE", "LEAD_AUDIT_LOG"
-PARTICIPANTS_PER_SCALE = 100_000
-
-
-def write_network_demo(
-    target: Path | str, *, participants: int, seed: int = DEFAULT_SEED, as_of: date
-) -> dict[str, int]:
-    """Stand-in, with its exact call shape, for ``lead_data.demo.write_network_demo`` until that lands
-    (the lead wires it, and ``PARTICIPANTS_PER_SCALE``, at merge): the pilot demo, whatever ``participants``."""
-    return write_demo(target, seed=seed, as_of=as_of)
 
 
 # --- the pages ------------------------------------------------------------------------------------
