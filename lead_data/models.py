@@ -164,6 +164,7 @@ class Arrest(Base):
         _one_of("severity", SEVERITIES, nullable=True),
         Index("ix_arrests_participant_id_arrested_at", "participant_id", "arrested_at"),
         Index("ix_arrests_referral_id", "referral_id"),
+        Index("ix_arrests_arrested_at", "arrested_at"),  # migration 0003
     )
 
     arrest_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -42,6 +42,7 @@ from sqlalchemy import (
     nulls_last,
     or_,
     select,
+    text,
     true,
     type_coerce,
 )
@@ -216,13 +217,77 @@ def contract_tables_read(statement: ClauseElement) -> set[str]:
 
 
 def _run_all(conn: Connection, rules: Iterable[_RowRule], usable: set[tuple[str, str]]) -> list[Finding]:
+    runnable = [rule for rule in rules if rule.needs <= usable and not _enforced_by_database(conn, rule)]
+    broken = _rows_breaking(conn, runnable)
     findings = []
-    for rule in rules:
-        if rule.needs <= usable:
-            finding = _run(conn, rule)
-            if finding is not None:
-                findings.append(finding)
+    for rule in runnable:
+        if broken.get(id(rule)) == 0:
+            continue
+        finding = _run(conn, rule)
+        if finding is not None:
+            findings.append(finding)
     return findings
+
+
+def _rows_breaking(conn: Connection, rules: list[_RowRule]) -> dict[int, int]:
+    """How many rows break each rule on a single table, by ``id(rule)``: one scan per table counts
+    them all, so that only the rules some row breaks are read again for their examples. A table
+    whose combined scan fails is left out; its rules then run one by one, each reporting for itself."""
+    by_table: dict[str, list[_RowRule]] = {}
+    for rule in rules:
+        if rule.source is None:
+            by_table.setdefault(rule.table, []).append(rule)
+    broken: dict[int, int] = {}
+    for name, table_rules in by_table.items():
+        tallies = select(*(func.count().filter(rule.condition) for rule in table_rules)).select_from(CONTRACT[name])
+        try:
+            with conn.begin_nested():
+                counts = conn.execute(tallies).one()
+        except SQLAlchemyError:
+            continue
+        broken.update((id(rule), int(count)) for rule, count in zip(table_rules, counts, strict=True))
+    return broken
+
+
+def _enforced_by_database(conn: Connection, rule: _RowRule) -> bool:
+    """Whether the database itself rules out what ``rule`` looks for, so that no row can break it:
+    a primary key or unique constraint of a table (not a view) on the rule's column, or on
+    PostgreSQL a validated foreign key to the row the contract names. (SQLite does not enforce
+    foreign keys unless each writer asks it to, so there they are always checked.)"""
+    if rule.check == DUPLICATE_VALUE:
+        return rule.column in _unique_columns(conn, rule.table)
+    if rule.check == ORPHANED_REFERENCE and conn.dialect.name == "postgresql":
+        (foreign_key,) = CONTRACT[rule.table].c[rule.column].foreign_keys
+        referenced = foreign_key.column
+        statement = text(
+            "SELECT count(*) FROM pg_constraint AS c "
+            "JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_attribute AS r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND c.convalidated AND cardinality(c.conkey) = 1 "
+            "AND c.conrelid = to_regclass(:table) AND c.confrelid = to_regclass(:referenced_table) "
+            "AND a.attname = :column AND r.attname = :referenced_column"
+        )
+        inputs = {
+            "table": rule.table,
+            "column": rule.column,
+            "referenced_table": referenced.table.name,
+            "referenced_column": referenced.name,
+        }
+        with conn.begin_nested():
+            return bool(conn.execute(statement, inputs).scalar_one())
+    return False
+
+
+def _unique_columns(conn: Connection, name: str) -> set[str]:
+    """The single columns a key or unique constraint (or unique index) of table ``name`` keeps
+    unique; none for a view, whose rows nothing constrains."""
+    inspector = inspect(conn)
+    if name not in inspector.get_table_names():
+        return set()
+    keys = [inspector.get_pk_constraint(name).get("constrained_columns") or []]
+    keys += [constraint["column_names"] for constraint in inspector.get_unique_constraints(name)]
+    keys += [index["column_names"] for index in inspector.get_indexes(name) if index.get("unique")]
+    return {columns[0] for columns in keys if len(columns) == 1}
 
 
 def _check_schema(conn: Connection, findings: list[Finding], tables: Iterable[str]) -> set[tuple[str, str]]:

@@ -309,7 +309,7 @@ def test_the_outcomes_revision_upgrades_a_version_1_database_with_data_in_it(url
 
     create_schema(url)
 
-    assert schema_revision(url) == head_revision() == "0002"
+    assert schema_revision(url) == head_revision()
     assert differences(engine) == []
     with engine.begin() as connection:
         assert connection.execute(text("SELECT last_name FROM participants WHERE participant_id = 7")).scalar() == "B"
@@ -328,6 +328,21 @@ def test_the_outcomes_revision_rolls_back_to_version_1_keeping_its_data(url: str
     assert set(VERSION_1_TABLES) <= tables and not set(OUTCOME_TABLES) & tables
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(Base.metadata.tables["referrals"])).scalar_one() == 1
+
+
+def test_the_network_index_revision_upgrades_a_version_2_database_and_rolls_back(url: str, engine: Engine) -> None:
+    command.upgrade(alembic_config(url), "0002")
+    add_one_row_per_table(engine)
+    assert "ix_arrests_arrested_at" not in {index["name"] for index in inspect(engine).get_indexes("arrests")}
+
+    create_schema(url)
+
+    assert schema_revision(url) == head_revision() == "0003"
+    assert differences(engine) == []
+    command.downgrade(alembic_config(url), "0002")
+    assert "ix_arrests_arrested_at" not in {index["name"] for index in inspect(engine).get_indexes("arrests")}
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(Base.metadata.tables["arrests"])).scalar_one() == 1
 
 
 def test_init_db_refuses_contract_tables_it_did_not_create_and_changes_nothing(tmp_path: Path, capsys) -> None:
