@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from lead_data import access, casework, queries
 from ui.access import may_see, require_page
 from ui.casework import configured_deadlines
-from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, monthly_bars, service_bars, show, styled
+from ui.charts import REFERRAL_TYPE_COLOURS, monthly_bars, monthly_line, service_bars, show
 from ui.data import load
 from ui.settings import report_settings
 
@@ -54,16 +53,11 @@ second_row[2].metric(
 
 left, right = st.columns(2)
 with left:
-    trend = px.line(
-        active_trend,
-        x="month",
-        y="active",
-        markers=True,
-        title="Active participants at month end",
-        labels={"month": "Month", "active": "Active participants"},
+    show(
+        monthly_line(
+            active_trend, value="active", title="Active participants at month end", y_title="Active participants"
+        )
     )
-    trend.update_traces(line_color=ACCENT)
-    show(styled(trend))
 with right:
     show(
         monthly_bars(

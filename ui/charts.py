@@ -159,10 +159,24 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+# A chart built from the same data is built once and shared by every run and session: Plotly's
+# figure building is most of a page's rerun. Figures are never changed after they are built.
+built_once = st.cache_resource(show_spinner=False, max_entries=500)
+
+
+@built_once
+def monthly_line(frame: pd.DataFrame, *, value: str, title: str, y_title: str) -> go.Figure:
+    """One line of a monthly figure, with a marker per month."""
+    figure = px.line(frame, x="month", y=value, markers=True, title=title, labels={"month": "Month", value: y_title})
+    figure.update_traces(line_color=ACCENT)
+    return styled(figure)
+
+
 def hex_to_rgb(colour: str) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
 
 
+@built_once
 def monthly_bars(
     frame: pd.DataFrame, *, value: str, colour_by: str, colours: dict[str, str], title: str, y_title: str
 ) -> go.Figure:
@@ -185,6 +199,7 @@ def monthly_bars(
     return styled(figure)
 
 
+@built_once
 def category_bars(
     frame: pd.DataFrame, *, category: str, value: str, title: str, x_title: str, colour: str = ACCENT
 ) -> go.Figure:
@@ -206,6 +221,7 @@ def category_bars(
     return styled(figure)
 
 
+@built_once
 def service_bars(services: pd.DataFrame) -> go.Figure:
     """Service referrals against services connected, per category: the connected bar sits inside
     the referred one, so the gap is what has not started yet."""
@@ -441,6 +457,7 @@ def chart_table(data: ChartSeries) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+@built_once
 def funnel(stages: pd.DataFrame) -> go.Figure:
     """The eligibility funnel, each stage a share of referrals."""
     data = labelled(stages, "stage")
@@ -467,6 +484,7 @@ DAY_BIN_WIDTHS = (1, 7, 14, 30, 60, 90, 180, 365)
 MAX_DAY_BARS = 45
 
 
+@built_once
 def days_bars(counts: pd.DataFrame, *, count: str, title: str, y_title: str, median: float | None) -> go.Figure:
     """A distribution of whole days with its median marked: one bar per day, or per week, month…
     when the days spread too wide for single-day bars to be seen."""
@@ -507,6 +525,7 @@ def whole_number_ticks(figure: go.Figure, largest: float, *, axis: str = "y") ->
         (figure.update_yaxes if axis == "y" else figure.update_xaxes)(dtick=1, tick0=0)
 
 
+@built_once
 def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     """Caseload per team with each team's cap marked; over-cap and inactive teams stand out."""
     status = (
@@ -635,6 +654,7 @@ def _translucent(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+@built_once
 def quarterly_bars(
     frame: pd.DataFrame, *, value: str, colour_by: str, colours: dict[str, str], title: str, y_title: str
 ) -> go.Figure:
@@ -656,6 +676,7 @@ def quarterly_bars(
     return styled(figure)
 
 
+@built_once
 def survival_chart(
     curves: dict[str, tuple[pd.DataFrame, int]], *, title: str, x_title: str, marks: dict[str, int]
 ) -> go.Figure:
@@ -715,6 +736,7 @@ def survival_chart(
     return figure
 
 
+@built_once
 def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
     """Share housed, employed and with legal income by month since referral, each with its n."""
     figure = go.Figure()
@@ -738,6 +760,7 @@ def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
 HIDDEN_RATE_TEXT = "hidden (small count)"
 
 
+@built_once
 def group_rate_bars(
     shares: pd.DataFrame, *, value: str, overall: float | str | None, title: str, x_title: str, group: str = "group"
 ) -> go.Figure:
@@ -781,6 +804,7 @@ def _is_share(value: object) -> bool:
     return isinstance(value, float) and not pd.isna(value)
 
 
+@built_once
 def running_total_lines(frame: pd.DataFrame, *, x: str, y: str, colour_by: str, title: str, y_title: str) -> go.Figure:
     """A running total per category (e.g. officers trained to date, per unit) as stepped lines by month."""
     figure = px.line(
