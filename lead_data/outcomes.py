@@ -135,7 +135,10 @@ def _cohort(as_of: date, cohort: Cohort) -> Any:
         )
         .join(Referral, Referral.referral_id == ranked.c.referral_id)
         .where(*conditions)
+        # Made once and joined by participant: folded into the outer query, SQLite (with no
+        # statistics to go on) would search it by position for every row of the other side.
         .cte("cohort")
+        .prefix_with("MATERIALIZED")
     )
 
 

@@ -47,7 +47,7 @@ from lead_data.models import (
 )
 from lead_data.periods import Period, week_ending
 from lead_data.site import Site
-from lead_data.sqlfunctions import date_of, days_between, month_of, quarter_of
+from lead_data.sqlfunctions import date_of, day_after, days_between, month_of, quarter_of
 from lead_data.zone import locate, place_labels
 
 NOT_RECORDED = "not recorded"
@@ -127,11 +127,19 @@ def _rearrests(as_of: date, period: Period | None = None) -> Any:
             arrested_on.label("arrested_on"),
             first.c.first_intake_on,
         )
-        .join(first, first.c.participant_id == Arrest.participant_id)
+        .select_from(first)
+        .join(
+            Arrest,
+            and_(
+                Arrest.participant_id == first.c.participant_id,
+                # The same rule on the stored timestamp, so each participant's arrests after their
+                # intake are read from ix_arrests_participant_id_arrested_at, not every arrest.
+                Arrest.arrested_at >= day_after(first.c.first_intake_on),
+            ),
+        )
         .where(
             Arrest.referral_id.is_(None),
             arrested_on > first.c.first_intake_on,
-            # On the stored timestamp, so that ix_arrests_arrested_at finds a week's arrests.
             _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
         )
         .subquery("rearrests")
