@@ -133,3 +133,23 @@ def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str
     # Dates and timestamps are ISO text here: the year and month are read straight off the text.
     value = compiler.process(element.clauses, **kw)
     return f"(CAST(substr({value}, 1, 4) AS INTEGER) * 12 + CAST(substr({value}, 6, 2) AS INTEGER))"
+
+
+class floor_of(FunctionElement[Any]):
+    """The largest whole number not above a number (``floor``; SQLite builds may lack its math functions)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "floor_of"
+
+
+@compiles(floor_of)
+def _floor_of_default(element: floor_of, compiler: Any, **kw: Any) -> str:
+    return f"CAST(floor({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(floor_of, "sqlite")
+def _floor_of_sqlite(element: floor_of, compiler: Any, **kw: Any) -> str:
+    # CAST truncates toward zero: a negative number with a fraction is one less than its truncation.
+    value = compiler.process(element.clauses, **kw)
+    return f"(CAST({value} AS INTEGER) - ({value} < CAST({value} AS INTEGER)))"
