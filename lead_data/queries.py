@@ -49,7 +49,7 @@ from lead_data.models import (
 from lead_data.periods import Period, week_ending
 from lead_data.site import Site
 from lead_data.sqlfunctions import date_of, days_between, floor_of, month_of, quarter_of
-from lead_data.zone import locate, place_labels
+from lead_data.zone import locate, place_labels, touch_the_city
 
 NOT_RECORDED = "not recorded"
 UNASSIGNED = "Unassigned"
@@ -877,9 +877,9 @@ def referral_grid(
     the points with floor(longitude / longitude_step) = column and floor(latitude / latitude_step) = row.
 
     Columns: column, row, west, south, east, north (the square's edges, degrees), referrals. Only
-    squares that hold a referral; ordered by row, then column. Coordinates beyond the box are recording
-    errors (``referral_locations`` places them outside the city) and are in no square; a few errors
-    between the city's boundary and its box may be.
+    squares that hold a referral and reach into the city; ordered by row, then column. Coordinates
+    beyond the city are recording errors (``referral_locations`` places them outside it): they are in
+    no square, except the few just beyond its boundary in a square that reaches into it.
     """
     cell = grid_cell(site, cell_metres)
     west, south, east, north = site.city.polygon.bounds
@@ -897,7 +897,7 @@ def referral_grid(
     )
     squares = _frame(conn, statement).rename(columns={"grid_column": "column", "grid_row": "row"})
     squares = squares.astype({"column": int, "row": int, "referrals": int})
-    return pd.DataFrame(
+    grid = pd.DataFrame(
         {
             "column": squares["column"],
             "row": squares["row"],
@@ -908,6 +908,8 @@ def referral_grid(
             "referrals": squares["referrals"],
         }
     )
+    edges = (grid[side].to_numpy() for side in ("west", "south", "east", "north"))
+    return grid[touch_the_city(site, *edges)].reset_index(drop=True)
 
 
 def location_counts(locations: pd.DataFrame, site: Site) -> pd.DataFrame:

@@ -37,6 +37,8 @@ def scattered(db):
     db.referral(person, date(2024, 6, 3), latitude=39.3105, longitude=-76.6450)  # outside the zone
     db.referral(person, date(2024, 6, 4))  # no coordinates
     db.referral(person, date(2024, 6, 5), latitude=39.29, longitude=-77.5)  # far beyond the city
+    # Beyond the city's south-west edge but within its bounding box: a square of its own, not drawn.
+    db.referral(person, date(2024, 6, 6), latitude=39.20, longitude=-76.705)
     db.referral(person, date(2023, 6, 1), latitude=39.2915, longitude=-76.6216)  # before the period
     return db
 
@@ -69,7 +71,7 @@ def test_places_count_exactly_what_the_points_count(scattered):
         locations = queries.referral_locations(conn, as_of=D, site=site, period=PERIOD)
     assert places.values.tolist() == [
         ["location_unknown", "arrest_diversion", 1],
-        ["outside_city", "arrest_diversion", 1],
+        ["outside_city", "arrest_diversion", 2],
         ["outside_zone", "arrest_diversion", 1],
         ["pilot_zone", "arrest_diversion", 1],
         ["pilot_zone", "social_contact", 1],
@@ -104,7 +106,7 @@ def test_past_the_limit_the_map_draws_squares_and_up_to_it_dots(scattered, monke
             "Pilot zone": "2",
             "Outside the zone": "1",
             "Location unknown": "1",
-            "Outside Baltimore": "1",
+            "Outside Baltimore": "2",
         }
     )
     assert "Aggregated" in at.get("html")[0].proto.body
