@@ -85,6 +85,9 @@ def deck_of(at) -> dict:
     return json.loads(chart.proto.json)
 
 
+GRID_LAYERS = {"referral-squares": "PolygonLayer", "pilot-zone-halo": "PolygonLayer", "pilot-zone": "PolygonLayer"}
+
+
 def layer_types(deck: dict) -> dict[str, str]:
     return {layer["id"]: layer["@@type"] for layer in deck["layers"]}
 
@@ -98,7 +101,7 @@ def test_past_the_limit_the_map_draws_squares_and_up_to_it_dots(scattered, monke
 
     monkeypatch.setattr(maps, "MAX_MAP_POINTS", 2)
     at = open_app(MAP_PAGE, as_of=D.isoformat(), period="ytd")
-    assert layer_types(deck_of(at)) == {"referral-squares": "PolygonLayer", "pilot-zone": "PolygonLayer"}
+    assert layer_types(deck_of(at)) == GRID_LAYERS
     assert (
         metrics(at)
         == dots
@@ -156,7 +159,7 @@ def test_twenty_thousand_referrals_draw_squares_under_two_megabytes_with_unchang
     chart = at.get("deck_gl_json_chart")[0]
     assert len(chart.proto.json.encode()) < DECK_LIMIT_BYTES
     deck = json.loads(chart.proto.json)
-    assert layer_types(deck) == {"referral-squares": "PolygonLayer", "pilot-zone": "PolygonLayer"}
+    assert layer_types(deck) == GRID_LAYERS
     (drawn,) = [layer["data"] for layer in deck["layers"] if layer["id"] == "referral-squares"]
     assert len(drawn) == len(squares)
     assert {label: int(value.replace(",", "")) for label, value in metrics(at).items()} == dict(

@@ -5,12 +5,14 @@ the same referrals in words and as a table by place."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from lead_data.queries import grid_cell
 from lead_data.site import Site
@@ -28,6 +30,14 @@ TOOLTIP = {
 FIT_WIDTH_PX = 680
 FIT_HEIGHT_PX = 520
 MAX_ZOOM = 15.5
+
+
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON (what ``st.pydeck_chart`` sends) has no indentation: pydeck's own puts every
+    number of every row on a line of its own, which triples what the browser gets."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
 def fitted_view(longitudes: list[float], latitudes: list[float]) -> pdk.ViewState:
@@ -71,6 +81,21 @@ def zone_outlines(site: Site) -> pdk.Layer:
     )
 
 
+def zone_halo(site: Site) -> pdk.Layer:
+    """A white band under the zones' outlines, so they stand out on the darkest squares too."""
+    return pdk.Layer(
+        "PolygonLayer",
+        id="pilot-zone-halo",
+        data=[{"outline": zone.outline} for zone in site.zones],
+        get_polygon="outline",
+        filled=False,
+        get_line_color=[255, 255, 255, 255],
+        line_width_min_pixels=7,
+        stroked=True,
+        pickable=False,
+    )
+
+
 def zone_corners(site: Site) -> tuple[list[float], list[float]]:
     corners = [corner for zone in site.zones for corner in zone.outline]
     return [x for x, _ in corners], [y for _, y in corners]
@@ -88,7 +113,7 @@ def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
     )[["referred_on", "referral_type", "offense", "longitude", "latitude", "colour"]]
     longitudes, latitudes = zone_corners(site)
     view = fitted_view(longitudes + points["longitude"].tolist(), latitudes + points["latitude"].tolist())
-    return pdk.Deck(
+    return CompactDeck(
         layers=[
             zone_outlines(site),
             pdk.Layer(
@@ -113,9 +138,10 @@ def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
 
 
 GRID_TOOLTIP = {"html": "<b>{in_words}</b> in this square", "style": {"fontSize": "16px"}}
-# ColorBrewer's Blues, fewest referrals to most: one hue, so the order reads without a key and in grey.
-GRID_COLOURS = ("#C6DBEF", "#9ECAE1", "#4292C6", "#2171B5", "#08306B")
-GRID_OPACITY = 200
+# Viridis, fewest referrals to most: light to dark, so the order reads in grey and with every common
+# colour-vision deficiency, and neighbouring shades stay apart on a projector.
+GRID_COLOURS = ("#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154")
+GRID_OPACITY = 225
 
 
 def count_classes(most: int) -> list[int]:
@@ -147,7 +173,7 @@ def grid_map(squares: pd.DataFrame, site: Site) -> pdk.Deck:
             "square": [
                 [[west, south], [east, south], [east, north], [west, north]]
                 for west, south, east, north in squares[["west", "south", "east", "north"]]
-                .round(6)
+                .round(5)  # a metre
                 .itertuples(index=False)
             ],
             "in_words": [f"{count:,} referral{'' if count == 1 else 's'}" for count in squares["referrals"]],
@@ -159,7 +185,7 @@ def grid_map(squares: pd.DataFrame, site: Site) -> pdk.Deck:
         longitudes + squares["west"].tolist() + squares["east"].tolist(),
         latitudes + squares["south"].tolist() + squares["north"].tolist(),
     )
-    return pdk.Deck(
+    return CompactDeck(
         layers=[
             pdk.Layer(
                 "PolygonLayer",
@@ -171,6 +197,7 @@ def grid_map(squares: pd.DataFrame, site: Site) -> pdk.Deck:
                 extruded=False,
                 pickable=True,
             ),
+            zone_halo(site),
             zone_outlines(site),
         ],
         initial_view_state=view,
