@@ -96,7 +96,11 @@ def test_past_the_limit_the_map_draws_squares_and_up_to_it_dots(scattered, monke
     monkeypatch.setenv(DATABASE_URL_VARIABLE, scattered.url)
     monkeypatch.setattr(maps, "MAX_MAP_POINTS", 3)  # the three referrals with plausible coordinates
     at = open_app(MAP_PAGE, as_of=D.isoformat(), period="ytd")
-    assert layer_types(deck_of(at)) == {"pilot-zone": "PolygonLayer", "referrals": "ScatterplotLayer"}
+    assert layer_types(deck_of(at)) == {
+        "referrals": "ScatterplotLayer",
+        "pilot-zone-halo": "PolygonLayer",
+        "pilot-zone": "PolygonLayer",
+    }
     dots = metrics(at)
 
     monkeypatch.setattr(maps, "MAX_MAP_POINTS", 2)

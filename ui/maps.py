@@ -115,7 +115,6 @@ def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
     view = fitted_view(longitudes + points["longitude"].tolist(), latitudes + points["latitude"].tolist())
     return CompactDeck(
         layers=[
-            zone_outlines(site),
             pdk.Layer(
                 "ScatterplotLayer",
                 id="referrals",
@@ -130,6 +129,8 @@ def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
                 radius_max_pixels=10,
                 pickable=True,
             ),
+            zone_halo(site),  # over the dots, so that a crowded zone still shows
+            zone_outlines(site),
         ],
         initial_view_state=view,
         map_style=None,
