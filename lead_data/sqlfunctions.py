@@ -152,3 +152,23 @@ def _day_after_default(element: day_after, compiler: Any, **kw: Any) -> str:
 @compiles(day_after, "sqlite")
 def _day_after_sqlite(element: day_after, compiler: Any, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
+
+
+class floor_of(FunctionElement[Any]):
+    """The largest whole number not above a number (``floor``; SQLite builds may lack its math functions)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "floor_of"
+
+
+@compiles(floor_of)
+def _floor_of_default(element: floor_of, compiler: Any, **kw: Any) -> str:
+    return f"CAST(floor({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(floor_of, "sqlite")
+def _floor_of_sqlite(element: floor_of, compiler: Any, **kw: Any) -> str:
+    # CAST truncates toward zero: a negative number with a fraction is one less than its truncation.
+    value = compiler.process(element.clauses, **kw)
+    return f"(CAST({value} AS INTEGER) - ({value} < CAST({value} AS INTEGER)))"

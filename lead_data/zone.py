@@ -54,3 +54,8 @@ def locate(site: Site, longitudes: Sequence[Any] | np.ndarray, latitudes: Sequen
         inside[in_city] = shapely.contains_xy(zone.polygon, lon[in_city], lat[in_city])
         places[inside] = zone.key
     return places
+
+
+def touch_the_city(site: Site, west: np.ndarray, south: np.ndarray, east: np.ndarray, north: np.ndarray) -> np.ndarray:
+    """For each rectangle (edges in degrees), whether any of it lies within the city boundary."""
+    return shapely.intersects(site.city.polygon, shapely.box(west, south, east, north))
