@@ -284,6 +284,9 @@ class _Network:
         self.start = _day_number(pilot.PROGRAM_START)
         self.places = _Places()
         self.team_count = max(MIN_PARTICIPANTS // PARTICIPANTS_PER_TEAM, round(participants / PARTICIPANTS_PER_TEAM))
+        # Staff: team t's peer is 2t - 1 and its case manager 2t; the supervisors come after them.
+        supervisors = max(2, self.team_count // TEAMS_PER_SUPERVISOR)
+        self.supervisor_ids = np.arange(2 * self.team_count + 1, 2 * self.team_count + supervisors + 1)
 
     def tables(self) -> dict[str, Columns]:
         self._draw_referral_times()
@@ -445,8 +448,8 @@ class _Network:
                     self.person[referral] = first
                     linked += 1
                     break
-        # Referrals left unlinked (too few earlier referrals to choose from) stay their own people,
-        # and as many first referrals as that are dropped from the count of participants.
+        # A referral left unlinked (no earlier referral to give it) stays its own person: the
+        # network then has that many more participants than asked.
         self.participants = count - linked
 
     def _draw_people(self) -> None:
@@ -545,9 +548,10 @@ class _Network:
         self.never_reached = np.zeros(count, dtype=bool)
         remaining = self.active.copy()
 
-        def take(share_of_active: float, fewest_days: int, most_days: float = np.inf) -> np.ndarray:
+        def take(how_many: float, fewest_days: int, most_days: float = np.inf) -> np.ndarray:
+            """Up to how_many remaining clients enrolled fewest_days to most_days on as_of, taken out."""
             pool = np.flatnonzero(remaining & (days_enrolled >= fewest_days) & (days_enrolled <= most_days))
-            chosen = rng.choice(pool, size=min(len(pool), round(share_of_active)), replace=False)
+            chosen = rng.choice(pool, size=min(len(pool), round(how_many)), replace=False)
             remaining[chosen] = False
             return chosen
 
@@ -590,13 +594,11 @@ class _Network:
 
     def _staff_columns(self) -> Columns:
         """A peer and a case manager per team (inactive with their team), then the supervisors."""
-        rng, teams = self.rng, self.team_count
-        supervisors = max(2, teams // TEAMS_PER_SUPERVISOR)
+        rng, teams, supervisors = self.rng, self.team_count, len(self.supervisor_ids)
         names = pilot.STAFF_FIRST_NAMES
         first = _text(names, rng.integers(0, len(names), 2 * teams + supervisors)).tolist()
         titles = [f"{title}-{number:03d}" for number in range(1, teams + 1) for title in ("Peer", "Casemgr")]
         titles += [f"Supervisor-{number:02d}" for number in range(1, supervisors + 1)]
-        self.supervisor_ids = np.arange(2 * teams + 1, 2 * teams + supervisors + 1)
         peer, case_manager, supervisor = STAFF_ROLES
         return {
             "staff_id": _ids(2 * teams + supervisors),
