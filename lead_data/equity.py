@@ -241,11 +241,15 @@ def _counts_by_group(conn: Connection, rows: Any, conditions: Mapping[str, Colum
     Columns: dimension (``ALL`` or a dimension), group, one column per condition.
     """
     sums = [_count_where(condition).label(name) for name, condition in conditions.items()]
-    everyone = _frame(conn, select(*sums).select_from(rows))
+    groups = [rows.c[dimension] for dimension in DIMENSIONS]
+    # One pass over the rows, by every combination of groups (a few hundred at most); each
+    # dimension's groups and the program's row are sums of those combinations.
+    combinations = _frame(conn, select(*groups, *sums).group_by(*groups))
+    counts = list(conditions)
+    everyone = combinations[counts].sum().to_frame().T
     frames = [everyone.assign(dimension=ALL, group=EVERYONE_GROUP)]
     for dimension in DIMENSIONS:
-        group = rows.c[dimension]
-        frame = _frame(conn, select(group.label("group"), *sums).group_by(group))
+        frame = combinations.groupby(dimension, sort=False)[counts].sum().rename_axis("group").reset_index()
         frame = frame.assign(dimension=dimension)
         frames.append(frame.iloc[sorted(range(len(frame)), key=lambda i: _group_order(dimension, frame["group"][i]))])
     combined = pd.concat(frames, ignore_index=True)
