@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from lead_data.access import aggregate
-from lead_data.outcomes import EVERYONE, Cohort, active_participant_months, rates_before_and_after
+from lead_data.outcomes import EVERYONE, Cohort, active_participant_months
 
 COSTS_VARIABLE = "LEAD_COSTS"
 DEFAULT_COSTS_FILE = Path(__file__).with_name("costs.toml")
@@ -85,19 +85,16 @@ def load_unit_costs(path: Path | None = None) -> UnitCosts:
     )
 
 
-@aggregate
-def criminal_justice_cost(
-    conn: Connection, *, as_of: date, costs: UnitCosts, cohort: Cohort = EVERYONE
-) -> pd.DataFrame:
+def criminal_justice_cost(rates: pd.DataFrame, *, costs: UnitCosts) -> pd.DataFrame:
     """Criminal-justice cost per person-year, the year before referral against the year after
     intake: arrests × cost per arrest + bookings × cost per booking + jail days × cost per jail day,
-    over the windows of ``outcomes.rates_before_and_after``.
+    over the windows of ``rates`` (``outcomes.rates_before_and_after``'s frame, indexed by window:
+    the page has it already, so the windows are counted once).
 
-    Columns: window ("before", "after"), participants, person_years, arrests, bookings, jail_days,
-    cost, cost_per_person_year (NaN when the window has no length yet).
+    Columns, indexed by window ("before", "after"): participants, person_years, arrests, bookings,
+    jail_days, cost, cost_per_person_year (NaN when the window has no length yet).
     """
-    rates = rates_before_and_after(conn, as_of=as_of, cohort=cohort)
-    frame = rates[["window", "participants", "person_years", "arrests", "bookings", "jail_days"]].copy()
+    frame = rates[["participants", "person_years", "arrests", "bookings", "jail_days"]].copy()
     frame["cost"] = (
         frame["arrests"] * costs.arrest + frame["bookings"] * costs.booking + frame["jail_days"] * costs.jail_day
     ).astype(float)

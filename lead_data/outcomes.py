@@ -45,7 +45,7 @@ from lead_data.models import (
     Referral,
 )
 from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
-from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
+from lead_data.sqlfunctions import add_months, date_of, day_after, days_between, month_number, month_of, quarter_of
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
 # The Kaplan–Meier curve is in days; "N months" is read at N × 365.25 / 12 days, rounded.
@@ -360,13 +360,17 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
         )
         .scalar_subquery()
     )
-    rearrests = _rearrests(as_of)
+    # The contract's re-arrests, written out for one participant: T0 is their first intake by D,
+    # so these are their non-diverted arrests dated after T0 (found by the index from T0 on).
     rearrests_after = (
         select(func.count())
-        .select_from(rearrests)
         .where(
-            rearrests.c.participant_id == people.c.participant_id,
-            days_between(people.c.start_on, rearrests.c.arrested_on) <= after_days,
+            Arrest.participant_id == people.c.participant_id,
+            Arrest.referral_id.is_(None),
+            Arrest.arrested_at >= day_after(people.c.start_on),
+            arrested_on > people.c.start_on,
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            days_between(people.c.start_on, arrested_on) <= after_days,
         )
         .scalar_subquery()
     )

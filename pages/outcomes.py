@@ -165,7 +165,7 @@ with jail_tab:
         st.error(f"Cost figures are not shown: {problem}", icon=":material/error:")
     else:
         money = unit_costs.money
-        justice = load(costs.criminal_justice_cost, as_of=as_of, costs=unit_costs, cohort=cohort).set_index("window")
+        justice = costs.criminal_justice_cost(rates, costs=unit_costs)
         program = load(costs.program_cost, as_of=as_of, costs=unit_costs, cohort=cohort)
         if unit_costs.placeholder:
             st.warning(

@@ -418,7 +418,8 @@ def test_criminal_justice_cost_per_person_year_and_program_cost(db, tmp_path):
     db.book(person, date(2023, 12, 1), released_on=date(2023, 12, 2))
     _enrolled(db, intake_on=date(2024, 6, 1))
     with db.connect() as conn:
-        frame = c.criminal_justice_cost(conn, as_of=D, costs=costs).set_index("window")
+        rates = o.rates_before_and_after(conn, as_of=D).set_index("window")
+        frame = c.criminal_justice_cost(rates, costs=costs)
         program = c.program_cost(conn, as_of=D, costs=costs)
     # Before: 1 arrest, 1 booking, 2 jail days = 1000 + 400.5 + 200 = 1600.5 over 2 × 365 days.
     assert frame.loc["before", "cost"] == pytest.approx(1600.5)
