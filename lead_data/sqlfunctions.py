@@ -1,15 +1,19 @@
-"""Date functions that SQLite and PostgreSQL spell differently, so every query reads the same on both.
+"""Functions that SQLite and PostgreSQL spell differently, so every query reads the same on both.
 
 SQLite keeps dates as ISO text (what SQLAlchemy writes); PostgreSQL has real date types. Each
 construct below compiles to the idiom of the dialect it runs on and always yields the same values.
+SQLite lacks Unicode case folding: every SQLite connection gets ``folded``'s Python function.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import unicodedata
 from typing import Any
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Integer, String, event
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import Pool
 from sqlalchemy.sql.expression import FunctionElement
 
 
@@ -133,3 +137,45 @@ def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str
     # Dates and timestamps are ISO text here: the year and month are read straight off the text.
     value = compiler.process(element.clauses, **kw)
     return f"(CAST(substr({value}, 1, 4) AS INTEGER) * 12 + CAST(substr({value}, 6, 2) AS INTEGER))"
+
+
+def fold(text: str) -> str:
+    """``text`` as a search compares it: any case, composed accents, single spaces ("  ÑÚÑEZ " → "ñúñez")."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+_SQLITE_FOLD = "lead_fold"
+
+
+class folded(FunctionElement[Any]):
+    """``fold`` of a text column, in SQL: what a search term is compared with."""
+
+    type = String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
+    # PostgreSQL's lower() follows the database's locale (ASCII only under "C") and keeps "ß"; the ICU
+    # root collation's upper() then lower() folds every letter as Python's casefold() does, "ß" to "ss",
+    # except that a final sigma stays "ς", which casefold() makes "σ".
+    value = compiler.process(element.clauses, **kw)
+    lowered = f"""translate(lower(upper(normalize({value}, NFC) COLLATE "und-x-icu")), 'ς', 'σ')"""
+    return rf"btrim(regexp_replace({lowered}, '\s+', ' ', 'g'))"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{_SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
+
+
+def _sqlite_fold(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
+@event.listens_for(Pool, "connect")
+def _register_sqlite_functions(dbapi_connection: Any, connection_record: Any) -> None:
+    """Every SQLite connection any engine opens, the dashboard's and the tests', can run ``folded``."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(_SQLITE_FOLD, 1, _sqlite_fold, deterministic=True)
