@@ -1,5 +1,6 @@
 """Long lists are paged or capped in SQL, with their full count shown: the participant list a page at a
-time (its CSV every filtered row); on SQLite and PostgreSQL."""
+time (its CSV every filtered row), the meeting agenda's names capped per team, data-quality examples
+capped; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from lead_data import queries
+from lead_data import meeting, queries
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.queries import ListPage, ParticipantFilters, page_count
 from lead_data.sqlfunctions import fold
@@ -219,3 +220,81 @@ def test_before_anyone_active_was_taken_in_the_list_is_empty_and_has_no_pages(pa
     assert at.subheader[0].value == "0 participants"
     assert at.dataframe[0].value.empty and showing(at) is None
 
+
+# --- the weekly meeting's agenda, capped per team ----------------------------------------------------------
+
+MEETING_PAGE = "pages/weekly_meeting.py"
+TEAM_A_NAMES = ("Ada Aa", "Bob Bb", "Cy Cc", "Di Dd", "Ed Ee")  # first name, last name: agenda order
+TEAM_B_NAMES = ("Flo Ff", "Gil Gg")
+
+
+@pytest.fixture
+def busy_week(db):
+    """Five named new intakes this week in Team A, two in Team B, and one in Team A without a release."""
+    teams = {"Team A": db.team("Team A"), "Team B": db.team("Team B")}
+    for team, names in (("Team A", TEAM_A_NAMES), ("Team B", TEAM_B_NAMES)):
+        for name in reversed(names):  # entered out of order: the agenda sorts by last name
+            person = db.participant(*name.split())
+            db.enroll(person, intake_on=D - timedelta(days=2), team_id=teams[team])
+            db.consent(person, signed_on=date(2024, 1, 1))
+    db.enroll(db.participant("No", "Release"), intake_on=D - timedelta(days=1), team_id=teams["Team A"])
+    return db
+
+
+def agenda(db, **cap) -> meeting.Agenda:
+    with db.connect() as conn:
+        return meeting.meeting_agenda(conn, as_of=D, with_names=True, **cap)
+
+
+def test_the_agenda_lists_at_most_the_cap_per_team_and_counts_everyone(busy_week):
+    capped, whole = agenda(busy_week, names_per_team=2), agenda(busy_week)
+    assert capped.listed["name"].tolist() == ["Ada Aa", "Bob Bb", "Flo Ff", "Gil Gg"]
+    assert whole.listed["name"].tolist() == [*TEAM_A_NAMES, *TEAM_B_NAMES]
+    assert capped.named == whole.named == 7
+    assert capped.counts.equals(whole.counts)  # what the minutes PDF counts: everyone
+    assert capped.not_named.to_dict("records") == [{"team": "Team A", "clients": 1}]
+    team_a = capped.for_team("Team A", names=2)
+    assert (team_a.listed["name"].tolist(), team_a.named) == (["Ada Aa", "Bob Bb"], 5)
+    every_team = capped.for_team(None, names=3)
+    assert (every_team.listed["name"].tolist(), every_team.named) == (["Ada Aa", "Bob Bb", "Flo Ff"], 7)
+
+
+@pytest.fixture
+def busy_meeting(busy_week, monkeypatch):
+    monkeypatch.setattr(meeting, "NAMES_SHOWN", 2)  # two names a view: a cap in a tiny program
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, busy_week.url)
+    return busy_week
+
+
+def agenda_names(at) -> list[str]:
+    return at.table[-1].value["Name"].tolist()
+
+
+def cap_notes(at) -> list[str]:
+    return [markdown.value for markdown in at.markdown if markdown.value.startswith("**Showing")]
+
+
+def test_every_team_s_agenda_shows_the_first_names_and_says_how_to_narrow_it(busy_meeting):
+    at = open_app(MEETING_PAGE, user=STAFF_USER, as_of=D.isoformat())
+    assert agenda_names(at) == ["Ada Aa", "Bob Bb"]
+    assert cap_notes(at) == [
+        "**Showing 2 of 7 participants named**: choose a team above to narrow the list; the CSV holds them all."
+    ]
+
+
+def test_a_team_s_agenda_is_capped_with_its_own_count_and_a_small_team_is_whole(busy_meeting):
+    at = open_app(MEETING_PAGE, user=STAFF_USER, as_of=D.isoformat(), team="Team A")
+    assert agenda_names(at) == ["Ada Aa", "Bob Bb"]
+    assert cap_notes(at) == ["**Showing 2 of 5 participants named**: the CSV holds them all."]
+    at.selectbox(key="team").set_value("Team B").run()
+    assert (agenda_names(at), cap_notes(at)) == (["Flo Ff", "Gil Gg"], [])
+
+
+def test_the_agenda_csv_holds_every_name_of_the_chosen_team(busy_meeting, media_files):
+    stored, deferred = media_files
+    at = open_app(MEETING_PAGE, user=STAFF_USER, as_of=D.isoformat(), team="Team A")
+    button = at.get("download_button")[-1]  # after the minutes and the caseload's CSV
+    assert button.label == "Download CSV"
+    deferred[-1].execute_deferred(button.proto.deferred_file_id)
+    rows = list(csv.DictReader(io.StringIO(stored[-1].decode("utf-8"))))
+    assert [row["Name"] for row in rows] == list(TEAM_A_NAMES)
