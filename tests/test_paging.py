@@ -10,10 +10,11 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from lead_data import meeting, queries
+from lead_data import meeting, quality, queries
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.queries import ListPage, ParticipantFilters, page_count
 from lead_data.sqlfunctions import fold
@@ -298,3 +299,36 @@ def test_the_agenda_csv_holds_every_name_of_the_chosen_team(busy_meeting, media_
     deferred[-1].execute_deferred(button.proto.deferred_file_id)
     rows = list(csv.DictReader(io.StringIO(stored[-1].decode("utf-8"))))
     assert [row["Name"] for row in rows] == list(TEAM_A_NAMES)
+
+
+# --- data-quality examples, capped in SQL ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def future_contacts(db):
+    person = db.participant()
+    db.enroll(person, intake_on=date(2024, 1, 1))
+    # Twelve contacts after today, whether today is D or the page's real today.
+    return [db.contact(person, date(2099, 1, 1) + timedelta(days=day)) for day in range(12)]
+
+
+def test_a_finding_counts_every_row_and_quotes_the_first_few_ids_read_with_limit(db, future_contacts):
+    statements: list[str] = []
+    with db.connect() as conn:
+        event.listen(conn, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        findings = quality.check_database(conn, today=D)
+    (future,) = [f for f in findings if (f.check, f.table) == (quality.FUTURE_DATE, "contacts")]
+    assert future.rows == 12
+    assert future.example_ids == tuple(future_contacts[: quality.EXAMPLES])
+    reading_ids = [statement for statement in statements if "example_id" in statement]
+    assert reading_ids and all("LIMIT" in statement.upper() for statement in reading_ids)
+
+
+def test_the_data_quality_page_shows_the_full_count_beside_the_first_ids(db, future_contacts, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app("pages/data_quality.py", user=STAFF_USER, as_of=D.isoformat())
+    findings = at.dataframe[0].value.set_index(["check", "table"])
+    shown = findings.loc[(quality.FUTURE_DATE, "contacts")]
+    assert shown["rows"] == 12
+    assert shown["example_ids"] == ", ".join(str(contact) for contact in future_contacts[:5])
+    assert any(f"at most the first {quality.EXAMPLES}" in caption.value for caption in at.caption)
