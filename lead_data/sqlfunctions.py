@@ -157,11 +157,12 @@ class folded(FunctionElement[Any]):
 
 @compiles(folded)
 def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
-    # PostgreSQL's lower() follows the database's locale (ASCII only under "C") and keeps "ß"; the ICU
-    # root collation's upper() then lower() folds every letter as Python's casefold() does, "ß" to "ss",
-    # except that a final sigma stays "ς", which casefold() makes "σ".
+    # PostgreSQL's lower() follows the database's locale (ASCII only under "C"); under the ICU root
+    # collation it lowers every letter as casefold() does, but for the letters casefold() folds
+    # further: "ß" to "ss", a final "ς" and a long "ſ" to "σ" and "s". (Ligatures such as "ﬁ" stay.)
+    # upper() then lower() would fold "ß" too, but would turn the Turkish dotless "ı" into "i".
     value = compiler.process(element.clauses, **kw)
-    lowered = f"""translate(lower(upper(normalize({value}, NFC) COLLATE "und-x-icu")), 'ς', 'σ')"""
+    lowered = f"""translate(replace(lower(normalize({value}, NFC) COLLATE "und-x-icu"), 'ß', 'ss'), 'ςſ', 'σs')"""
     return rf"btrim(regexp_replace({lowered}, '\s+', ' ', 'g'))"
 
 

@@ -52,9 +52,7 @@ total = load(queries.participant_count, as_of=as_of, filters=filters)
 
 st.subheader(f"{total:,} participant{'' if total == 1 else 's'}")
 page = pager(total, key="participants-page", page_size=queries.PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
-participants = labelled(
-    load(queries.participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS
-)
+participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
 every_participant = load_later(queries.participant_list, as_of=as_of, filters=filters)
 
 record_view(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit(), "page": page.number})

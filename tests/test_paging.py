@@ -10,14 +10,14 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, literal, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from lead_data import meeting, quality, queries
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.queries import ListPage, ParticipantFilters, page_count
-from lead_data.sqlfunctions import fold
+from lead_data.sqlfunctions import fold, folded
 from tests.apptest import STAFF_USER, open_app
 
 D = date(2024, 6, 30)
@@ -332,3 +332,24 @@ def test_the_data_quality_page_shows_the_full_count_beside_the_first_ids(db, fut
     assert shown["rows"] == 12
     assert shown["example_ids"] == ", ".join(str(contact) for contact in future_contacts[:5])
     assert any(f"at most the first {quality.EXAMPLES}" in caption.value for caption in at.caption)
+
+
+NAMES_TO_FOLD = (
+    "Ñúñez",
+    "STRAßE",
+    "ΟΔΟΣ Οδός",
+    "İlker Işık",
+    "ǄEMAL",
+    "  Mary \t Ann  ",
+    "Yıldız ſ ẞ",
+    "Ærø Øre",
+    "O'Brien-Smith",
+    "Nguye\u0302\u0303n",  # decomposed accents: folded to the composed letter
+    "ДМИТРИЙ",
+)
+
+
+@pytest.mark.parametrize("name", NAMES_TO_FOLD)
+def test_the_sql_fold_of_a_name_is_python_s(db, name):
+    with db.connect() as conn:
+        assert conn.execute(select(folded(literal(name)))).scalar_one() == fold(name)
