@@ -86,6 +86,7 @@ def pager(total: int, *, key: str, page_size: int, restart_on: Hashable) -> List
             args=(key, 1),
             disabled=page.number == pages,
             icon=":material/chevron_right:",
+            icon_position="right",
             width="stretch",
         )
         showing.caption(f"Showing {page.offset + 1:,}–{min(page.offset + page_size, total):,} of {total:,}")
