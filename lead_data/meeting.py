@@ -43,6 +43,9 @@ REASON_LABELS = {
     EXITED: "Exited",
 }
 COUNT_COLUMNS = ("team", *AGENDA_REASONS, "clients")
+# A meeting reads through a few dozen names; past that the page says how many more there are and
+# offers the team filter. The figure lists this many per team, so any one team's part is complete to it.
+NAMES_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,30 @@ class Agenda:
         """The teams with someone to discuss, in agenda order."""
         return self.counts["team"].tolist()
 
-    def for_team(self, team: str | None) -> Agenda:
-        """Only ``team``'s part of the agenda (None: every team)."""
-        if team is None:
+    @property
+    def named(self) -> int:
+        """How many clients are to be listed by name, ``listed`` holding only the first of them when capped."""
+        return int(self.counts["clients"].sum()) - int(self.not_named["clients"].sum())
+
+    def for_team(self, team: str | None, *, names: int | None = None) -> Agenda:
+        """Only ``team``'s part of the agenda (None: every team), listing the first ``names`` clients
+        by name at most (None: all there are); the counts keep everyone."""
+        if team is None and names is None:
             return self
 
         def part(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["team"] == team].reset_index(drop=True)
+            return frame if team is None else frame[frame["team"] == team].reset_index(drop=True)
 
-        return Agenda(part(self.listed), part(self.not_named), part(self.counts), self.with_names)
+        listed = part(self.listed)
+        if names is not None:
+            listed = listed.head(names)
+        return Agenda(listed, part(self.not_named), part(self.counts), self.with_names)
 
 
 @shown_by_role(with_names="consented_agenda_names", with_ids="participant_lists")
-def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool, with_ids: bool = False) -> Agenda:
+def meeting_agenda(
+    conn: Connection, *, as_of: date, with_names: bool, with_ids: bool = False, names_per_team: int | None = None
+) -> Agenda:
     """Participants with something to discuss this week (the 7 days ending D), grouped by team.
 
     Reasons: a new intake, a re-arrest, contact overdue or in the wind (on D), a graduation, another
@@ -81,7 +95,9 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool, with_ids:
     ``listed`` (only with ``with_names``: people with a release in force on D, signed on or before D
     and not revoked by D) has the columns participant_id (only ``with_ids``), team, name, reasons (a
     tuple of AGENDA_REASONS), good_news (a graduation) and discuss (what to talk about, one line per
-    reason). ``not_named`` counts the rest per team; ``counts`` counts everyone per team and reason.
+    reason); with ``names_per_team``, only that many of each team (the first in agenda order), the
+    others still counted by ``Agenda.named``. ``not_named`` counts the rest per team; ``counts``
+    counts everyone per team and reason.
     """
     week = week_ending(as_of)
     found = [
@@ -103,7 +119,10 @@ def meeting_agenda(conn: Connection, *, as_of: date, with_names: bool, with_ids:
 
     named = clients["released"] & with_names
     columns = ["participant_id", "team", "name", "reasons", "good_news", "discuss"]
-    listed = clients.loc[named, columns if with_ids else columns[1:]].reset_index(drop=True)
+    listed = clients.loc[named, columns if with_ids else columns[1:]]
+    if names_per_team is not None:
+        listed = listed.groupby("team", sort=False).head(names_per_team)
+    listed = listed.reset_index(drop=True)
     not_named = (
         clients[~named].groupby("team", sort=False).size().rename("clients").reset_index()
         if (~named).any()

@@ -10,7 +10,6 @@ docstring lists the columns it returns.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -48,7 +47,7 @@ from lead_data.models import (
 )
 from lead_data.periods import Period, week_ending
 from lead_data.site import Site
-from lead_data.sqlfunctions import date_of, day_after, days_between, floor_of, month_of, quarter_of
+from lead_data.sqlfunctions import date_of, day_after, days_between, floor_of, fold, folded, month_of, quarter_of
 from lead_data.zone import locate, place_labels, touch_the_city
 
 NOT_RECORDED = "not recorded"
@@ -680,16 +679,54 @@ class ParticipantFilters:
         }
 
 
+PARTICIPANTS_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a long list: ``number`` counts from 1, each page holds ``size`` rows."""
+
+    number: int
+    size: int = PARTICIPANTS_PER_PAGE
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def page_count(total: int, size: int = PARTICIPANTS_PER_PAGE) -> int:
+    """How many pages ``total`` rows fill; an empty list still has its one (empty) page."""
+    return max(1, -(-total // size))
+
+
 @needs("participant_lists")
 def participant_list(
-    conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()
+    conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters(), page: ListPage | None = None
 ) -> pd.DataFrame:
-    """Enrolled participants (latest enrollment with intake on or before D), filtered.
+    """Enrolled participants (latest enrollment with intake on or before D), filtered: every one, or
+    only the rows of ``page`` (none past the last page).
 
     Columns: participant_id, name, status (active / exited), engagement (active only), team,
     referral_type, intake_on, exited_on, last_contact_on, days_since_contact (since the last reached
     contact, or since intake when there is none). Ordered by last name, first name, id.
     """
+    statement = _participant_rows(as_of, filters)
+    if page is not None:
+        statement = statement.limit(page.size).offset(page.offset)
+    frame = _frame(conn, statement)
+    for column in ("intake_on", "exited_on", "last_contact_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+@needs("participant_lists")
+def participant_count(conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()) -> int:
+    """How many rows ``participant_list`` gives with these filters, all pages together."""
+    rows = _participant_rows(as_of, filters).order_by(None).subquery("listed")
+    return _scalar(conn, select(func.count()).select_from(rows))
+
+
+def _participant_rows(as_of: date, filters: ParticipantFilters) -> Select[Any]:
     latest = (
         select(
             Enrollment,
@@ -731,22 +768,10 @@ def participant_list(
             latest.c.recency == 1,
             *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since),
         )
+        # The id last: a stable order, so consecutive pages neither repeat nor skip anyone.
         .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
     )
-    frame = _frame(conn, rows)
-    for column in ("intake_on", "exited_on", "last_contact_on"):
-        frame[column] = pd.to_datetime(frame[column])
-    search = _folded(filters.name)
-    if search:
-        # In Python, not SQL: SQLite's lower() folds only ASCII, so "ñúñ" would miss "Ñúñez" there.
-        matches = [search in _folded(name) for name in frame["name"]]
-        frame = frame[pd.Series(matches, index=frame.index, dtype=bool)].reset_index(drop=True)
-    return frame
-
-
-def _folded(text: str) -> str:
-    """``text`` as the name search compares it: any case, composed accents, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return rows
 
 
 def _participant_conditions(
@@ -759,6 +784,11 @@ def _participant_conditions(
     days_since: ColumnElement[int],
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    search = fold(filters.name)
+    if search:
+        # Both sides folded alike (sqlfunctions.folded), so "ñúñ" finds "Ñúñez" on SQLite as on PostgreSQL.
+        name = folded(Participant.first_name + " " + Participant.last_name)
+        conditions.append(name.contains(search, autoescape=True))
     if filters.statuses:
         conditions.append(status.in_(filters.statuses))
     if filters.engagement:

@@ -1,15 +1,19 @@
-"""Date functions that SQLite and PostgreSQL spell differently, so every query reads the same on both.
+"""Functions that SQLite and PostgreSQL spell differently, so every query reads the same on both.
 
 SQLite keeps dates as ISO text (what SQLAlchemy writes); PostgreSQL has real date types. Each
 construct below compiles to the idiom of the dialect it runs on and always yields the same values.
+SQLite lacks Unicode case folding: every SQLite connection gets ``folded``'s Python function.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import unicodedata
 from typing import Any
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Integer, String, event
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import Pool
 from sqlalchemy.sql.expression import FunctionElement
 
 
@@ -172,3 +176,46 @@ def _floor_of_sqlite(element: floor_of, compiler: Any, **kw: Any) -> str:
     # CAST truncates toward zero: a negative number with a fraction is one less than its truncation.
     value = compiler.process(element.clauses, **kw)
     return f"(CAST({value} AS INTEGER) - ({value} < CAST({value} AS INTEGER)))"
+
+
+def fold(text: str) -> str:
+    """``text`` as a search compares it: any case, composed accents, single spaces ("  ÑÚÑEZ " → "ñúñez")."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+_SQLITE_FOLD = "lead_fold"
+
+
+class folded(FunctionElement[Any]):
+    """``fold`` of a text column, in SQL: what a search term is compared with."""
+
+    type = String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
+    # PostgreSQL's lower() follows the database's locale (ASCII only under "C"); under the ICU root
+    # collation it lowers every letter as casefold() does, but for the letters casefold() folds
+    # further: "ß" to "ss", a final "ς" and a long "ſ" to "σ" and "s". (Ligatures such as "ﬁ" stay.)
+    # upper() then lower() would fold "ß" too, but would turn the Turkish dotless "ı" into "i".
+    value = compiler.process(element.clauses, **kw)
+    lowered = f"""translate(replace(lower(normalize({value}, NFC) COLLATE "und-x-icu"), 'ß', 'ss'), 'ςſ', 'σs')"""
+    return rf"btrim(regexp_replace({lowered}, '\s+', ' ', 'g'))"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{_SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
+
+
+def _sqlite_fold(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
+@event.listens_for(Pool, "connect")
+def _register_sqlite_functions(dbapi_connection: Any, connection_record: Any) -> None:
+    """Every SQLite connection any engine opens, the dashboard's and the tests', can run ``folded``."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(_SQLITE_FOLD, 1, _sqlite_fold, deterministic=True)

@@ -32,6 +32,10 @@ else:
         border=True,
     )
     record_view(viewer, access.DATA_QUALITY, {"today": today})
+    st.caption(
+        f"Rows counts every row with the problem; First ids lists at most the first {quality.EXAMPLES} "
+        "of them by key, to start fixing from."
+    )
     table(
         findings_table,
         file_name=f"lead-data-quality-{today.isoformat()}.csv",
@@ -42,6 +46,8 @@ else:
             "column": "Column",
             "problem": st.column_config.TextColumn("Problem", width="large"),
             "rows": st.column_config.NumberColumn("Rows"),
-            "example_ids": "Example ids",
+            "example_ids": st.column_config.TextColumn(
+                "First ids", help=f"The keys of the first {quality.EXAMPLES} rows at most; Rows counts them all."
+            ),
         },
     )

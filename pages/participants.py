@@ -1,4 +1,5 @@
-"""Participants, for staff: a filterable list of everyone enrolled, with a CSV of exactly what is shown."""
+"""Participants, for staff: a filterable list of everyone enrolled, a page at a time, with a CSV of
+every row the filters give (all pages)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from lead_data.models import REFERRAL_TYPES
 from ui.access import record_export, record_view, require_page
 from ui.casework import client_links
 from ui.charts import label, labelled
-from ui.data import load
+from ui.data import load, load_later
 from ui.settings import report_settings
-from ui.tables import table
+from ui.tables import pager, table
 
+LABELLED_COLUMNS = ("status", "engagement", "referral_type")
 viewer = require_page(access.PARTICIPANTS)
 settings = report_settings()
 as_of = settings.as_of
@@ -46,17 +48,19 @@ filters = queries.ParticipantFilters(
     min_days_since_contact=None if min_days is None else int(min_days),
     name=name,
 )
-participants = labelled(
-    load(queries.participant_list, as_of=as_of, filters=filters), "status", "engagement", "referral_type"
-)
+total = load(queries.participant_count, as_of=as_of, filters=filters)
 
-record_view(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit()})
+st.subheader(f"{total:,} participant{'' if total == 1 else 's'}")
+page = pager(total, key="participants-page", page_size=queries.PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
+participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
+every_participant = load_later(queries.participant_list, as_of=as_of, filters=filters)
 
-st.subheader(f"{len(participants)} participants")
+record_view(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit(), "page": page.number})
 table(
     participants,
     file_name=f"lead-participants-{as_of.isoformat()}.csv",
     on_export=lambda: record_export(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit()}),
+    all_rows=lambda: labelled(every_participant(), *LABELLED_COLUMNS),
     column_config={
         "participant_id": st.column_config.NumberColumn("ID", format="%d"),
         "name": "Name",

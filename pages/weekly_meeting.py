@@ -24,7 +24,7 @@ from ui.charts import (
     markdown_text,
     show,
 )
-from ui.data import load
+from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import exported, table
 
@@ -42,7 +42,7 @@ as_of = settings.as_of
 changes = load(queries.weekly_changes, as_of=as_of)
 teams = load(queries.caseload_by_team, as_of=as_of)
 caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
-agenda = load(meeting.meeting_agenda, as_of=as_of)
+agenda = load(meeting.meeting_agenda, as_of=as_of, names_per_team=meeting.NAMES_SHOWN)
 deadlines = configured_deadlines()
 past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
 past_deadline_last_week = load(casework.referrals_past_deadline, as_of=as_of - timedelta(days=7), deadlines=deadlines)
@@ -117,7 +117,7 @@ chosen = st.selectbox(
     help="Show one team's part of the agenda; the page's link opens it that way.",
 )
 team = None if chosen == ALL_TEAMS else chosen
-shown = agenda.for_team(team)
+shown = agenda.for_team(team, names=meeting.NAMES_SHOWN)
 audit = {"as_of": as_of, "list": "client agenda", "team": team}
 if shown.counts.empty:
     who = markdown_text(chosen) if team else "No participant"
@@ -131,10 +131,17 @@ if not shown.listed.empty:
     record_view(viewer, access.WEEKLY_MEETING, audit)
     rows = agenda_rows(shown.listed)
     st.caption("Names of participants with a release of information in force; graduations are good news.")
+    if shown.named > len(rows):
+        narrow = "choose a team above to narrow the list; " if team is None else ""
+        st.markdown(f"**Showing {len(rows)} of {shown.named:,} participants named**: {narrow}the CSV holds them all.")
     st.table(markdown_cells(rows), hide_index=True)
+    whole_agenda = load_later(meeting.meeting_agenda, as_of=as_of)
     st.download_button(
         "Download CSV",
-        data=lambda: exported(rows, lambda: record_export(viewer, access.WEEKLY_MEETING, audit)),
+        data=lambda: exported(
+            agenda_rows(whole_agenda().for_team(team).listed),
+            lambda: record_export(viewer, access.WEEKLY_MEETING, audit),
+        ),
         file_name=f"lead-meeting-agenda-{as_of.isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",

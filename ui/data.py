@@ -96,12 +96,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     """The value of a ``lead_data`` query function on the dashboard's database, if the viewer's role
     may see it. What the figure declares the role decides (e.g. ``with_names``) comes from the role,
     never from the page."""
-    decided_by_role = require_figure(figure)
-    if decided_by_role.keys() & inputs.keys():
-        raise TypeError(
-            f"{figure.__name__}: {', '.join(decided_by_role)} is decided by the viewer's role, not the page"
-        )
-    inputs = {**inputs, **decided_by_role}
+    inputs = _with_role_decisions(figure, inputs)
     choice = database()
     runlog.note_figure(figure, inputs)
     try:
@@ -111,6 +106,35 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     except (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS) as error:
         message, detail = _failure_message(choice.url, figure, inputs, error)
         stop_with_problem(message, detail=detail)
+
+
+def load_later(figure: Callable[..., Figure], /, **inputs: Any) -> Callable[[], Figure]:
+    """``load`` put off until the returned function is called: the viewer's role is checked now, the
+    figure runs (uncached) then. For a download button's file, made on the click outside the page's
+    run, where ``load``'s session, spinner and messages do not exist: a failure is logged and raised."""
+    inputs = _with_role_decisions(figure, inputs)
+    url = database().url
+
+    def run() -> Figure:
+        try:
+            with _engine(url).connect() as conn:
+                return figure(conn, **inputs)
+        except SQLAlchemyError as error:
+            log.error("%s failed for a download: %s", figure.__name__, describe_database_error(error))
+            raise
+
+    return run
+
+
+def _with_role_decisions(figure: Callable[..., Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """``inputs`` and what the viewer's role decides for ``figure``; stops the page if the role may not
+    run it."""
+    decided_by_role = require_figure(figure)
+    if decided_by_role.keys() & inputs.keys():
+        raise TypeError(
+            f"{figure.__name__}: {', '.join(decided_by_role)} is decided by the viewer's role, not the page"
+        )
+    return {**inputs, **decided_by_role}
 
 
 # What Python, pandas and pyarrow raise on a value of the wrong type (text in a number column, a date
