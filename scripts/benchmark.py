@@ -148,8 +148,9 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(url: str, as_of: date, repeat: int) -> dict[str, Any]:
-    """Every page's cold and warm run, statements, figures timed directly, peak memory, map bytes."""
+def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every page's (or only the titled pages') cold and warm run, statements, figures timed directly,
+    peak memory, map bytes."""
     import streamlit as st
 
     # Caching and AppTests outside a script run warn each time (on import, on clearing); nothing is
@@ -166,7 +167,7 @@ def measure(url: str, as_of: date, repeat: int) -> dict[str, Any]:
     engine = read_only_engine(url)
     query = {"as_of": as_of.isoformat()}
     client = busiest_client(engine)
-    pages = router_pages()
+    pages = [(path, title) for path, title in router_pages() if not only or title in only]
 
     def page_query(path: str) -> dict[str, str]:
         return {**query, CLIENT_PARAMETER: str(client)} if path == CLIENT_PAGE and client is not None else query
@@ -242,7 +243,9 @@ def measure(url: str, as_of: date, repeat: int) -> dict[str, Any]:
     }
 
 
-def measure_in_own_process(url: str, as_of: date, repeat: int, folder: Path) -> dict[str, Any]:
+def measure_in_own_process(
+    url: str, as_of: date, repeat: int, folder: Path, only: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``measure`` in a new Python process, signed-in setup in ``folder``: its peak memory is the pages' alone."""
     roles, result = folder / "roles.toml", folder / "measured.json"
     roles.write_text(ROLES_FILE)
@@ -254,6 +257,7 @@ def measure_in_own_process(url: str, as_of: date, repeat: int, folder: Path) -> 
     }
     environment.pop("LEAD_TRUST_PROXY_HEADER", None)
     command = [sys.executable, __file__, "--measure", url, "--result", str(result), "--as-of", as_of.isoformat()]
+    command += [argument for title in only for argument in ("--page", title)]
     # Standard output carries the run log's line per page run: not wanted here.
     subprocess.run(
         [*command, "--repeat", str(repeat)], check=True, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL
@@ -270,14 +274,16 @@ def timed_demo(target: Path | str, scale: float, as_of: date) -> dict[str, Any]:
     return {"build_s": time.perf_counter() - started, "demo_rows": rows}
 
 
-def benchmark_backend(backend: str, scale: float, as_of: date, repeat: int) -> dict[str, Any]:
+def benchmark_backend(
+    backend: str, scale: float, as_of: date, repeat: int, only: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Build the demo at ``scale`` on ``backend`` (a temporary file, or a server of its own) and measure it."""
     folder = Path(tempfile.mkdtemp(prefix=f"lead-bench-{backend}-"))
     try:
         if backend == "sqlite":
             database = folder / "demo.sqlite"
             built = timed_demo(database, scale, as_of)
-            return {**built, **measure_in_own_process(f"sqlite:///{database}", as_of, repeat, folder)}
+            return {**built, **measure_in_own_process(f"sqlite:///{database}", as_of, repeat, folder, only)}
         server_folder = Path(tempfile.mkdtemp(prefix="lead-bench-pg-"))  # its own: handed to the postgres user
         try:
             server = PostgresServer(server_folder)
@@ -290,7 +296,7 @@ def benchmark_backend(backend: str, scale: float, as_of: date, repeat: int) -> d
                 with analyze.connect() as conn:
                     conn.execute(text("ANALYZE"))
                 analyze.dispose()
-                return {**built, **measure_in_own_process(url, as_of, repeat, folder)}
+                return {**built, **measure_in_own_process(url, as_of, repeat, folder, only)}
             finally:
                 server.stop(missing_ok=True)
         finally:
@@ -352,11 +358,19 @@ def main() -> None:
     )
     parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(), help="the demo's and the pages' date")
     parser.add_argument("--repeat", type=int, default=1, help="runs per page and figure; the median is kept")
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        metavar="TITLE",
+        help="measure only this page (repeatable; default every page)",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process that measures one database
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.measure:
-        arguments.result.write_text(json.dumps(measure(arguments.measure, arguments.as_of, arguments.repeat)))
+        measured = measure(arguments.measure, arguments.as_of, arguments.repeat, tuple(arguments.page))
+        arguments.result.write_text(json.dumps(measured))
         return
     if arguments.scale is None or arguments.scale <= 0 or arguments.repeat < 1:
         parser.error("--scale is required and must be above 0; --repeat must be at least 1")
@@ -366,7 +380,9 @@ def main() -> None:
         backend = make_url(arguments.url).get_backend_name()
         folder = Path(tempfile.mkdtemp(prefix="lead-bench-url-"))
         try:
-            results[backend] = measure_in_own_process(arguments.url, arguments.as_of, arguments.repeat, folder)
+            results[backend] = measure_in_own_process(
+                arguments.url, arguments.as_of, arguments.repeat, folder, tuple(arguments.page)
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         results[backend]["database"] = make_url(arguments.url).render_as_string(hide_password=True)
@@ -374,7 +390,9 @@ def main() -> None:
     else:
         label = arguments.backend
         for backend in BACKENDS if label == "both" else (label,):
-            results[backend] = benchmark_backend(backend, arguments.scale, arguments.as_of, arguments.repeat)
+            results[backend] = benchmark_backend(
+                backend, arguments.scale, arguments.as_of, arguments.repeat, tuple(arguments.page)
+            )
             results[backend]["database"] = "the network-size demo"
     document = {
         "scale": arguments.scale,
