@@ -43,6 +43,9 @@ LAST_NAMES = ("Ash", "Bay", "Cole", "Dunn")  # few, so that the lists' ordering 
 # Times of day that put a timestamp at either edge of its date, or in the middle of it.
 TIMES = (time(0, 0), time(10, 30), time(23, 59, 59))
 OFFICER_UNITS = ("Central District Patrol", "Western District")
+# Days from D at the edges of the figures' windows: D itself and the day after, the meeting's week
+# (D − 6 to D) and the one before, the caseload pace's 90 days (D − 89 to D).
+EDGES_NEAR_AS_OF = (0, 1, -6, -7, -13, -14, -89, -90)
 
 
 def _offsets(near: int, far: int, after: int) -> st.SearchStrategy[int]:
@@ -57,8 +60,9 @@ class DrawnEnrollment:
     referred_at: time
     referral_type: str
     officer: int | None  # index into the officers
-    intake: int  # days from D
-    stay: int | None  # exit = intake + stay; None: still enrolled
+    intake: int | None  # days from D; None: the day of the person's first intake (D for the first)
+    stay: int | None  # exit = intake + stay; None: still enrolled (unless exit_near_as_of)
+    exit_near_as_of: int | None  # exit = D + this (not before intake), so that exits meet D's edges
     exit_reason: str | None
     team: int | None  # index into the teams
 
@@ -105,8 +109,9 @@ enrollments = st.builds(
     referred_at=st.sampled_from(TIMES),
     referral_type=st.sampled_from(REFERRAL_TYPES),
     officer=st.one_of(st.none(), st.integers(0, len(OFFICER_UNITS) - 1)),
-    intake=_offsets(near=40, far=200, after=5),
+    intake=st.one_of(st.none(), st.sampled_from(EDGES_NEAR_AS_OF), _offsets(near=40, far=200, after=5)),
     stay=st.one_of(st.none(), st.integers(0, 10), st.integers(0, 200)),
+    exit_near_as_of=st.one_of(st.none(), st.none(), st.sampled_from(EDGES_NEAR_AS_OF)),
     exit_reason=st.one_of(st.none(), st.sampled_from(EXIT_REASONS)),
     team=st.one_of(st.none(), st.integers(0, 3)),
 )
@@ -154,17 +159,17 @@ people = st.builds(
     ).map(tuple),
 )
 
-teams = st.lists(st.builds(DrawnTeam, cap=st.integers(0, 5), active=st.booleans()), max_size=4)
+teams = st.lists(st.builds(DrawnTeam, cap=st.integers(0, 5), active=st.booleans()), min_size=1, max_size=4)
 # D between 2024 and 2025, so that a leap day and every month's end can be within reach.
 as_of_dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2025, 12, 31))
 
 
 @st.composite
-def programs(draw: st.DrawFn, *, max_people: int = 30) -> Program:
-    """A small program: up to four teams (small caps, so over-cap happens), ``max_people`` people."""
+def programs(draw: st.DrawFn, *, min_people: int = 10, max_people: int = 30) -> Program:
+    """A small program: one to four teams (small caps, so over-cap happens) and 10 to 30 people."""
     as_of = draw(as_of_dates)
     drawn_teams = draw(teams)
-    drawn_people = draw(st.lists(people, max_size=max_people))
+    drawn_people = draw(st.lists(people, min_size=min_people, max_size=max_people))
     return build(as_of, drawn_teams, drawn_people)
 
 
@@ -205,7 +210,7 @@ def build(as_of: date, drawn_teams: Sequence[DrawnTeam], drawn_people: Sequence[
         participant = add(Participant, first_name=person.first_name, last_name=person.last_name)
         referral_ids, intakes = [], []
         for enrollment in person.enrollments:
-            intake = day(enrollment.intake)
+            intake = intakes[0] if enrollment.intake is None and intakes else day(enrollment.intake or 0)
             referral = add(
                 Referral,
                 participant_id=participant,
@@ -219,6 +224,8 @@ def build(as_of: date, drawn_teams: Sequence[DrawnTeam], drawn_people: Sequence[
                 sao_verified_on=intake,
             )
             exited = None if enrollment.stay is None else intake + timedelta(days=enrollment.stay)
+            if enrollment.exit_near_as_of is not None:
+                exited = max(intake, day(enrollment.exit_near_as_of))
             add(
                 Enrollment,
                 participant_id=participant,
