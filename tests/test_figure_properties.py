@@ -353,6 +353,30 @@ def test_days_to_first_rearrest_counts_days_from_first_intake_to_first_rearrest(
     ]
 
 
+# --- services ---------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(program=programs(), drawn_period=periods)
+def test_service_linkage_counts_services_referred_in_the_period_and_those_started_by_as_of(
+    database, program, drawn_period
+):
+    as_of = program.as_of
+    period = period_of(as_of, drawn_period)
+    with database.holding(program) as (conn, t):
+        figure = q.service_linkage(conn, as_of=as_of, period=period)
+    s = t.services[in_period(t.services["referred_on"], period, as_of)]
+    # "Service linkage: a service counts as connected when started_on ≤ D."
+    connected = s["started_on"].notna() & (s["started_on"] <= day(as_of))
+    expected = {
+        category: {"referred": int(len(group)), "connected": int(connected[group.index].sum())}
+        for category, group in s.groupby("category")
+    }
+    assert {row["category"]: {"referred": row["referred"], "connected": row["connected"]}
+            for row in records(figure, ["category", "referred", "connected"])} == expected  # fmt: skip
+    assert figure["referred"].is_monotonic_decreasing  # most referred first
+
+
 # --- the participant list ---------------------------------------------------------------------
 
 
