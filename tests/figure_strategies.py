@@ -174,7 +174,7 @@ def programs(draw: st.DrawFn, *, min_people: int = 10, max_people: int = 30) -> 
 
 
 def build(as_of: date, drawn_teams: Sequence[DrawnTeam], drawn_people: Sequence[DrawnPerson]) -> Program:
-    """The rows of a drawn program, with ids; a drawn team index beyond the teams means no team."""
+    """The rows of a drawn program, with ids."""
     ids = count(1)
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in Base.metadata.tables}
 
@@ -226,11 +226,13 @@ def build(as_of: date, drawn_teams: Sequence[DrawnTeam], drawn_people: Sequence[
             exited = None if enrollment.stay is None else intake + timedelta(days=enrollment.stay)
             if enrollment.exit_near_as_of is not None:
                 exited = max(intake, day(enrollment.exit_near_as_of))
+            # A drawn team index beyond the teams drawn means no team: unassigned.
+            on_a_team = enrollment.team is not None and enrollment.team < len(team_ids)
             add(
                 Enrollment,
                 participant_id=participant,
                 referral_id=referral,
-                team_id=team_ids[enrollment.team] if enrollment.team is not None and enrollment.team < len(team_ids) else None,
+                team_id=team_ids[enrollment.team] if on_a_team else None,
                 intake_on=intake,
                 exited_on=exited,
                 exit_reason=enrollment.exit_reason if exited else None,
@@ -289,4 +291,6 @@ def load(engine: Engine, program: Program) -> None:
         for table in tables:
             rows = program.rows.get(table.name)
             if rows:  # every row names every column, as one executemany needs
-                conn.execute(insert(table), [{column.name: row.get(column.name) for column in table.columns} for row in rows])
+                conn.execute(
+                    insert(table), [{column.name: row.get(column.name) for column in table.columns} for row in rows]
+                )

@@ -124,9 +124,7 @@ def rearrests(t: Tables, as_of: date) -> pd.DataFrame:
     e = t.enrollments[t.enrollments["intake_on"] <= day(as_of)]
     first_intake = e.groupby("participant_id", as_index=False).agg(first_intake_on=("intake_on", "min"))
     a = t.arrests.merge(first_intake, on="participant_id")
-    return a[
-        a["referral_id"].isna() & (a["arrested_on"] > a["first_intake_on"]) & (a["arrested_on"] <= day(as_of))
-    ]
+    return a[a["referral_id"].isna() & (a["arrested_on"] > a["first_intake_on"]) & (a["arrested_on"] <= day(as_of))]
 
 
 def in_period(dates: pd.Series, period: Period, as_of: date) -> pd.Series:
@@ -150,8 +148,7 @@ def engagement_level(days: int) -> str:
 def engagement(t: Tables, as_of: date, enrollments: pd.DataFrame) -> pd.DataFrame:
     # "Engagement of an active participant, from days since last contact (or since intake, when there
     # is none)". The enrollments with last_contact_on, days_since_contact and engagement.
-    frame = enrollments.copy()
-    frame = frame.join(last_contacts(t, as_of).rename("last_contact_on"), on="participant_id")
+    frame = enrollments.join(last_contacts(t, as_of).rename("last_contact_on"), on="participant_id")
     since = frame["last_contact_on"].fillna(frame["intake_on"])
     frame["days_since_contact"] = (day(as_of) - since).dt.days
     frame["engagement"] = frame["days_since_contact"].map(engagement_level)
@@ -343,8 +340,10 @@ def test_days_to_first_rearrest_counts_days_from_first_intake_to_first_rearrest(
     with database.holding(program) as (conn, t):
         figure = q.days_to_first_rearrest(conn, as_of=as_of)
     # "Time to first re-arrest: days from T0 to the first re-arrest", T0 the earliest intake_on.
-    first = rearrests(t, as_of).groupby("participant_id").agg(
-        arrested_on=("arrested_on", "min"), first_intake_on=("first_intake_on", "first")
+    first = (
+        rearrests(t, as_of)
+        .groupby("participant_id")
+        .agg(arrested_on=("arrested_on", "min"), first_intake_on=("first_intake_on", "first"))
     )
     days = (first["arrested_on"] - first["first_intake_on"]).dt.days
     expected = days.value_counts().sort_index()
@@ -489,8 +488,10 @@ def agenda_events(t: Tables, as_of: date) -> pd.DataFrame:
     # "a re-arrest [...] dated in the week" (the contract's re-arrest)
     found = rearrests(t, as_of)
     for row in found[in_period(found["arrested_on"], week, as_of)].itertuples():
-        kind = "new offense or warrant only not recorded" if pd.isna(row.warrant_only) else (
-            "warrant only" if row.warrant_only else "new offense"
+        kind = (
+            "new offense or warrant only not recorded"
+            if pd.isna(row.warrant_only)
+            else ("warrant only" if row.warrant_only else "new offense")
         )
         severity = f"{row.severity}, " if isinstance(row.severity, str) else "severity not recorded, "
         events.append(
@@ -508,8 +509,14 @@ def agenda_events(t: Tables, as_of: date) -> pd.DataFrame:
     for row in flagged.itertuples():
         # Outreach attempts since: attempts on or before D after the last reached contact, or on or
         # after intake when the client was never reached.
-        mine = c[(c["participant_id"] == row.participant_id) & (c["kind"] == "attempt") & (c["contacted_on"] <= day(as_of))]
-        since = mine["contacted_on"] > row.last_contact_on if pd.notna(row.last_contact_on) else mine["contacted_on"] >= row.intake_on
+        mine = c[
+            (c["participant_id"] == row.participant_id) & (c["kind"] == "attempt") & (c["contacted_on"] <= day(as_of))
+        ]
+        since = (
+            mine["contacted_on"] > row.last_contact_on
+            if pd.notna(row.last_contact_on)
+            else mine["contacted_on"] >= row.intake_on
+        )
         attempts = int(since.sum())
         label = "Contact overdue" if row.engagement == q.CONTACT_OVERDUE else "In the wind"
         events.append(
@@ -551,7 +558,9 @@ def test_meeting_agenda_lists_everyone_with_something_to_discuss_by_team_with_th
     # "people with a release in force on D, signed on or before D and not revoked by D"
     c = t.consents
     released = set(
-        c.loc[(c["signed_on"] <= day(as_of)) & (c["revoked_on"].isna() | (c["revoked_on"] > day(as_of))), "participant_id"]
+        c.loc[
+            (c["signed_on"] <= day(as_of)) & (c["revoked_on"].isna() | (c["revoked_on"] > day(as_of))), "participant_id"
+        ]
     )
     clients = []
     for person in latest[latest["participant_id"].isin(events["participant_id"])].itertuples():
