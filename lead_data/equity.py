@@ -379,7 +379,7 @@ def rearrested_within_year_by_group(conn: Connection, *, as_of: date, with_small
     Columns: dimension, group, followed, rearrested, rearrested_share, rearrested_share_difference.
     """
     people = _cohort(as_of, EVERYONE)
-    first = _first_rearrests(as_of)
+    first = _first_rearrests(as_of, people)
     followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=REARREST_MONTHS)
     rows = (
         select(

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -32,7 +31,12 @@ from sqlalchemy import (
     select,
     true,
 )
+
+# The parts used, not statsmodels.api: that imports every model (about 25 MB more in each server).
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from lead_data.access import aggregate
 from lead_data.models import (
@@ -45,7 +49,7 @@ from lead_data.models import (
     Referral,
 )
 from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
-from lead_data.sqlfunctions import add_months, date_of, day_after, days_between, month_number, month_of, quarter_of
+from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
 # The Kaplan–Meier curve is in days; "N months" is read at N × 365.25 / 12 days, rounded.
@@ -142,13 +146,26 @@ def _cohort(as_of: date, cohort: Cohort) -> Any:
     )
 
 
-def _first_rearrests(as_of: date) -> Any:
-    """Each participant's first re-arrest on or before D (the contract's re-arrest rule)."""
-    rearrests = _rearrests(as_of)
+def _first_rearrests(as_of: date, people: Any) -> Any:
+    """Each participant of ``people`` (a ``_cohort``) with their first re-arrest on or before D
+    (first_rearrest_on, null for none), by the contract's re-arrest rule: T0 is their first intake,
+    so it is their earliest non-diverted arrest dated after T0."""
+    arrested_on = date_of(Arrest.arrested_at)
+    first_rearrest_on = (
+        select(func.min(arrested_on))
+        .where(
+            Arrest.participant_id == people.c.participant_id,
+            Arrest.referral_id.is_(None),
+            arrested_on > people.c.start_on,
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+        )
+        .scalar_subquery()
+    )
+    # Made once: the figures read it several times per participant.
     return (
-        select(rearrests.c.participant_id, func.min(rearrests.c.arrested_on).label("first_rearrest_on"))
-        .group_by(rearrests.c.participant_id)
-        .subquery("first_rearrests")
+        select(people.c.participant_id, first_rearrest_on.label("first_rearrest_on"))
+        .cte("first_rearrests")
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -233,7 +250,7 @@ def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     Columns: months, rearrested, followed (the denominator), share (NaN when nobody is followed).
     """
     people = _cohort(as_of, cohort)
-    first = _first_rearrests(as_of)
+    first = _first_rearrests(as_of, people)
     columns = []
     for months in FOLLOW_UP_MONTHS:
         followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=months)
@@ -258,7 +275,7 @@ def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
 def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
     """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
     and the event flag."""
-    first = _first_rearrests(as_of)
+    first = _first_rearrests(as_of, people)
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
         (rearrested, days_between(people.c.start_on, first.c.first_rearrest_on)),
@@ -360,14 +377,13 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
         )
         .scalar_subquery()
     )
-    # The contract's re-arrests, written out for one participant: T0 is their first intake by D,
-    # so these are their non-diverted arrests dated after T0 (found by the index from T0 on).
+    # The contract's re-arrests, written out for one participant (read through the arrests index):
+    # T0 is their first intake by D, so these are their non-diverted arrests dated after T0.
     rearrests_after = (
         select(func.count())
         .where(
             Arrest.participant_id == people.c.participant_id,
             Arrest.referral_id.is_(None),
-            Arrest.arrested_at >= day_after(people.c.start_on),
             arrested_on > people.c.start_on,
             _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             days_between(people.c.start_on, arrested_on) <= after_days,
@@ -727,8 +743,8 @@ def _rate_ratio(rows: pd.DataFrame) -> RateRatio:
     if followed["group"].nunique() < 2 or (totals == 0).any():
         return RateRatio(None, None, None)  # a group with no follow-up or no arrests: no finite ratio
     exposure = np.log(followed["follow_up_days"].to_numpy(dtype=float) / DAYS_PER_YEAR)
-    design = sm.add_constant((followed["group"] == PARTICIPANTS).to_numpy(dtype=float))
-    fit = sm.GLM(followed["arrests"].to_numpy(dtype=float), design, family=sm.families.Poisson(), offset=exposure).fit()
+    design = add_constant((followed["group"] == PARTICIPANTS).to_numpy(dtype=float))
+    fit = GLM(followed["arrests"].to_numpy(dtype=float), design, family=Poisson(), offset=exposure).fit()
     estimate, se = float(fit.params[1]), float(fit.bse[1])
     return RateRatio(math.exp(estimate), math.exp(estimate - Z_95 * se), math.exp(estimate + Z_95 * se))
 

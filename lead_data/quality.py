@@ -2,9 +2,11 @@
 
 The schema comes first (tables or views, columns, loose type families, through ``inspect``), then
 on SQLite, whose columns take values of any type, the type of every stored value (one query per
-table), then the rows: each row-level rule is one aggregate query that returns how many rows break
-it and the first few keys. Nothing is written or created, so the dashboard's read-only connection
-is enough.
+table), then the rows: one scan per table counts the rows breaking each of its rules, and each rule
+some row breaks is read again for its count and first few keys (a rule joining two tables is its
+own query). A rule the database's own constraints guarantee (a key or unique constraint; on
+PostgreSQL a validated foreign key) is not checked row by row. Nothing is written or created, so
+the dashboard's read-only connection is enough.
 
 A missing table or column, or one of the wrong type, is reported once, and the row checks that
 would need it are skipped. A check the database refuses to run becomes a "could not check" finding
@@ -528,7 +530,11 @@ def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> I
         for foreign_key in column.foreign_keys:
             referenced = foreign_key.column
             problem = f"{name}.{column.name} refers to a row of {referenced.table.name} that does not exist"
-            condition = and_(column.is_not(None), ~select(referenced).where(referenced == column).exists())
+            # NOT IN an uncorrelated list: the database builds the set of keys once (a correlated
+            # NOT EXISTS looks each row up alone, three times slower over millions of contacts);
+            # the list leaves out nulls, which would make NOT IN unknown for every row.
+            keys = select(referenced).where(referenced.is_not(None))
+            condition = and_(column.is_not(None), column.not_in(keys))
             yield _RowRule(ORPHANED_REFERENCE, name, column.name, problem, condition)
     dated = [column for column in table.columns if isinstance(column.type, (Date, DateTime))]
     for column in dated:

@@ -47,7 +47,7 @@ from lead_data.models import (
 )
 from lead_data.periods import Period, week_ending
 from lead_data.site import Site
-from lead_data.sqlfunctions import date_of, day_after, days_between, floor_of, fold, folded, month_of, quarter_of
+from lead_data.sqlfunctions import date_of, days_between, floor_of, fold, folded, month_of, quarter_of
 from lead_data.zone import locate, place_labels, touch_the_city
 
 NOT_RECORDED = "not recorded"
@@ -128,15 +128,9 @@ def _rearrests(as_of: date, period: Period | None = None) -> Any:
             first.c.first_intake_on,
         )
         .select_from(first)
-        .join(
-            Arrest,
-            and_(
-                Arrest.participant_id == first.c.participant_id,
-                # The same rule on the stored timestamp, so each participant's arrests after their
-                # intake are read from ix_arrests_participant_id_arrested_at, not every arrest.
-                Arrest.arrested_at >= day_after(first.c.first_intake_on),
-            ),
-        )
+        # From each participant's first intake to their arrests (ix_arrests_participant_id_arrested_at),
+        # rather than from every arrest in the database.
+        .join(Arrest, Arrest.participant_id == first.c.participant_id)
         .where(
             Arrest.referral_id.is_(None),
             arrested_on > first.c.first_intake_on,
@@ -710,10 +704,7 @@ def participant_list(
     referral_type, intake_on, exited_on, last_contact_on, days_since_contact (since the last reached
     contact, or since intake when there is none). Ordered by last name, first name, id.
     """
-    statement = _participant_rows(as_of, filters)
-    if page is not None:
-        statement = statement.limit(page.size).offset(page.offset)
-    frame = _frame(conn, statement)
+    frame = _frame(conn, _participant_rows(as_of, filters, page))
     for column in ("intake_on", "exited_on", "last_contact_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
@@ -722,11 +713,23 @@ def participant_list(
 @needs("participant_lists")
 def participant_count(conn: Connection, *, as_of: date, filters: ParticipantFilters = ParticipantFilters()) -> int:
     """How many rows ``participant_list`` gives with these filters, all pages together."""
-    rows = _participant_rows(as_of, filters).order_by(None).subquery("listed")
+    if _filters_on_contact(filters):
+        rows = _participant_rows(as_of, filters, None).order_by(None).subquery("listed")
+    else:
+        rows = _people_listed(as_of, filters).subquery("listed")
     return _scalar(conn, select(func.count()).select_from(rows))
 
 
-def _participant_rows(as_of: date, filters: ParticipantFilters) -> Select[Any]:
+# The list's order; the id last, so consecutive pages neither repeat nor skip anyone.
+_LIST_ORDER = ("last_name", "first_name", "participant_id")
+
+
+def _filters_on_contact(filters: ParticipantFilters) -> bool:
+    return bool(filters.engagement) or filters.min_days_since_contact is not None
+
+
+def _people_listed(as_of: date, filters: ParticipantFilters) -> Select[Any]:
+    """The listed people and their latest enrollment, with every filter that needs no contact."""
     latest = (
         select(
             Enrollment,
@@ -740,48 +743,69 @@ def _participant_rows(as_of: date, filters: ParticipantFilters) -> Select[Any]:
         .where(Enrollment.intake_on <= as_of)
         .subquery("latest")
     )
-    last_contact_on = _last_contact_on(latest.c.participant_id, as_of)
     exited = and_(latest.c.exited_on.is_not(None), latest.c.exited_on <= as_of)
     status = case((exited, "exited"), else_="active")
-    days_since = days_between(func.coalesce(last_contact_on, latest.c.intake_on), _day(as_of))
-    engagement = case((exited, None), else_=_engagement(days_since))
     team = func.coalesce(CareTeam.name, UNASSIGNED)
     referral_type = _labelled(Referral.referral_type)
-    rows = (
+    return (
         select(
             Participant.participant_id,
-            (Participant.first_name + " " + Participant.last_name).label("name"),
+            Participant.first_name,
+            Participant.last_name,
             status.label("status"),
-            engagement.label("engagement"),
             team.label("team"),
             referral_type.label("referral_type"),
             latest.c.intake_on,
             case((exited, latest.c.exited_on), else_=None).label("exited_on"),
-            last_contact_on.label("last_contact_on"),
-            days_since.label("days_since_contact"),
         )
         .select_from(latest)
         .join(Participant, Participant.participant_id == latest.c.participant_id)
         .outerjoin(CareTeam, CareTeam.team_id == latest.c.team_id)
         .outerjoin(Referral, Referral.referral_id == latest.c.referral_id)
-        .where(
-            latest.c.recency == 1,
-            *_participant_conditions(filters, status, engagement, team, referral_type, latest, days_since),
-        )
-        # The id last: a stable order, so consecutive pages neither repeat nor skip anyone.
-        .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
+        .where(latest.c.recency == 1, *_participant_conditions(filters, status, team, referral_type, latest))
     )
+
+
+def _participant_rows(as_of: date, filters: ParticipantFilters, page: ListPage | None) -> Select[Any]:
+    """The list's rows: people first, then each one's last contact and engagement. Without a filter
+    on contact, a page is taken before the contacts are looked up, so a page of 100 reads the
+    contacts of 100 people, not of everyone enrolled."""
+    people = _people_listed(as_of, filters)
+    on_contact = _filters_on_contact(filters)
+    if page is not None and not on_contact:
+        people = people.order_by(*(people.selected_columns[name] for name in _LIST_ORDER))
+        people = people.limit(page.size).offset(page.offset)
+    listed = people.subquery("people")
+    last_contact_on = _last_contact_on(listed.c.participant_id, as_of)
+    days_since = days_between(func.coalesce(last_contact_on, listed.c.intake_on), _day(as_of))
+    engagement = case((listed.c.status == "exited", None), else_=_engagement(days_since))
+    rows = select(
+        listed.c.participant_id,
+        (listed.c.first_name + " " + listed.c.last_name).label("name"),
+        listed.c.status,
+        engagement.label("engagement"),
+        listed.c.team,
+        listed.c.referral_type,
+        listed.c.intake_on,
+        listed.c.exited_on,
+        last_contact_on.label("last_contact_on"),
+        days_since.label("days_since_contact"),
+    ).order_by(*(listed.c[name] for name in _LIST_ORDER))
+    if filters.engagement:
+        rows = rows.where(engagement.in_(filters.engagement))
+    if filters.min_days_since_contact is not None:
+        rows = rows.where(days_since >= filters.min_days_since_contact)
+    if page is not None and on_contact:
+        rows = rows.limit(page.size).offset(page.offset)
     return rows
 
 
 def _participant_conditions(
     filters: ParticipantFilters,
     status: ColumnElement[str],
-    engagement: ColumnElement[str],
     team: ColumnElement[str],
     referral_type: ColumnElement[str],
     latest: Any,
-    days_since: ColumnElement[int],
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     search = fold(filters.name)
@@ -791,8 +815,6 @@ def _participant_conditions(
         conditions.append(name.contains(search, autoescape=True))
     if filters.statuses:
         conditions.append(status.in_(filters.statuses))
-    if filters.engagement:
-        conditions.append(engagement.in_(filters.engagement))
     if filters.teams:
         conditions.append(team.in_(filters.teams))
     if filters.referral_types:
@@ -801,8 +823,6 @@ def _participant_conditions(
         conditions.append(latest.c.intake_on >= filters.intake_from)
     if filters.intake_to:
         conditions.append(latest.c.intake_on <= filters.intake_to)
-    if filters.min_days_since_contact is not None:
-        conditions.append(days_since >= filters.min_days_since_contact)
     if not conditions:
         conditions.append(true())
     return conditions

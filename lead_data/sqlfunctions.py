@@ -139,25 +139,6 @@ def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str
     return f"(CAST(substr({value}, 1, 4) AS INTEGER) * 12 + CAST(substr({value}, 6, 2) AS INTEGER))"
 
 
-class day_after(FunctionElement[Any]):
-    """The day after a date, as a date: a timestamp on or after it falls on a later day, which an
-    index on the timestamp can find."""
-
-    type = Date()
-    inherit_cache = True
-    name = "day_after"
-
-
-@compiles(day_after)
-def _day_after_default(element: day_after, compiler: Any, **kw: Any) -> str:
-    return f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) + 1)"
-
-
-@compiles(day_after, "sqlite")
-def _day_after_sqlite(element: day_after, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
-
-
 class floor_of(FunctionElement[Any]):
     """The largest whole number not above a number (``floor``; SQLite builds may lack its math functions)."""
 

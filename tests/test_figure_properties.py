@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, Integer, create_engine, select
 
+from lead_data import equity, outcomes
 from lead_data import queries as q
 from lead_data.caseload import PACE_DAYS, caseload_forecast
 from lead_data.db import read_only_engine
@@ -600,3 +601,80 @@ def test_meeting_agenda_lists_everyone_with_something_to_discuss_by_team_with_th
         }
         for team in team_order
     ]
+
+
+# --- outcomes (version 2 of the contract) ---------------------------------------------------------
+
+
+def first_intakes(t: Tables, as_of: date) -> pd.DataFrame:
+    # "T0: the participant's earliest intake_on (≤ D)", with the referral behind that first
+    # enrollment (the earliest by intake_on, then enrollment_id).
+    e = t.enrollments[t.enrollments["intake_on"] <= day(as_of)].sort_values(["intake_on", "enrollment_id"])
+    first = e.drop_duplicates("participant_id")[["participant_id", "intake_on", "referral_id"]]
+    return first.merge(t.referrals[["referral_id", "referred_on"]], on="referral_id").rename(
+        columns={"intake_on": "start_on"}
+    )
+
+
+def first_rearrest_on(t: Tables, as_of: date) -> pd.Series:
+    return rearrests(t, as_of).groupby("participant_id")["arrested_on"].min()
+
+
+@PROPERTY
+@given(program=programs())
+def test_rearrested_within_counts_people_followed_n_months_and_rearrested_by_then(database, program):
+    as_of = program.as_of
+    with database.holding(program) as (conn, t):
+        figure = outcomes.rearrested_within(conn, as_of=as_of)
+    # "Re-arrested within N months: among participants with T0 + N calendar months ≤ D (followed that
+    # long), those whose first re-arrest is on or before T0 + N months."
+    people = first_intakes(t, as_of).set_index("participant_id")
+    first = first_rearrest_on(t, as_of).reindex(people.index)
+    expected = []
+    for months in outcomes.FOLLOW_UP_MONTHS:
+        horizon = people["start_on"] + pd.DateOffset(months=months)
+        followed = horizon <= day(as_of)
+        rearrested = followed & (first <= horizon)
+        expected.append({"months": months, "rearrested": int(rearrested.sum()), "followed": int(followed.sum())})
+    assert records(figure, ["months", "rearrested", "followed"]) == expected
+
+
+@PROPERTY
+@given(program=programs())
+def test_equity_rearrested_within_a_year_sums_to_the_program_s_figure_in_every_breakdown(database, program):
+    as_of = program.as_of
+    with database.holding(program) as (conn, t):
+        by_group = equity.rearrested_within_year_by_group(conn, as_of=as_of, with_small_counts=True)
+        overall = outcomes.rearrested_within(conn, as_of=as_of).set_index("months").loc[12]
+    # Counted in one pass by every combination of groups: each dimension's groups add up to the
+    # program's row, which is the 12-month figure of the Outcomes page.
+    for dimension, rows in by_group.groupby("dimension"):
+        assert int(rows["followed"].sum()) == overall["followed"], dimension
+        assert int(rows["rearrested"].sum()) == overall["rearrested"], dimension
+    sexes = t.participants.set_index("participant_id")["sex"].fillna(q.NOT_RECORDED)
+    people = first_intakes(t, as_of).set_index("participant_id")
+    followed = people["start_on"] + pd.DateOffset(months=12) <= day(as_of)
+    expected = sexes.reindex(people.index)[followed].value_counts()
+    shown = by_group[by_group["dimension"] == "sex"].set_index("group")["followed"]
+    assert {group: int(n) for group, n in shown.items() if n} == {group: int(n) for group, n in expected.items()}
+
+
+@PROPERTY
+@given(program=programs())
+def test_arrests_before_and_after_compares_180_days_before_referral_with_180_after_intake(database, program):
+    as_of = program.as_of
+    with database.holding(program) as (conn, t):
+        figure = q.arrests_before_and_after(conn, as_of=as_of)
+    # "For participants with at least 180 days since their first intake: arrests (not the diverted
+    # one) in the 180 days before the referral date against re-arrests in the 180 days after intake."
+    people = first_intakes(t, as_of)
+    people = people[(day(as_of) - people["start_on"]).dt.days >= q.BEFORE_AFTER_DAYS]
+    a = t.arrests[t.arrests["referral_id"].isna() & (t.arrests["arrested_on"] <= day(as_of))]
+    joined = people.merge(a, on="participant_id")
+    before = (joined["referred_on"] - joined["arrested_on"]).dt.days.between(1, q.BEFORE_AFTER_DAYS)
+    after = (joined["arrested_on"] - joined["start_on"]).dt.days.between(1, q.BEFORE_AFTER_DAYS)
+    assert (figure.participants, figure.arrests_before, figure.rearrests_after) == (
+        len(people),
+        int(before.sum()),
+        int(after.sum()),
+    )
