@@ -346,31 +346,7 @@ def seattle_tab() -> None:
             st.caption(finding.source)
 
 
-lazy_tabs(
-    {
-        "Re-arrest": rearrest_tab,
-        "Jail and cost": jail_tab,
-        "Housing, work, income": wellbeing_tab,
-        "Exits": exits_tab,
-        "Comparison group": comparison_tab,
-        "Seattle (reference)": seattle_tab,
-    }
-)
-
-with st.expander("How this is counted"):
-    definitions = outcomes.outcome_definitions()
-    if not definitions:
-        st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
-    for name, text in definitions:
-        st.markdown(f"**{name}**\n\n> {text}")
-    st.markdown(
-        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
-        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
-        "year of referral applies to comparison people by the year of their index arrest."
-    )
-
-if viewer.permissions.evaluation_extract:
-    st.subheader("Evaluation extract")
+def extract_tab() -> None:
     st.caption(
         "One row per participant of this cohort for an outside evaluator: a pseudonym (not the participant id), "
         "referral month and type, age band, sex, race, days to first re-arrest or censoring and the event flag, "
@@ -392,3 +368,28 @@ if viewer.permissions.evaluation_extract:
             icon=":material/download:",
             key="download-evaluation-extract",
         )
+
+
+sections = {
+    "Re-arrest": rearrest_tab,
+    "Jail and cost": jail_tab,
+    "Housing, work, income": wellbeing_tab,
+    "Exits": exits_tab,
+    "Comparison group": comparison_tab,
+    "Seattle (reference)": seattle_tab,
+}
+if viewer.permissions.evaluation_extract:
+    sections["Evaluation extract"] = extract_tab
+lazy_tabs(sections)
+
+with st.expander("How this is counted"):
+    definitions = outcomes.outcome_definitions()
+    if not definitions:
+        st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
+    for name, text in definitions:
+        st.markdown(f"**{name}**\n\n> {text}")
+    st.markdown(
+        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
+        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
+        "year of referral applies to comparison people by the year of their index arrest."
+    )

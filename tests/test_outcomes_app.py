@@ -20,6 +20,7 @@ PAGE = "pages/outcomes.py"
 OVERVIEW = "pages/overview.py"
 CANARY = "Qqcanary"
 TABS = ("Re-arrest", "Jail and cost", "Housing, work, income", "Exits", "Comparison group", "Seattle (reference)")
+EXTRACT = "Evaluation extract"  # a tab of its own, for the roles that may download it
 
 
 def open_outcomes(user: str = STAFF_USER, *, tab: str | None = None, **query: str) -> AppTest:
@@ -119,6 +120,7 @@ def test_staff_leadership_and_partners_open_the_page_and_the_public_cannot(progr
     assert at.title[0].value == "Outcomes"
     assert "6 months" in {metric.label for metric in at.metric}
     assert "Graduations" in {metric.label for metric in choose_tab(at, "Exits").metric}
+    at = open_app(PAGE, user=user, first_page=first, as_of=D.isoformat(), tab=EXTRACT)
     extracts = [button.label for button in extract_buttons(at)]
     assert (extracts == ["Download the extract (3 rows, CSV)"]) == (role in ("staff", "leadership"))
 
@@ -133,7 +135,7 @@ def test_partners_see_no_extract_and_nothing_participant_level(program):
 
 @pytest.mark.parametrize("user", [STAFF_USER, LEADERSHIP_USER])
 def test_every_download_of_the_extract_is_audited(program, user, roles_and_audit_files):
-    at = open_outcomes(user)
+    at = open_outcomes(user, tab=EXTRACT)
     assert not roles_and_audit_files.exists()  # opening the page exports nothing
     extract_buttons(at)[0].click().run()
     (line,) = [json.loads(text) for text in roles_and_audit_files.read_text().splitlines()]
@@ -148,7 +150,7 @@ def test_every_download_of_the_extract_is_audited(program, user, roles_and_audit
 
 def test_without_a_pseudonym_key_the_extract_says_how_to_set_one(program, monkeypatch):
     monkeypatch.delenv(PSEUDONYM_KEY_VARIABLE)
-    at = open_outcomes()
+    at = open_outcomes(tab=EXTRACT)
     assert not extract_buttons(at)
     assert any(PSEUDONYM_KEY_VARIABLE in info.value for info in at.info)
 
@@ -238,7 +240,7 @@ def test_seattles_results_are_labelled_as_seattles(program):
 def test_only_the_open_tabs_figures_are_loaded(program):
     first = figures_loaded_by_a_run(open_outcomes())
     assert {"time_to_first_rearrest", "rearrested_within", "rearrests_by_kind"} <= first
-    assert not {"rates_before_and_after", "outcome_rows", "exits_by_reason", "comparison"} & first
+    assert not {"rates_before_and_after", "outcome_rows", "exits_by_reason", "comparison", "evaluation_extract"} & first
     comparison = figures_loaded_by_a_run(open_outcomes(tab="Comparison group"))
     assert "comparison" in comparison
     assert not {"rearrested_within", "rearrests_by_kind", "rates_before_and_after", "exits_by_reason"} & comparison
@@ -247,7 +249,7 @@ def test_only_the_open_tabs_figures_are_loaded(program):
 def test_the_tab_in_the_url_is_the_tab_opened(program):
     at = open_outcomes(tab="Exits")
     assert at.session_state[TAB_PARAMETER] == "Exits"
-    assert [tab.label for tab in at.tabs] == list(TABS)
+    assert [tab.label for tab in at.tabs] == [*TABS, EXTRACT]
     assert {metric.label for metric in at.metric} == {"Graduations"}
 
 
