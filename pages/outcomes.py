@@ -174,7 +174,7 @@ def jail_tab() -> None:
                 f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
-        columns = st.columns(3)
+        columns = st.columns(2)  # two a row: a network's program cost has ten digits and more
         cost_before, cost_after = (
             justice.loc["before", "cost_per_person_year"],
             justice.loc["after", "cost_per_person_year"],
@@ -191,7 +191,7 @@ def jail_tab() -> None:
             delta_color="inverse",
             border=True,
         )
-        columns[2].metric(
+        st.columns(2)[0].metric(
             "Program cost to date",
             money(program.cost),
             f"{program.participant_months:,.0f} participant-months",

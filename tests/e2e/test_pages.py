@@ -8,6 +8,8 @@ artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -18,6 +20,7 @@ from tests.e2e.browser import (
     metrics,
     open_page,
     truncated_metric_values,
+    wait_until_rendered,
 )
 from tests.e2e.conftest import AS_OF, REPO, SCREENSHOTS
 
@@ -88,4 +91,52 @@ def test_every_page_renders_cleanly(name: str, size: str, new_context, base_url:
         assert truncated_metric_values(page) == [], "figures cut off (…) are unreadable on the projector"
         if name == "weekly_meeting":
             assert len(metrics(page)) >= 7
+    assert problems.unexpected() == []
+
+
+OUTCOMES_TABS = (
+    "Re-arrest",
+    "Jail and cost",
+    "Housing, work, income",
+    "Exits",
+    "Comparison group",
+    "Seattle (reference)",
+    "Evaluation extract",
+)
+
+
+def test_each_outcomes_tab_opens_on_a_click_and_from_its_link_and_renders_cleanly(new_context, base_url: str):
+    """Only the open tab is drawn (ui/tabs.py), so each is opened here in turn; the URL names it, the
+    first tab leaves the URL bare, and a name the page lacks opens the first tab."""
+    page = new_context(viewport=VIEWPORTS[PROJECTOR]).new_page()
+    problems = BrowserProblems.watch(page, base_url)
+    open_page(page, "/outcomes", as_of=AS_OF)
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    expect(tabs).to_have_text(list(OUTCOMES_TABS))
+    for name in OUTCOMES_TABS:
+        tabs.filter(has_text=name).click()
+        wait_until_rendered(page)
+        expect(tabs.filter(has_text=name)).to_have_attribute("aria-selected", "true")
+        query = parse_qs(urlparse(page.url).query)
+        assert query.get("tab") == (None if name == OUTCOMES_TABS[0] else [name]), page.url
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert page.get_by_test_id("stDownloadButton").filter(has_text="CSV").count() >= (
+            page.get_by_test_id("stDataFrame").count()
+        )
+        for chart in page.get_by_test_id("stPlotlyChart").all():
+            expect(chart.locator('.modebar-btn[data-title="Download plot as a PNG"]')).to_have_count(1)
+        assert horizontal_overflow(page) == {}, name
+        assert truncated_metric_values(page) == [], name
+    expect(page.get_by_test_id("stDownloadButton").filter(has_text="Download the extract")).to_be_visible()
+
+    shared = new_context().new_page()
+    open_page(shared, "/outcomes", as_of=AS_OF, tab="Exits")
+    expect(shared.get_by_role("tab", name="Exits")).to_have_attribute("aria-selected", "true")
+    expect(shared.get_by_test_id("stMetricLabel").filter(has_text="Graduations")).to_be_visible()
+
+    open_page(shared, "/outcomes", as_of=AS_OF, tab="no such tab")
+    expect(shared.get_by_role("tab", name="Re-arrest")).to_have_attribute("aria-selected", "true")
+    expect(shared.get_by_test_id("stException")).to_have_count(0)
+    expect(shared.get_by_test_id("stMetricLabel").filter(has_text="12 months")).to_be_visible()
+    assert "tab" not in parse_qs(urlparse(shared.url).query), shared.url
     assert problems.unexpected() == []
