@@ -5,7 +5,9 @@ computes every tab's figures for the one tab looked at: seconds at a statewide n
 Bound to a query parameter, Streamlit's tabs know which one is open (choosing another reruns the
 page), so only that tab's section runs; a shared link or a reload opens the same tab. The first
 tab is the default and leaves the URL without ``tab``; a value naming no tab is dropped from the
-URL and opens the first.
+URL and opens the first. Pages share the parameter: moving to another page through the menu keeps
+the open tab where that page has one of the same name (Exits on Outcomes and on Equity), else
+opens its first.
 """
 
 from __future__ import annotations
