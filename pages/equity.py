@@ -13,6 +13,7 @@ from ui.charts import group_rate_bars, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
+from ui.tabs import lazy_tabs
 
 viewer = require_page(access.EQUITY)
 settings = report_settings()
@@ -45,11 +46,6 @@ LABELS = {
     "graduated_share": "Share graduated",
     "graduated_share_difference": "vs program",
 }
-
-referrals = load(equity.referrals_by_group, as_of=as_of, period=period)
-intakes = load(equity.days_to_intake_by_group, as_of=as_of, period=period)
-rearrests = load(equity.rearrested_within_year_by_group, as_of=as_of)
-exits = load(equity.exits_by_group, as_of=as_of, period=period)
 
 st.title("Equity")
 st.caption(
@@ -86,50 +82,74 @@ def rate_chart(frame, value: str, *, title: str, x_title: str) -> None:
     show(group_rate_bars(rows, value=value, overall=overall, title=title, x_title=x_title))
 
 
-st.subheader("Referrals, eligibility and enrollment")
-st.caption(
-    f"Referrals made in the period, counted per referral. {age_note} Enrolled: eligible, verified by the State's "
-    "Attorney's Office and taken in, as the eligibility funnel's last stage."
-)
-section(
-    referrals,
-    [
-        "referred",
-        "pending",
-        "decided",
-        "eligible",
-        "ineligible",
-        "eligible_rate",
-        "eligible_rate_difference",
-        "enrolled",
-        "enrolled_rate",
-        "enrolled_rate_difference",
-    ],
-    file_name="referrals",
-)
-left, right = st.columns(2)
-with left:
-    rate_chart(referrals, "eligible_rate", title="Found eligible, of referrals decided", x_title="Share eligible")
-with right:
-    rate_chart(referrals, "enrolled_rate", title="Enrolled, of referrals", x_title="Share enrolled")
+# Each tab's section loads its own figure: only the open tab's runs (ui.tabs).
+def referrals_tab() -> None:
+    referrals = load(equity.referrals_by_group, as_of=as_of, period=period)
+    st.subheader("Referrals, eligibility and enrollment")
+    st.caption(
+        f"Referrals made in the period, counted per referral. {age_note} Enrolled: eligible, verified by the State's "
+        "Attorney's Office and taken in, as the eligibility funnel's last stage."
+    )
+    section(
+        referrals,
+        [
+            "referred",
+            "pending",
+            "decided",
+            "eligible",
+            "ineligible",
+            "eligible_rate",
+            "eligible_rate_difference",
+            "enrolled",
+            "enrolled_rate",
+            "enrolled_rate_difference",
+        ],
+        file_name="referrals",
+    )
+    left, right = st.columns(2)
+    with left:
+        rate_chart(referrals, "eligible_rate", title="Found eligible, of referrals decided", x_title="Share eligible")
+    with right:
+        rate_chart(referrals, "enrolled_rate", title="Enrolled, of referrals", x_title="Share enrolled")
 
-st.subheader("Why referrals were found ineligible")
-section(referrals, ["ineligible", *equity.INELIGIBLE_REASON_COLUMNS.values()], file_name="ineligibility-reasons")
+    st.subheader("Why referrals were found ineligible")
+    section(referrals, ["ineligible", *equity.INELIGIBLE_REASON_COLUMNS.values()], file_name="ineligibility-reasons")
 
-st.subheader("Days from referral to intake")
-st.caption("Intakes in the period, as on the Enrollment page; the median for each group.")
-section(intakes, ["enrollments", "median_days", "median_days_difference"], file_name="days-to-intake")
 
-st.subheader("Re-arrested within 12 months of intake")
-st.caption(
-    "Everyone enrolled at least 12 months by the as-of date (not only this period), by the group they were in on "
-    "the referral date: the share with a re-arrest within 12 months of their first intake, as on the Outcomes page."
-)
-section(rearrests, ["followed", "rearrested", "rearrested_share", "rearrested_share_difference"], file_name="rearrest")
-rate_chart(rearrests, "rearrested_share", title="Re-arrested within 12 months", x_title="Share re-arrested")
+def intake_tab() -> None:
+    intakes = load(equity.days_to_intake_by_group, as_of=as_of, period=period)
+    st.subheader("Days from referral to intake")
+    st.caption("Intakes in the period, as on the Enrollment page; the median for each group.")
+    section(intakes, ["enrollments", "median_days", "median_days_difference"], file_name="days-to-intake")
 
-st.subheader("Exits")
-st.caption("Enrollments that ended in the period. A graduation is the good outcome; no exit reason is a failure.")
-section(
-    exits, ["exits", "graduated", "other_exits", "graduated_share", "graduated_share_difference"], file_name="exits"
+
+def rearrest_tab() -> None:
+    rearrests = load(equity.rearrested_within_year_by_group, as_of=as_of)
+    st.subheader("Re-arrested within 12 months of intake")
+    st.caption(
+        "Everyone enrolled at least 12 months by the as-of date (not only this period), by the group they were in on "
+        "the referral date: the share with a re-arrest within 12 months of their first intake, as on the Outcomes page."
+    )
+    section(
+        rearrests, ["followed", "rearrested", "rearrested_share", "rearrested_share_difference"], file_name="rearrest"
+    )
+    rate_chart(rearrests, "rearrested_share", title="Re-arrested within 12 months", x_title="Share re-arrested")
+
+
+def exits_tab() -> None:
+    exits = load(equity.exits_by_group, as_of=as_of, period=period)
+    st.subheader("Exits")
+    st.caption("Enrollments that ended in the period. A graduation is the good outcome; no exit reason is a failure.")
+    section(
+        exits, ["exits", "graduated", "other_exits", "graduated_share", "graduated_share_difference"], file_name="exits"
+    )
+
+
+lazy_tabs(
+    {
+        "Referrals and eligibility": referrals_tab,
+        "Days to intake": intake_tab,
+        "Re-arrest": rearrest_tab,
+        "Exits": exits_tab,
+    }
 )

@@ -26,6 +26,7 @@ from ui.charts import (
 from ui.data import database, load
 from ui.settings import current_site, report_settings
 from ui.tables import table
+from ui.tabs import lazy_tabs
 
 viewer = require_page(access.OUTCOMES)
 settings = report_settings()
@@ -62,18 +63,15 @@ with st.container(border=True):
     )
 cohort = outcomes.Cohort(referral_types=tuple(chosen_types), referral_year=chosen_year)
 
-recorded = load(outcomes.outcome_rows, as_of=as_of)
-within = load(outcomes.rearrested_within, as_of=as_of, cohort=cohort)
 survival = load(outcomes.time_to_first_rearrest, as_of=as_of, cohort=cohort)
 if survival.people == 0:
     st.info(f"No participant in this cohort ({cohort.describe()}) had started by {as_of:%d %B %Y}.")
     st.stop()
 
-rearrest_tab, jail_tab, wellbeing_tab, exits_tab, comparison_tab, seattle_tab = st.tabs(
-    ["Re-arrest", "Jail and cost", "Housing, work, income", "Exits", "Comparison group", "Seattle (reference)"]
-)
 
-with rearrest_tab:
+# Each tab's section loads its own figures: only the open tab's runs (ui.tabs).
+def rearrest_tab() -> None:
+    within = load(outcomes.rearrested_within, as_of=as_of, cohort=cohort)
     st.subheader("Re-arrested within…")
     columns = st.columns(3)
     for column, row, reading in zip(columns, within.itertuples(), survival.readings, strict=True):
@@ -131,7 +129,9 @@ with rearrest_tab:
                 )
             )
 
-with jail_tab:
+
+def jail_tab() -> None:
+    recorded = load(outcomes.outcome_rows, as_of=as_of)
     rates = load(outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
     before, after = rates.loc["before"], rates.loc["after"]
     st.subheader("Per person-year: the year before referral against the year after intake")
@@ -174,7 +174,7 @@ with jail_tab:
                 f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
-        columns = st.columns(3)
+        columns = st.columns(2)  # two a row: a network's program cost has ten digits and more
         cost_before, cost_after = (
             justice.loc["before", "cost_per_person_year"],
             justice.loc["after", "cost_per_person_year"],
@@ -191,7 +191,7 @@ with jail_tab:
             delta_color="inverse",
             border=True,
         )
-        columns[2].metric(
+        st.columns(2)[0].metric(
             "Program cost to date",
             money(program.cost),
             f"{program.participant_months:,.0f} participant-months",
@@ -204,7 +204,9 @@ with jail_tab:
             + ("" if recorded["bookings"] else " The bookings table is empty: jail costs are not included.")
         )
 
-with wellbeing_tab:
+
+def wellbeing_tab() -> None:
+    recorded = load(outcomes.outcome_rows, as_of=as_of)
     if not recorded["assessments"]:
         st.info(
             "The assessments table is empty. With case managers' periodic assessments this tab would show, for "
@@ -253,7 +255,8 @@ with wellbeing_tab:
                 column_config={"measure": ""},
             )
 
-with exits_tab:
+
+def exits_tab() -> None:
     exits = load(outcomes.exits_by_reason, as_of=as_of, cohort=cohort)
     if exits.empty:
         st.info("Nobody in this cohort has left the program yet.")
@@ -274,7 +277,8 @@ with exits_tab:
         )
         st.caption("A graduation is the outcome hoped for. LEAD has no fail-out: no exit reason is a failure.")
 
-with comparison_tab:
+
+def comparison_tab() -> None:
     result = load(outcomes.comparison, as_of=as_of, cohort=cohort)
     if not result.available:
         st.info(
@@ -330,7 +334,8 @@ with comparison_tab:
             "people's at their index arrest; both end at the as-of date."
         )
 
-with seattle_tab:
+
+def seattle_tab() -> None:
     st.caption(
         "Published results from Seattle's LEAD evaluation: another city's program, population and years. "
         f"Context, not {current_site().city_name}'s figures."
@@ -340,20 +345,8 @@ with seattle_tab:
             st.markdown(f"**Seattle — {finding.topic}.** {finding.finding}")
             st.caption(finding.source)
 
-with st.expander("How this is counted"):
-    definitions = outcomes.outcome_definitions()
-    if not definitions:
-        st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
-    for name, text in definitions:
-        st.markdown(f"**{name}**\n\n> {text}")
-    st.markdown(
-        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
-        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
-        "year of referral applies to comparison people by the year of their index arrest."
-    )
 
-if viewer.permissions.evaluation_extract:
-    st.subheader("Evaluation extract")
+def extract_tab() -> None:
     st.caption(
         "One row per participant of this cohort for an outside evaluator: a pseudonym (not the participant id), "
         "referral month and type, age band, sex, race, days to first re-arrest or censoring and the event flag, "
@@ -375,3 +368,28 @@ if viewer.permissions.evaluation_extract:
             icon=":material/download:",
             key="download-evaluation-extract",
         )
+
+
+sections = {
+    "Re-arrest": rearrest_tab,
+    "Jail and cost": jail_tab,
+    "Housing, work, income": wellbeing_tab,
+    "Exits": exits_tab,
+    "Comparison group": comparison_tab,
+    "Seattle (reference)": seattle_tab,
+}
+if viewer.permissions.evaluation_extract:
+    sections["Evaluation extract"] = extract_tab
+lazy_tabs(sections)
+
+with st.expander("How this is counted"):
+    definitions = outcomes.outcome_definitions()
+    if not definitions:
+        st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
+    for name, text in definitions:
+        st.markdown(f"**{name}**\n\n> {text}")
+    st.markdown(
+        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
+        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
+        "year of referral applies to comparison people by the year of their index arrest."
+    )

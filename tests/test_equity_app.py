@@ -11,9 +11,12 @@ from streamlit.testing.v1 import AppTest
 from lead_data.access import PERMISSIONS
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
 from tests.apptest import APP, AUTH_SECRETS, USER_OF_ROLE, open_app
+from ui.runlog import recording_figure_calls
+from ui.tabs import TAB_PARAMETER
 
 D = date(2024, 6, 30)
 EQUITY = "pages/equity.py"
+TABS = ("Referrals and eligibility", "Days to intake", "Re-arrest", "Exits")
 
 
 @pytest.fixture
@@ -84,6 +87,21 @@ def test_the_public_cannot_open_the_equity_page(program):
     assert not direct.dataframe
 
 
+def figures_loaded_by_a_run(at: AppTest) -> set[str]:
+    with recording_figure_calls() as calls:
+        at.run()
+    return {call.figure.__name__ for call in calls}
+
+
+def test_only_the_open_tabs_figure_is_loaded(program):
+    at = open_app(EQUITY, user=USER_OF_ROLE["staff"], as_of=D.isoformat())
+    assert [tab.label for tab in at.tabs] == list(TABS)
+    assert figures_loaded_by_a_run(at) == {"referrals_by_group"}
+    at = open_app(EQUITY, user=USER_OF_ROLE["staff"], as_of=D.isoformat(), **{TAB_PARAMETER: "Re-arrest"})
+    assert figures_loaded_by_a_run(at) == {"rearrested_within_year_by_group"}
+    assert at.subheader[0].value == "Re-arrested within 12 months of intake"
+
+
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory):
     return tmp_path_factory.mktemp("demo") / "demo.sqlite"
@@ -97,3 +115,9 @@ def test_the_equity_and_officers_pages_render_on_the_demo_database_since_launch(
     at.sidebar.selectbox(key="period").select("all").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.title and at.dataframe
+    if page == EQUITY:  # each tab is drawn only when open
+        for tab in TABS[1:]:
+            at.query_params[TAB_PARAMETER] = tab
+            at.run()
+            assert not at.exception and not at.error, (tab, [e.value for e in at.error])
+            assert at.dataframe, tab

@@ -12,15 +12,37 @@ from lead_data.access import PERMISSIONS, ROLES
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.evaluation import PSEUDONYM_KEY_VARIABLE
 from tests.apptest import APP, AUTH_SECRETS, LEADERSHIP_USER, PARTNER_USER, STAFF_USER, USER_OF_ROLE, open_app
+from ui.runlog import recording_figure_calls
+from ui.tabs import TAB_PARAMETER
 
 D = date(2024, 6, 30)
 PAGE = "pages/outcomes.py"
 OVERVIEW = "pages/overview.py"
 CANARY = "Qqcanary"
+TABS = ("Re-arrest", "Jail and cost", "Housing, work, income", "Exits", "Comparison group", "Seattle (reference)")
+EXTRACT = "Evaluation extract"  # a tab of its own, for the roles that may download it
 
 
-def open_outcomes(user: str = STAFF_USER, **query: str) -> AppTest:
+def open_outcomes(user: str = STAFF_USER, *, tab: str | None = None, **query: str) -> AppTest:
+    """The page as ``user`` at ``?tab=`` (none: the first tab, as the bare page link opens it)."""
+    if tab is not None:
+        query[TAB_PARAMETER] = tab
     return open_app(PAGE, user=user, as_of=D.isoformat(), **query)
+
+
+def choose_tab(at: AppTest, tab: str) -> AppTest:
+    """Open another tab, as a click on it does: the tabs' state and the URL change, the page runs again."""
+    at.session_state[TAB_PARAMETER] = tab
+    at.query_params[TAB_PARAMETER] = tab  # AppTest sends its own URL on every run
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures_loaded_by_a_run(at: AppTest) -> set[str]:
+    with recording_figure_calls() as calls:
+        at.run()
+    return {call.figure.__name__ for call in calls}
 
 
 def shown_text(at: AppTest) -> str:
@@ -72,7 +94,8 @@ def test_the_page_shows_each_follow_up_share_with_its_numerator_and_denominator(
     assert shares["6 months"] == ("50%", "1 of 2 followed 6 months")
     assert shares["12 months"] == ("50%", "1 of 2 followed 12 months")
     assert shares["24 months"] == ("—", "0 of 0 followed 24 months")
-    assert shares["Graduations"] == ("1", "of 2 exits")
+    exits = {metric.label: (metric.value, metric.delta) for metric in open_outcomes(tab="Exits").metric}
+    assert exits["Graduations"] == ("1", "of 2 exits")
 
 
 def extract_buttons(at: AppTest) -> list:
@@ -95,14 +118,16 @@ def test_staff_leadership_and_partners_open_the_page_and_the_public_cannot(progr
         return
     at = open_app(PAGE, user=user, first_page=first, as_of=D.isoformat())
     assert at.title[0].value == "Outcomes"
-    assert {"6 months", "Graduations"} <= {metric.label for metric in at.metric}
+    assert "6 months" in {metric.label for metric in at.metric}
+    assert "Graduations" in {metric.label for metric in choose_tab(at, "Exits").metric}
+    at = open_app(PAGE, user=user, first_page=first, as_of=D.isoformat(), tab=EXTRACT)
     extracts = [button.label for button in extract_buttons(at)]
     assert (extracts == ["Download the extract (3 rows, CSV)"]) == (role in ("staff", "leadership"))
 
 
 def test_partners_see_no_extract_and_nothing_participant_level(program):
     at = open_outcomes(PARTNER_USER)
-    text = shown_text(at)
+    text = "\n".join(shown_text(choose_tab(at, tab)) for tab in TABS)  # every tab, each drawn on its own
     assert not extract_buttons(at)
     assert "Evaluation extract" not in text
     assert CANARY not in text
@@ -110,7 +135,7 @@ def test_partners_see_no_extract_and_nothing_participant_level(program):
 
 @pytest.mark.parametrize("user", [STAFF_USER, LEADERSHIP_USER])
 def test_every_download_of_the_extract_is_audited(program, user, roles_and_audit_files):
-    at = open_outcomes(user)
+    at = open_outcomes(user, tab=EXTRACT)
     assert not roles_and_audit_files.exists()  # opening the page exports nothing
     extract_buttons(at)[0].click().run()
     (line,) = [json.loads(text) for text in roles_and_audit_files.read_text().splitlines()]
@@ -125,7 +150,7 @@ def test_every_download_of_the_extract_is_audited(program, user, roles_and_audit
 
 def test_without_a_pseudonym_key_the_extract_says_how_to_set_one(program, monkeypatch):
     monkeypatch.delenv(PSEUDONYM_KEY_VARIABLE)
-    at = open_outcomes()
+    at = open_outcomes(tab=EXTRACT)
     assert not extract_buttons(at)
     assert any(PSEUDONYM_KEY_VARIABLE in info.value for info in at.info)
 
@@ -152,12 +177,14 @@ def test_empty_outcome_tables_say_what_they_would_show_instead_of_zeros(db, monk
     person = db.participant()
     db.enroll(person, intake_on=date(2023, 1, 2))
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
-    at = open_outcomes()
+    at = open_outcomes(tab="Jail and cost")
+    labels = {metric.label for metric in at.metric}
     infos = " ".join(info.value for info in at.info)
+    infos += " ".join(info.value for info in choose_tab(at, "Housing, work, income").info)
+    infos += " ".join(info.value for info in choose_tab(at, "Comparison group").info)
     assert "The bookings table is empty" in infos
     assert "The assessments table is empty" in infos
     assert "No comparison group has been supplied" in infos
-    labels = {metric.label for metric in at.metric}
     assert "Arrests per person-year, year after intake" in labels
     assert (
         not {"Jail bookings per person-year, year after intake", "Jail days per person-year, year after intake"}
@@ -166,7 +193,7 @@ def test_empty_outcome_tables_say_what_they_would_show_instead_of_zeros(db, monk
 
 
 def test_unit_costs_are_printed_beside_the_cost_figures_and_placeholders_are_flagged(program):
-    at = open_outcomes()
+    at = open_outcomes(tab="Jail and cost")
     assert any(caption.value.startswith("Unit costs: $1,000 per arrest") for caption in at.caption)
     assert any("Placeholder unit costs" in warning.value for warning in at.warning)
     shares = {metric.label: metric.value for metric in at.metric}
@@ -178,15 +205,15 @@ def test_a_bad_costs_file_is_explained_not_a_traceback(program, monkeypatch, tmp
     broken = tmp_path / "costs.toml"
     broken.write_text("[unit_costs]\narrest = 'a lot'\n")
     monkeypatch.setenv("LEAD_COSTS", str(broken))
-    at = open_outcomes()
+    at = open_outcomes(tab="Jail and cost")
     assert "arrest must be a number" in at.error[0].value
-    assert "6 months" in {metric.label for metric in at.metric}
+    assert "6 months" in {metric.label for metric in choose_tab(at, "Re-arrest").metric}
 
 
 def test_a_comparison_group_is_labelled_an_observational_comparison(program):
     person = program.comparison_person(date(2023, 1, 1))
     program.comparison_arrest(person, date(2023, 2, 1))
-    at = open_outcomes()
+    at = open_outcomes(tab="Comparison group")
     assert any("Observational comparison, not randomised" in warning.value for warning in at.warning)
     shown = {metric.label: metric.value for metric in at.metric}
     # Participants' clocks from referral to D: 546 + 515 + 29 = 1090 days, 1 arrest; comparison: 546 days,
@@ -202,9 +229,36 @@ def test_how_this_is_counted_quotes_the_contract(program):
 
 
 def test_seattles_results_are_labelled_as_seattles(program):
-    at = open_outcomes()
+    at = open_outcomes(tab="Seattle (reference)")
     seattle = [markdown.value for markdown in at.markdown if "58%" in markdown.value]
     assert seattle and all(text.startswith("**Seattle") for text in seattle)
+
+
+# --- the tabs: only the open one runs, and the URL names it ------------------------------------------
+
+
+def test_only_the_open_tabs_figures_are_loaded(program):
+    first = figures_loaded_by_a_run(open_outcomes())
+    assert {"time_to_first_rearrest", "rearrested_within", "rearrests_by_kind"} <= first
+    assert not {"rates_before_and_after", "outcome_rows", "exits_by_reason", "comparison", "evaluation_extract"} & first
+    comparison = figures_loaded_by_a_run(open_outcomes(tab="Comparison group"))
+    assert "comparison" in comparison
+    assert not {"rearrested_within", "rearrests_by_kind", "rates_before_and_after", "exits_by_reason"} & comparison
+
+
+def test_the_tab_in_the_url_is_the_tab_opened(program):
+    at = open_outcomes(tab="Exits")
+    assert at.session_state[TAB_PARAMETER] == "Exits"
+    assert [tab.label for tab in at.tabs] == [*TABS, EXTRACT]
+    assert {metric.label for metric in at.metric} == {"Graduations"}
+
+
+@pytest.mark.parametrize("odd", ["nonsense", "exits", "", "Exits&tab=Re-arrest"])
+def test_a_tab_the_page_does_not_have_opens_the_first_tab(program, odd):
+    at = open_outcomes(tab=odd)  # open_app asserts there is no exception
+    assert at.session_state[TAB_PARAMETER] == "Re-arrest"
+    assert {"6 months", "12 months", "24 months"} <= {metric.label for metric in at.metric}
+    assert "Graduations" not in {metric.label for metric in at.metric}
 
 
 # --- the weekly meeting ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from lead_data.site import SITE_VARIABLE, load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
 from tests.apptest import metrics, open_app
 from tests.test_app import PAGES
+from ui.tabs import TAB_PARAMETER
 
 SANTA_FE = Path(__file__).resolve().parents[1] / "sites" / "santa_fe" / "site.toml"
 AS_OF = date(2019, 6, 30)  # two and a half years of demo data: enough for every figure, quick to draw
@@ -72,6 +73,10 @@ def test_every_page_renders_on_the_example_site(on_santa_fe, page):
     at = open_app(page, user=None, as_of=AS_OF.isoformat())
     assert not at.error, [e.value for e in at.error]
     assert at.title, "every page has a title"
+    for label in [tab.label for tab in at.tabs][1:]:  # a page's tabs are drawn only when open (ui/tabs.py)
+        at.query_params[TAB_PARAMETER] = label
+        at.run()
+        assert not at.exception and not at.error, (label, [e.value for e in at.error])
 
 
 def test_the_date_picker_starts_at_the_sites_launch(on_santa_fe):

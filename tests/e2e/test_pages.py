@@ -8,6 +8,8 @@ artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -18,6 +20,7 @@ from tests.e2e.browser import (
     metrics,
     open_page,
     truncated_metric_values,
+    wait_until_rendered,
 )
 from tests.e2e.conftest import AS_OF, REPO, SCREENSHOTS
 
@@ -88,4 +91,64 @@ def test_every_page_renders_cleanly(name: str, size: str, new_context, base_url:
         assert truncated_metric_values(page) == [], "figures cut off (…) are unreadable on the projector"
         if name == "weekly_meeting":
             assert len(metrics(page)) >= 7
+    assert problems.unexpected() == []
+
+
+# Pages whose tabs run only when open (ui/tabs.py): each tab is opened here in turn. Staff see the
+# Outcomes page's evaluation extract as a tab of its own.
+TABBED_PAGES = {
+    "outcomes": (
+        "Re-arrest",
+        "Jail and cost",
+        "Housing, work, income",
+        "Exits",
+        "Comparison group",
+        "Seattle (reference)",
+        "Evaluation extract",
+    ),
+    "equity": ("Referrals and eligibility", "Days to intake", "Re-arrest", "Exits"),
+}
+# Text only the first tab draws, and text only the Exits tab draws (both pages have one).
+FIRST_TAB_TEXT = {"outcomes": "Re-arrested within…", "equity": "Referrals, eligibility and enrollment"}
+EXITS_TAB_TEXT = {"outcomes": "Graduations", "equity": "Enrollments that ended in the period."}
+
+
+@pytest.mark.parametrize("name", list(TABBED_PAGES))
+def test_each_tab_opens_on_a_click_and_from_its_link_and_renders_cleanly(name: str, new_context, base_url: str):
+    """Only the open tab is drawn, so each is opened here in turn; the URL names it, the first tab
+    leaves the URL bare, and a name the page lacks opens the first tab."""
+    labels = TABBED_PAGES[name]
+    page = new_context(viewport=VIEWPORTS[PROJECTOR]).new_page()
+    problems = BrowserProblems.watch(page, base_url)
+    open_page(page, path_of(name), as_of=AS_OF)
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    expect(tabs).to_have_text(list(labels))
+    for label in labels:
+        tabs.filter(has_text=label).click()
+        wait_until_rendered(page)
+        expect(tabs.filter(has_text=label)).to_have_attribute("aria-selected", "true")
+        query = parse_qs(urlparse(page.url).query)
+        assert query.get("tab") == (None if label == labels[0] else [label]), page.url
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert page.get_by_test_id("stDownloadButton").filter(has_text="CSV").count() >= (
+            page.get_by_test_id("stDataFrame").count()
+        )
+        for chart in page.get_by_test_id("stPlotlyChart").all():
+            expect(chart.locator('.modebar-btn[data-title="Download plot as a PNG"]')).to_have_count(1)
+        assert horizontal_overflow(page) == {}, label
+        assert truncated_metric_values(page) == [], label
+    if name == "outcomes":
+        expect(page.get_by_test_id("stDownloadButton").filter(has_text="Download the extract")).to_be_visible()
+
+    shared = new_context().new_page()
+    open_page(shared, path_of(name), as_of=AS_OF, tab="Exits")
+    expect(shared.get_by_role("tab", name="Exits")).to_have_attribute("aria-selected", "true")
+    expect(shared.get_by_test_id("stMain").get_by_text(EXITS_TAB_TEXT[name]).first).to_be_visible()
+    expect(shared.get_by_test_id("stMain").get_by_text(FIRST_TAB_TEXT[name])).to_have_count(0)
+
+    open_page(shared, path_of(name), as_of=AS_OF, tab="no such tab")
+    expect(shared.get_by_role("tab", name=labels[0])).to_have_attribute("aria-selected", "true")
+    expect(shared.get_by_test_id("stMain").get_by_text(FIRST_TAB_TEXT[name]).first).to_be_visible()
+    expect(shared.get_by_test_id("stException")).to_have_count(0)
+    assert "tab" not in parse_qs(urlparse(shared.url).query), shared.url
     assert problems.unexpected() == []
