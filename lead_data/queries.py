@@ -493,7 +493,9 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
             first_enrollment.c.position == 1,
             days_between(first_enrollment.c.intake_on, _day(as_of)) >= window,
         )
-        .subquery("cohort")
+        # Made once, for its count and for its arrests.
+        .cte("cohort")
+        .prefix_with("MATERIALIZED")
     )
     arrested_on = date_of(Arrest.arrested_at)
     before = and_(
@@ -504,11 +506,12 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
         days_between(cohort.c.intake_on, arrested_on) >= 1,
         days_between(cohort.c.intake_on, arrested_on) <= window,
     )
-    per_participant = (
+    # Sums over each participant's arrests (a participant without any adds nothing), no grouping.
+    row = conn.execute(
         select(
-            cohort.c.participant_id,
-            func.coalesce(func.sum(case((before, 1), else_=0)), 0).label("before"),
-            func.coalesce(func.sum(case((after, 1), else_=0)), 0).label("after"),
+            select(func.count()).select_from(cohort).scalar_subquery(),
+            func.coalesce(func.sum(case((before, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((after, 1), else_=0)), 0),
         )
         .select_from(cohort)
         .outerjoin(
@@ -518,15 +521,6 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
                 Arrest.referral_id.is_(None),
                 _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             ),
-        )
-        .group_by(cohort.c.participant_id)
-        .subquery()
-    )
-    row = conn.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(per_participant.c.before), 0),
-            func.coalesce(func.sum(per_participant.c.after), 0),
         )
     ).one()
     return BeforeAndAfter(participants=int(row[0]), arrests_before=int(row[1]), rearrests_after=int(row[2]))

@@ -52,6 +52,21 @@ def test_benchmark_measures_every_page_with_its_statements_and_figures_and_the_m
     assert sum(measured["demo_rows"].values()) > 0 and measured["build_s"] > 0
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_benchmark_of_a_database_measures_only_the_pages_named(db, tmp_path):
+    team = db.team("Team A")
+    db.enroll(db.participant(), intake_on=D - timedelta(days=10), team_id=team)
+    figures = tmp_path / "benchmark.json"
+    command = [sys.executable, str(SCRIPT), "--scale", "0.01", "--url", db.url, "--as-of", D.isoformat()]
+    command += ["--page", "Caseload", "--page", "Overview", "--json", str(figures)]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-4000:]
+
+    measured = json.loads(figures.read_text())["backends"]["sqlite"]
+    assert [page["page"] for page in measured["pages"]] == ["Overview", "Caseload"]  # in the router's order
+    assert "build_s" not in measured  # a database given by --url is measured, not built
+
+
 @pytest.fixture
 def program(db, monkeypatch):
     team = db.team("Team A")
