@@ -79,6 +79,14 @@ def test_a_runaway_query_is_stopped_by_the_statement_timeout(db):
     engine.dispose()
 
 
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_postgresql_sessions_run_the_figures_without_jit_compilation(db):
+    engine = read_only_engine(db.url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar_one() == "off"
+    engine.dispose()
+
+
 def test_a_missing_sqlite_file_is_a_clear_problem_not_a_new_empty_database(tmp_path):
     with pytest.raises(DatabaseProblem, match="There is no database file"):
         read_only_engine(f"sqlite:///{tmp_path / 'absent.sqlite'}")
