@@ -372,11 +372,12 @@ def chart_series(figure: go.Figure) -> ChartSeries:
         custom = trace.customdata
         if custom is not None and len(custom) == len(keys) and all(isinstance(text, str) for text in custom):
             keys = list(custom)
-        labels = [_category_label(key, category_axis.tickformat) for key in keys]
+        tickformat = category_axis.tickformat  # read once: a Plotly property read is slow, a curve has thousands
+        labels = [_category_label(key, tickformat) for key in keys]
         name = trace.name or value_title or "Value"
         points = series.setdefault(name, {})
         for text, key, value in zip(labels, keys, values, strict=True):
-            if text not in categories:
+            if text not in positions:
                 categories.append(text)
                 positions[text] = key
             points[text] = None if value is None or pd.isna(value) else float(value)
