@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from lead_data import outcomes, queries
+from lead_data import outcomes, queries, referral_map
 from lead_data.access import aggregate
 from lead_data.periods import Period
 from lead_data.site import Site
@@ -133,8 +133,8 @@ def public_summary(conn: Connection, *, as_of: date, site: Site) -> PublicSummar
     type_counts = {(row.quarter, row.referral_type): int(row.referrals) for row in by_type.itertuples()}
     type_rows, place_rows = [], []
     for quarter in quarters:
-        places = queries.location_counts(
-            queries.referral_locations(conn, as_of=quarter.period.end, site=site, period=quarter.period), site
+        places = referral_map.location_counts(
+            referral_map.referral_locations(conn, as_of=quarter.period.end, site=site, period=quarter.period), site
         )
         shown = _quarter_shown(
             {kind: type_counts.get((quarter.label, kind), 0) for kind in types},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lead_data import queries
+from lead_data import queries, referral_map
 from lead_data.access import (
     PERMISSIONS,
     ROLES,
@@ -102,7 +102,7 @@ def test_the_public_sees_only_the_suppressed_summary():
 
 def test_the_point_map_is_for_staff_and_leadership_only():
     assert [role for role in ROLES if PERMISSIONS[role].may_open("referral_map")] == ["staff", "leadership"]
-    assert [role for role in ROLES if may_load(role, queries.referral_locations)] == ["staff", "leadership"]
+    assert [role for role in ROLES if may_load(role, referral_map.referral_locations)] == ["staff", "leadership"]
 
 
 def test_a_mark_naming_no_real_permission_is_refused_when_the_module_loads():

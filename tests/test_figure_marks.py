@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import casework, equity, evaluation, meeting, officers, outcomes, quality, queries
+from lead_data import casework, equity, evaluation, meeting, officers, outcomes, quality, queries, referral_map
 from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
@@ -96,7 +96,7 @@ def test_every_figure_declares_who_may_run_it(figure):
         (queries.team_names, "participant_lists"),
         (quality.check_database, "participant_lists"),
         (queries.service_linkage, "services"),
-        (queries.referral_locations, "referral_points"),
+        (referral_map.referral_locations, "referral_points"),
         (evaluation.evaluation_extract, "evaluation_extract"),
     ],
     ids=lambda value: getattr(value, "__name__", value),
@@ -195,7 +195,7 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
                 queries.participant_list(conn, as_of=D),
                 queries.caseload_by_team(conn, as_of=D, with_staff_names=True),
                 queries.service_linkage(conn, as_of=D),
-                queries.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
+                referral_map.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
                 meeting.meeting_agenda(conn, as_of=D, with_names=True, with_ids=True),
                 casework.referral_queue(conn, as_of=D, deadlines=SAMPLE_INPUTS["deadlines"], with_names=True),
                 casework.client_record(conn, as_of=D, participant_id=SAMPLE_INPUTS["participant_id"]),

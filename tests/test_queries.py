@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from lead_data import queries as q
+from lead_data import referral_map
 from lead_data.periods import Period
 from lead_data.site import load_site
 
@@ -531,8 +532,8 @@ def test_referral_locations_classify_zone_outside_unknown_and_outside_the_city(d
     db.referral(person, date(2024, 6, 1), latitude=-39.2915, longitude=76.6216)  # signs swapped
     db.referral(person, D + DAY, latitude=39.2915, longitude=-76.6216)  # after D: does not exist
     with db.connect() as conn:
-        locations = q.referral_locations(conn, as_of=D, site=load_site())
-    counts = q.location_counts(locations, load_site())
+        locations = referral_map.referral_locations(conn, as_of=D, site=load_site())
+    counts = referral_map.location_counts(locations, load_site())
     assert dict(zip(counts["location"], counts["referrals"], strict=True)) == {
         "pilot_zone": 2, "outside_zone": 1, "location_unknown": 2, "outside_city": 1,
     }  # fmt: skip

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, insert
 
-from lead_data import queries
+from lead_data import referral_map
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.models import Referral
 from lead_data.periods import Period
@@ -45,7 +45,9 @@ def scattered(db):
 
 def test_the_grid_counts_each_referral_in_its_hand_computed_square(scattered):
     with scattered.connect() as conn:
-        squares = queries.referral_grid(conn, as_of=D, site=load_site(), period=PERIOD, cell_metres=ROUND_CELL_METRES)
+        squares = referral_map.referral_grid(
+            conn, as_of=D, site=load_site(), period=PERIOD, cell_metres=ROUND_CELL_METRES
+        )
     # -76.6216 / 0.0129197 = -5930.60 and -76.6200 / 0.0129197 = -5930.48: column -5931 (the floor,
     # not -5930, the truncation); 39.2915 / 0.01 = 3929.15 and 39.2930 / 0.01 = 3929.30: row 3929.
     # -76.6450 / 0.0129197 = -5932.41: column -5933; 39.3105 / 0.01 = 3931.05: row 3931.
@@ -59,16 +61,18 @@ def test_the_grid_counts_each_referral_in_its_hand_computed_square(scattered):
 def test_the_grid_holds_every_referral_the_map_shows(scattered):
     site = load_site()
     with scattered.connect() as conn:
-        squares = queries.referral_grid(conn, as_of=D, site=site, period=PERIOD)
-        counts = queries.location_counts(queries.referral_places(conn, as_of=D, site=site, period=PERIOD), site)
+        squares = referral_map.referral_grid(conn, as_of=D, site=site, period=PERIOD)
+        counts = referral_map.location_counts(
+            referral_map.referral_places(conn, as_of=D, site=site, period=PERIOD), site
+        )
     assert int(squares["referrals"].sum()) == maps.points_on_the_map(counts) == 3
 
 
 def test_places_count_exactly_what_the_points_count(scattered):
     site = load_site()
     with scattered.connect() as conn:
-        places = queries.referral_places(conn, as_of=D, site=site, period=PERIOD)
-        locations = queries.referral_locations(conn, as_of=D, site=site, period=PERIOD)
+        places = referral_map.referral_places(conn, as_of=D, site=site, period=PERIOD)
+        locations = referral_map.referral_locations(conn, as_of=D, site=site, period=PERIOD)
     assert places.values.tolist() == [
         ["location_unknown", "arrest_diversion", 1],
         ["outside_city", "arrest_diversion", 2],
@@ -76,7 +80,7 @@ def test_places_count_exactly_what_the_points_count(scattered):
         ["pilot_zone", "arrest_diversion", 1],
         ["pilot_zone", "social_contact", 1],
     ]
-    assert queries.location_counts(places, site).equals(queries.location_counts(locations, site))
+    assert referral_map.location_counts(places, site).equals(referral_map.location_counts(locations, site))
     assert maps.referrals_by_place(places, site).equals(maps.referrals_by_place(locations, site))
 
 
@@ -153,9 +157,9 @@ def test_twenty_thousand_referrals_draw_squares_under_two_megabytes_with_unchang
     add_referrals_in_bulk(db, 20_000)
     site = load_site()
     with db.connect() as conn:
-        locations = queries.referral_locations(conn, as_of=D, site=site, period=PERIOD)
-        squares = queries.referral_grid(conn, as_of=D, site=site, period=PERIOD)
-    point_counts = queries.location_counts(locations, site)
+        locations = referral_map.referral_locations(conn, as_of=D, site=site, period=PERIOD)
+        squares = referral_map.referral_grid(conn, as_of=D, site=site, period=PERIOD)
+    point_counts = referral_map.location_counts(locations, site)
     assert maps.points_on_the_map(point_counts) > maps.MAX_MAP_POINTS
 
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)

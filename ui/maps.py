@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from lead_data.queries import grid_cell
+from lead_data.referral_map import grid_cell
 from lead_data.site import Site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, place_labels
 from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, label, labelled
@@ -164,7 +164,7 @@ def class_colours(classes: list[int]) -> list[str]:
 
 
 def grid_map(squares: pd.DataFrame, site: Site) -> pdk.Deck:
-    """A deck with the zones' outlines over flat squares (``queries.referral_grid``), each shaded by
+    """A deck with the zones' outlines over flat squares (``referral_map.referral_grid``), each shaded by
     its class of ``count_classes`` with its count in the tooltip: one row per square, not per referral."""
     classes = count_classes(int(squares["referrals"].max()) if len(squares) else 1)
     colours = [hex_to_rgb(colour) + [GRID_OPACITY] for colour in class_colours(classes)]
@@ -253,7 +253,7 @@ MAP_HEIGHT_PX = 620
 
 def show_map(deck: pdk.Deck, legend: str, places: pd.DataFrame, site: Site, counts: pd.DataFrame) -> None:
     """The map (``referral_map`` or ``grid_map``) with its legend, its summary in words (also the map's
-    accessible name) and the referrals by place as a table (``queries.referral_places``): a screen
+    accessible name) and the referrals by place as a table (``referral_map.referral_places``): a screen
     reader gets all the map says but the exact spots."""
     summary = map_summary(counts, ", ".join(zone.name for zone in site.zones))
     st.pydeck_chart(deck, height=MAP_HEIGHT_PX, alt=summary)
@@ -272,7 +272,7 @@ def map_summary(counts: pd.DataFrame, zone_name: str) -> str:
 def referrals_by_place(locations: pd.DataFrame, site: Site) -> pd.DataFrame:
     """Referrals per kind of place and referral type (both types always; "Not recorded" when there
     are any), zeros included, with a total per place: from one row per referral, or from rows that
-    each count ``referrals`` of them (``queries.referral_places``)."""
+    each count ``referrals`` of them (``referral_map.referral_places``)."""
     kinds = locations["referral_type"].map(label)
     types = [name for name in REFERRAL_TYPE_COLOURS if name != "Not recorded"]
     types += sorted(set(kinds) - set(types))

@@ -18,7 +18,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from lead_data import queries
+from lead_data import queries, referral_map
 from lead_data.periods import period_ending
 from lead_data.site import load_site
 from tests.e2e.browser import (
@@ -154,7 +154,9 @@ def test_the_referral_map_draws_its_points(page: Page, base_url: str, figure):
     open_page(page, "/referral_map", as_of=AS_OF)
     period = period_ending(AS_OF, "12m")
     site = load_site()
-    counts = queries.location_counts(figure(queries.referral_locations, as_of=AS_OF, site=site, period=period), site)
+    counts = referral_map.location_counts(
+        figure(referral_map.referral_locations, as_of=AS_OF, site=site, period=period), site
+    )
     shown = {label: number(value) for label, value in metrics(page).items()}
     assert shown == dict(zip(counts["label"], counts["referrals"].astype(int), strict=True))
 
