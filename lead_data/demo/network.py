@@ -13,25 +13,22 @@ referral and re-arrests at a low rate after intake; referrals and arrests around
 Everything is drawn column by column with numpy from one generator seeded with the seed, so a
 seed, a size and an as-of date name exactly one database. The state on the as-of date is decided
 first (who is active, on which team, when last reached) and the history is drawn to agree with it,
-as the pilot demo does. Tables are kept as numpy columns (a key of 0, NaT, NaN, a boolean of -1 or
+as the pilot demo does. Tables are kept as numpy columns (``columns``: a key of 0, NaT, NaN, a boolean of -1 or
 None stand for NULL) and turned into rows of plain values only chunk by chunk as they are written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import shapely
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 
+from lead_data.demo import columns as col
 from lead_data.demo import outcomes as pilot_outcomes
-from lead_data.demo import places as pilot_places
 from lead_data.demo import tuning as pilot
-from lead_data.demo.write import BulkTable, Progress, bulk_load, check_target, no_progress, write_to
+from lead_data.demo.columns import Columns
+from lead_data.demo.write import Progress, bulk_load, check_target, no_progress, write_to
 from lead_data.models import (
     CONTACT_KINDS,
     DEFAULT_CASELOAD_CAP,
@@ -42,9 +39,7 @@ from lead_data.models import (
     REFERRAL_TYPES,
     SERVICE_CATEGORIES,
     STAFF_ROLES,
-    Base,
 )
-from lead_data.site import load_site
 
 PARTICIPANTS_PER_SCALE = 100_000
 MIN_PARTICIPANTS = 1_000  # four care teams: enough for every caseload case (over cap, inactive) to appear
@@ -77,10 +72,6 @@ INTAKE_DAY_ARRESTS_PER_ENROLLMENT = 0.001  # at least 3
 DAYS_BETWEEN_ASSESSMENTS = (120, 240)
 COMPARISON_GROUP_SHARE = 0.25
 
-SECONDS_PER_DAY = 86_400
-EPOCH = date(1970, 1, 1)
-CHUNK_ROWS = 50_000
-
 
 def write_network_demo(
     target: Path | str,
@@ -104,12 +95,9 @@ def write_network_demo(
     report = progress or no_progress
     report("Drawing the network's history", 0.0)
     tables = draw_network(participants=participants, seed=seed, as_of=as_of)
-    write_to(target, bulk_load({name: _bulk_table(name, columns) for name, columns in tables.items()}), report)
+    write_to(target, bulk_load({name: col.bulk_table(name, columns) for name, columns in tables.items()}), report)
     report("Done", 1.0)
     return {name: len(next(iter(columns.values()))) for name, columns in tables.items()}
-
-
-Columns = dict[str, np.ndarray]
 
 
 def draw_network(*, participants: int, seed: int, as_of: date) -> dict[str, Columns]:
@@ -117,172 +105,13 @@ def draw_network(*, participants: int, seed: int, as_of: date) -> dict[str, Colu
     return _Network(np.random.default_rng(seed), participants, as_of).tables()
 
 
-# --- turning columns into rows --------------------------------------------------------------------
-
-
-def _bulk_table(name: str, columns: Columns) -> BulkTable:
-    model = Base.metadata.tables[name]
-    count = len(next(iter(columns.values())))
-
-    def chunks() -> Iterator[list[tuple[Any, ...]]]:
-        for start in range(0, count, CHUNK_ROWS):
-            values = [
-                _plain_values(model.c[column], array[start : start + CHUNK_ROWS]) for column, array in columns.items()
-            ]
-            yield list(zip(*values, strict=True))
-
-    return BulkTable(tuple(columns), count, chunks)
-
-
-def _plain_values(column: Any, array: np.ndarray) -> list[Any]:
-    """A column's values as write.BulkTable wants them, NULL as None."""
-    kind = column.type
-    if isinstance(kind, DateTime):
-        return [f"{text[:10]} {text[11:]}.000000" for text in np.datetime_as_string(array, unit="s").tolist()]
-    if isinstance(kind, Date):
-        texts = np.datetime_as_string(array, unit="D").astype(object)
-        texts[np.isnat(array)] = None
-        return texts.tolist()
-    if isinstance(kind, Boolean):
-        values = (array == 1).astype(object)
-        values[array < 0] = None
-        return values.tolist()
-    if isinstance(kind, Integer) and column.nullable:
-        values = array.astype(object)
-        values[array == 0] = None
-        return values.tolist()
-    if isinstance(kind, Float):
-        values = array.astype(object)
-        values[np.isnan(array)] = None
-        return values.tolist()
-    return array.tolist()
-
-
-# --- drawing ----------------------------------------------------------------------------------------
-
-
-def _day_number(day: date) -> int:
-    return (day - EPOCH).days
-
-
-def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
-    """Day numbers as datetime64 days, NaT where not present."""
-    dates = days.astype("datetime64[D]")
-    if present is not None:
-        dates[~present] = np.datetime64("NaT")
-    return dates
-
-
-def _timestamps(days: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    return (days * SECONDS_PER_DAY + seconds).astype("datetime64[s]")
-
-
-def _weights(values: tuple[Any, ...] | list[Any]) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    return array / array.sum()
-
-
-def _pick(rng: np.random.Generator, options: tuple[tuple[Any, int], ...] | dict[Any, int], size: int) -> np.ndarray:
-    """Values drawn by weight, as an object array (None stays None)."""
-    pairs = list(options.items()) if isinstance(options, dict) else list(options)
-    values = np.empty(len(pairs), dtype=object)
-    values[:] = [value for value, _ in pairs]
-    return values[rng.choice(len(pairs), size=size, p=_weights([weight for _, weight in pairs]))]
-
-
-def _text(values: tuple[str, ...] | list[str], codes: np.ndarray) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = list(values)
-    return array[codes]
-
-
-def _ids(count: int) -> np.ndarray:
-    return np.arange(1, count + 1, dtype=np.int64)
-
-
-def _integers(rng: np.random.Generator, low: int, high: int | np.ndarray, size: int) -> np.ndarray:
-    """Whole numbers from low to high, both included (high may differ row by row)."""
-    return rng.integers(low, np.asarray(high) + 1, size=size)
-
-
-def _uniform_days_within(
-    rng: np.random.Generator, first: np.ndarray, last: np.ndarray, counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """counts[i] days drawn evenly from first[i] to last[i] (included): (row index, day) for each."""
-    owner = np.repeat(np.arange(len(counts)), counts)
-    span = (last - first + 1)[owner]
-    return owner, first[owner] + np.floor(rng.random(len(owner)) * span).astype(np.int64)
-
-
-def _arrest_paces(rng: np.random.Generator, per_person_year: float, size: int) -> np.ndarray:
-    """Each person's arrests per day: per_person_year on average, some far more, many far less."""
-    shape = pilot.ARREST_PACE_SHAPE
-    return per_person_year * rng.gamma(shape, 1 / shape, size=size) / pilot.DAYS_PER_YEAR
-
-
-def _order(*keys: np.ndarray) -> np.ndarray:
-    """Row order sorted by the keys, the first most significant; ties keep their order."""
-    return np.lexsort(tuple(key.astype(np.int64) if key.dtype.kind == "M" else key for key in reversed(keys)))
-
-
-class _Places:
-    """Points around the pilot places moved onto the site's zones (as places.draw_place does),
-    some elsewhere in the city, a few unrecorded."""
-
-    def __init__(self) -> None:
-        self.zones = pilot_places.site_zones()
-        self.city = load_site().city.polygon
-        self.shift = pilot_places.shift_to_site()
-
-    def draw(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(longitude, latitude, location text) for size places; NaN / None where unrecorded."""
-        longitude, latitude = np.full(size, np.nan), np.full(size, np.nan)
-        text = np.full(size, None, dtype=object)
-        draw = rng.random(size)
-        in_zone = draw < pilot_places.IN_ZONE_SHARE
-        outside = ~in_zone & (draw < pilot_places.IN_ZONE_SHARE + pilot_places.OUTSIDE_ZONE_SHARE)
-        for chosen, places, jitter, inside_zone in (
-            (in_zone, pilot_places.IN_ZONE_PLACES, pilot_places.IN_ZONE_JITTER_DEGREES, True),
-            (outside, pilot_places.OUTSIDE_ZONE_PLACES, pilot_places.OUTSIDE_ZONE_JITTER_DEGREES, False),
-        ):
-            rows = np.flatnonzero(chosen)
-            which = rng.choice(len(places), size=len(rows), p=_weights([place[3] for place in places]))
-            centre_x = np.array([place[1] for place in places])[which] + self.shift[0]
-            centre_y = np.array([place[2] for place in places])[which] + self.shift[1]
-            x, y = self._scatter(rng, centre_x, centre_y, jitter, inside_zone)
-            longitude[rows], latitude[rows] = x, y
-            named = rng.random(len(rows)) < pilot_places.NAMED_LOCATION_SHARE
-            text[rows[named]] = _text([place[0] for place in places], which[named])
-        unrecorded = np.flatnonzero(~in_zone & ~outside)
-        named = rng.random(len(unrecorded)) < pilot_places.NAMED_LOCATION_WITHOUT_COORDINATES_SHARE
-        in_zone_names = [place[0] for place in pilot_places.IN_ZONE_PLACES]
-        text[unrecorded[named]] = _text(in_zone_names, rng.integers(0, len(in_zone_names), named.sum()))
-        return longitude, latitude, text
-
-    def _scatter(
-        self, rng: np.random.Generator, x0: np.ndarray, y0: np.ndarray, jitter: float, inside_zone: bool
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Points scattered around (x0, y0), each redrawn until it is inside the zones (or, for
-        inside_zone False, outside every zone and inside the city)."""
-        x, y = np.empty(len(x0)), np.empty(len(x0))
-        pending = np.arange(len(x0))
-        while len(pending):
-            px = np.round(rng.normal(x0[pending], jitter), 6)
-            py = np.round(rng.normal(y0[pending], jitter), 6)
-            in_zone = shapely.contains_xy(self.zones, px, py)
-            fits = in_zone if inside_zone else ~in_zone & shapely.intersects_xy(self.city, px, py)
-            x[pending[fits]], y[pending[fits]] = px[fits], py[fits]
-            pending = pending[~fits]
-        return x, y
-
-
 class _Network:
     """The drawing, step by step; each step reads what the earlier ones set on self."""
 
     def __init__(self, rng: np.random.Generator, participants: int, as_of: date) -> None:
-        self.rng, self.participants, self.as_of = rng, participants, _day_number(as_of)
-        self.start = _day_number(pilot.PROGRAM_START)
-        self.places = _Places()
+        self.rng, self.participants, self.as_of = rng, participants, col.day_number(as_of)
+        self.start = col.day_number(pilot.PROGRAM_START)
+        self.places = col.Places()
         self.team_count = max(MIN_PARTICIPANTS // PARTICIPANTS_PER_TEAM, round(participants / PARTICIPANTS_PER_TEAM))
         # Staff: team t's peer is 2t - 1 and its case manager 2t; the supervisors come after them.
         supervisors = max(2, self.team_count // TEAMS_PER_SUPERVISOR)
@@ -326,12 +155,12 @@ class _Network:
         months = (days - self.start) / pilot.DAYS_PER_MONTH
         ramp = np.minimum(1.0, months / pilot.RAMP_MONTHS)
         rate = pilot.FIRST_MONTH_REFERRALS + (pilot.STEADY_MONTHLY_REFERRALS - pilot.FIRST_MONTH_REFERRALS) * ramp
-        pandemic_from, pandemic_until = (_day_number(day) for day in pilot.PANDEMIC_MONTHS)
+        pandemic_from, pandemic_until = (col.day_number(day) for day in pilot.PANDEMIC_MONTHS)
         rate = np.where((days >= pandemic_from) & (days < pandemic_until), rate * pilot.PANDEMIC_REFERRAL_FACTOR, rate)
         day = days[rng.choice(len(days), size=self.referral_count, p=rate / rate.sum())]
-        hour = rng.choice(24, size=self.referral_count, p=_weights(pilot.REFERRAL_HOUR_WEIGHTS))
+        hour = rng.choice(24, size=self.referral_count, p=col.weights(pilot.REFERRAL_HOUR_WEIGHTS))
         seconds = hour * 3600 + rng.integers(0, 60, self.referral_count) * 60
-        order = _order(day, seconds)
+        order = col.order(day, seconds)
         self.referral_day, self.referral_seconds = day[order], seconds[order]
 
     def _draw_officers(self) -> None:
@@ -342,11 +171,11 @@ class _Network:
         launch = round(count * pilot.LAUNCH_COHORT / pilot.OFFICERS)
         untrained = round(count * pilot.UNTRAINED_OFFICERS / pilot.OFFICERS)
         later = count - launch - untrained
-        later_from = _day_number(pilot.LATER_TRAINING_FROM)
+        later_from = col.day_number(pilot.LATER_TRAINING_FROM)
         later_until = max(later_from, self.as_of - 21)
         trained = np.concatenate(
             [
-                _day_number(pilot.LAUNCH_TRAINING_DAY) + rng.integers(0, 14, launch),
+                col.day_number(pilot.LAUNCH_TRAINING_DAY) + rng.integers(0, 14, launch),
                 np.minimum(
                     later_from + np.round((np.arange(later) + rng.random(later)) / later * (later_until - later_from)),
                     self.as_of,
@@ -354,7 +183,7 @@ class _Network:
             ]
         ).astype(np.int64)
         self.officer_trained_on = np.concatenate([trained, np.full(untrained, -1)])
-        unit_from = np.array([_day_number(training_from) for _, _, training_from in pilot.OFFICER_UNITS])
+        unit_from = np.array([col.day_number(training_from) for _, _, training_from in pilot.OFFICER_UNITS])
         unit_weights = np.array([weight for _, weight, _ in pilot.OFFICER_UNITS], dtype=float)
         when = np.where(self.officer_trained_on < 0, self.as_of, self.officer_trained_on)
         joined = unit_weights[None, :] * (unit_from[None, :] <= when[:, None])
@@ -367,9 +196,9 @@ class _Network:
         often, rarely unrecorded) and place of each referral."""
         rng, count = self.rng, self.referral_count
         self.referral_type = rng.choice(
-            len(REFERRAL_TYPES), size=count, p=_weights(list(pilot.REFERRAL_TYPE_WEIGHTS.values()))
+            len(REFERRAL_TYPES), size=count, p=col.weights(list(pilot.REFERRAL_TYPE_WEIGHTS.values()))
         )
-        self.offense = _pick(rng, pilot.OFFENSE_WEIGHTS, count)
+        self.offense = col.pick(rng, pilot.OFFENSE_WEIGHTS, count)
         trained = np.flatnonzero(self.officer_trained_on >= 0)
         trained = trained[np.argsort(self.officer_trained_on[trained], kind="stable")]
         cumulative = np.cumsum(self.officer_weight[trained])
@@ -392,9 +221,9 @@ class _Network:
         self.eligibility = np.where(
             pending, pilot.PENDING, np.where(eligible, pilot.ELIGIBLE, pilot.INELIGIBLE)
         ).astype(object)
-        reasons = _text(
+        reasons = col.coded_text(
             INELIGIBLE_REASONS,
-            rng.choice(len(INELIGIBLE_REASONS), size=count, p=_weights(pilot.INELIGIBLE_REASON_WEIGHTS)),
+            rng.choice(len(INELIGIBLE_REASONS), size=count, p=col.weights(pilot.INELIGIBLE_REASON_WEIGHTS)),
         )
         self.ineligible_reason = np.full(count, None, dtype=object)
         self.ineligible_reason[offense_not_eligible] = pilot.OFFENSE_NOT_ELIGIBLE_REASON
@@ -457,7 +286,7 @@ class _Network:
         rng = self.rng
         first = np.flatnonzero(self.person == np.arange(self.referral_count))
         self.participant_of_referral = np.zeros(self.referral_count, dtype=np.int64)
-        self.participant_of_referral[first] = _ids(len(first))
+        self.participant_of_referral[first] = col.ids(len(first))
         self.participant_of_referral = self.participant_of_referral[self.person]
         size, day = len(first), self.referral_day[first]
         self.first_referral = first
@@ -465,21 +294,23 @@ class _Network:
         age_days = np.round(rng.triangular(low * 365.25 + 2, mode * 365.25, high * 365.25, size)).astype(np.int64)
         self.birth_known = rng.random(size) >= pilot.UNKNOWN_BIRTH_DATE_SHARE
         self.birth_day = day - age_days
-        self.first_name = _text(pilot.FIRST_NAMES, rng.integers(0, len(pilot.FIRST_NAMES), size))
+        self.first_name = col.coded_text(pilot.FIRST_NAMES, rng.integers(0, len(pilot.FIRST_NAMES), size))
         prostitution = self.offense[first] == OFFENSES[1]
-        self.sex = np.where(prostitution, _pick(rng, pilot.SEXES_FOR_PROSTITUTION, size), _pick(rng, pilot.SEXES, size))
-        self.race = _pick(rng, pilot.RACES, size)
-        self.ethnicity = _pick(rng, pilot.ETHNICITIES, size)
+        self.sex = np.where(
+            prostitution, col.pick(rng, pilot.SEXES_FOR_PROSTITUTION, size), col.pick(rng, pilot.SEXES, size)
+        )
+        self.race = col.pick(rng, pilot.RACES, size)
+        self.ethnicity = col.pick(rng, pilot.ETHNICITIES, size)
 
     def _number_enrollments(self) -> None:
         """Enrollments numbered by intake date (then referral), with each one's planned exit."""
         rng = self.rng
         referrals = np.flatnonzero(self.enrolled)
-        self.enrollment_referral = referrals[_order(self.intake_on[referrals], referrals)]
+        self.enrollment_referral = referrals[col.order(self.intake_on[referrals], referrals)]
         self.enrollment_count = count = len(self.enrollment_referral)
         self.enrollment_person = self.participant_of_referral[self.enrollment_referral]
         self.enrollment_intake = self.intake_on[self.enrollment_referral]
-        self.planned_reason = rng.choice(len(EXIT_REASONS), size=count, p=_weights(pilot.EXIT_REASON_WEIGHTS))
+        self.planned_reason = rng.choice(len(EXIT_REASONS), size=count, p=col.weights(pilot.EXIT_REASON_WEIGHTS))
         months = np.array([pilot.MONTHS_ENROLLED_BY_EXIT_REASON[reason] for reason in EXIT_REASONS], dtype=float)
         shortest, longest = months[self.planned_reason, 0], months[self.planned_reason, 1]
         self.planned_exit = self.enrollment_intake + np.round(
@@ -498,12 +329,12 @@ class _Network:
         self.team_active = np.ones(teams + 1, dtype=bool)
         self.team_active[self.inactive_teams] = False
         active_teams = np.flatnonzero(self.team_active[1:]) + 1
-        caseloads = _integers(rng, CASELOADS[0], CASELOADS[1], len(active_teams))
+        caseloads = col.integers(rng, CASELOADS[0], CASELOADS[1], len(active_teams))
         over_cap = rng.choice(
             len(active_teams), size=max(1, round(len(active_teams) * OVER_CAP_TEAM_SHARE)), replace=False
         )
-        caseloads[over_cap] = _integers(rng, *OVER_CAP_CASELOADS, len(over_cap))
-        left_on_inactive = _integers(rng, *CLIENTS_LEFT_ON_INACTIVE_TEAM, inactive_count)
+        caseloads[over_cap] = col.integers(rng, *OVER_CAP_CASELOADS, len(over_cap))
+        left_on_inactive = col.integers(rng, *CLIENTS_LEFT_ON_INACTIVE_TEAM, inactive_count)
         unassigned = max(3, round(self.participants * UNASSIGNED_PER_PARTICIPANT))
         wanted = caseloads.sum() + left_on_inactive.sum() + unassigned
         if wanted > count:  # a young network: fewer clients than places, every team a little emptier
@@ -513,7 +344,7 @@ class _Network:
         active_count = int(caseloads.sum() + left_on_inactive.sum() + unassigned)
 
         protected = self.enrollment_intake > self.as_of - pilot.PROTECTED_RECENT_INTAKE_DAYS
-        staying = _order(protected, self.planned_exit)[::-1]
+        staying = col.order(protected, self.planned_exit)[::-1]
         self.active = np.zeros(count, dtype=bool)
         self.active[staying[:active_count]] = True
         leaving = ~self.active
@@ -527,7 +358,7 @@ class _Network:
 
         self.team = np.zeros(count, dtype=np.int64)
         active = np.flatnonzero(self.active)
-        by_intake = active[_order(self.enrollment_intake[active], active)]
+        by_intake = active[col.order(self.enrollment_intake[active], active)]
         on_inactive = by_intake[: left_on_inactive.sum()]
         self.team[on_inactive] = np.repeat(self.inactive_teams, left_on_inactive)
         rest = by_intake[left_on_inactive.sum() :]
@@ -567,7 +398,7 @@ class _Network:
             (overdue, pilot.OVERDUE_DAYS),
             (engaged, (0, pilot.ENGAGED_DAYS)),
         ):
-            self.last_reached[clients] = self.as_of - _integers(
+            self.last_reached[clients] = self.as_of - col.integers(
                 rng, fewest, np.minimum(most, days_enrolled[clients]), len(clients)
             )
         exited = np.flatnonzero(~self.active)
@@ -575,33 +406,33 @@ class _Network:
             [pilot.QUIET_DAYS_BEFORE_EXIT.get(reason, pilot.USUAL_QUIET_DAYS_BEFORE_EXIT) for reason in EXIT_REASONS]
         )
         fewest, most = quiet[self.exit_reason[exited]].T
-        quiet_days = _integers(rng, 0, most - fewest, len(exited)) + fewest
+        quiet_days = col.integers(rng, 0, most - fewest, len(exited)) + fewest
         self.last_reached[exited] = np.maximum(self.enrollment_intake[exited], self.exited_on[exited] - quiet_days)
 
     # --- the first version's tables ---------------------------------------------------------------
 
     def _officer_columns(self) -> Columns:
         count = len(self.officer_trained_on)
-        ids = _ids(count)
+        ids = col.ids(count)
         units = [unit for unit, _, _ in pilot.OFFICER_UNITS]
         return {
             "officer_id": ids,
             "badge_number": np.array([f"DEMO-{1000 + number}" for number in ids.tolist()], dtype=object),
             "name": np.array([f"Officer Demo-{number:03d}" for number in ids.tolist()], dtype=object),
-            "unit": _text(units, self.officer_unit),
-            "lead_trained_on": _dates(np.maximum(self.officer_trained_on, 0), self.officer_trained_on >= 0),
+            "unit": col.coded_text(units, self.officer_unit),
+            "lead_trained_on": col.dates(np.maximum(self.officer_trained_on, 0), self.officer_trained_on >= 0),
         }
 
     def _staff_columns(self) -> Columns:
         """A peer and a case manager per team (inactive with their team), then the supervisors."""
         rng, teams, supervisors = self.rng, self.team_count, len(self.supervisor_ids)
         names = pilot.STAFF_FIRST_NAMES
-        first = _text(names, rng.integers(0, len(names), 2 * teams + supervisors)).tolist()
+        first = col.coded_text(names, rng.integers(0, len(names), 2 * teams + supervisors)).tolist()
         titles = [f"{title}-{number:03d}" for number in range(1, teams + 1) for title in ("Peer", "Casemgr")]
         titles += [f"Supervisor-{number:02d}" for number in range(1, supervisors + 1)]
         peer, case_manager, supervisor = STAFF_ROLES
         return {
-            "staff_id": _ids(2 * teams + supervisors),
+            "staff_id": col.ids(2 * teams + supervisors),
             "name": np.array([f"{name} {title}" for name, title in zip(first, titles, strict=True)], dtype=object),
             "role": np.array([peer, case_manager] * teams + [supervisor] * supervisors, dtype=object),
             "active": np.concatenate([np.repeat(self.team_active[1:], 2), np.ones(supervisors, dtype=bool)]).astype(
@@ -610,7 +441,7 @@ class _Network:
         }
 
     def _care_team_columns(self) -> Columns:
-        ids = _ids(self.team_count)
+        ids = col.ids(self.team_count)
         return {
             "team_id": ids,
             "name": np.array([f"Team {number}" for number in ids.tolist()], dtype=object),
@@ -621,12 +452,12 @@ class _Network:
         }
 
     def _participant_columns(self) -> Columns:
-        ids = _ids(len(self.first_referral))
+        ids = col.ids(len(self.first_referral))
         return {
             "participant_id": ids,
             "first_name": self.first_name,
             "last_name": np.array([f"Demo-{number:05d}" for number in ids.tolist()], dtype=object),
-            "date_of_birth": _dates(self.birth_day, self.birth_known),
+            "date_of_birth": col.dates(self.birth_day, self.birth_known),
             "sex": self.sex,
             "race": self.race,
             "ethnicity": self.ethnicity,
@@ -634,31 +465,31 @@ class _Network:
 
     def _referral_columns(self) -> Columns:
         return {
-            "referral_id": _ids(self.referral_count),
+            "referral_id": col.ids(self.referral_count),
             "participant_id": self.participant_of_referral,
             "officer_id": self.referral_officer,
-            "referred_at": _timestamps(self.referral_day, self.referral_seconds),
-            "referral_type": _text(REFERRAL_TYPES, self.referral_type),
+            "referred_at": col.timestamps(self.referral_day, self.referral_seconds),
+            "referral_type": col.coded_text(REFERRAL_TYPES, self.referral_type),
             "offense": self.offense,
             "latitude": self.latitude,
             "longitude": self.longitude,
             "location_text": self.location_text,
             "eligibility": self.eligibility,
             "ineligible_reason": self.ineligible_reason,
-            "sao_verified_on": _dates(self.verified_on, self.verified),
+            "sao_verified_on": col.dates(self.verified_on, self.verified),
         }
 
     def _enrollment_columns(self) -> Columns:
         reasons = np.full(self.enrollment_count, None, dtype=object)
         exited = self.exit_reason >= 0
-        reasons[exited] = _text(EXIT_REASONS, self.exit_reason[exited])
+        reasons[exited] = col.coded_text(EXIT_REASONS, self.exit_reason[exited])
         return {
-            "enrollment_id": _ids(self.enrollment_count),
+            "enrollment_id": col.ids(self.enrollment_count),
             "participant_id": self.enrollment_person,
             "referral_id": self.enrollment_referral + 1,
             "team_id": self.team,
-            "intake_on": _dates(self.enrollment_intake),
-            "exited_on": _dates(self.exited_on, exited),
+            "intake_on": col.dates(self.enrollment_intake),
+            "exited_on": col.dates(self.exited_on, exited),
             "exit_reason": reasons,
         }
 
@@ -675,12 +506,18 @@ class _Network:
         first_contact = np.flatnonzero(reached)
         last_contact = np.flatnonzero(reached & (last > intake))
         attempt_counts = rng.poisson((end - last) / MEAN_ATTEMPT_GAP_DAYS)
-        attempt_owner, attempt_day = _uniform_days_within(rng, last + 1, end, np.where(end > last, attempt_counts, 0))
+        attempt_owner, attempt_day = col.uniform_days_within(
+            rng, last + 1, end, np.where(end > last, attempt_counts, 0)
+        )
         between_span = np.where(reached, np.maximum(0, last - intake - 1), 0)
         fixed = len(first_contact) + len(last_contact) + len(attempt_owner)
         rate = max(0.0, CONTACTS_PER_PARTICIPANT * self.participants - fixed) / max(1, between_span.sum())
-        between_owner, between_day = _uniform_days_within(rng, intake + 1, last - 1, rng.poisson(between_span * rate))
-        kinds_between = rng.choice(len(CONTACT_KINDS), size=len(between_owner), p=_weights(pilot.CONTACT_KIND_WEIGHTS))
+        between_owner, between_day = col.uniform_days_within(
+            rng, intake + 1, last - 1, rng.poisson(between_span * rate)
+        )
+        kinds_between = rng.choice(
+            len(CONTACT_KINDS), size=len(between_owner), p=col.weights(pilot.CONTACT_KIND_WEIGHTS)
+        )
         owner = np.concatenate([first_contact, between_owner, last_contact, attempt_owner])
         day = np.concatenate([intake[first_contact], between_day, last[last_contact], attempt_day])
         in_person, phone, attempt = range(len(CONTACT_KINDS))
@@ -694,13 +531,13 @@ class _Network:
         )
         staff = self._contact_staff(owner)
         participant = self.enrollment_person[owner]
-        order = _order(day, participant)
+        order = col.order(day, participant)
         return {
-            "contact_id": _ids(len(order)),
+            "contact_id": col.ids(len(order)),
             "participant_id": participant[order],
             "staff_id": staff[order],
-            "contacted_on": _dates(day[order]),
-            "kind": _text(CONTACT_KINDS, kind[order]),
+            "contacted_on": col.dates(day[order]),
+            "kind": col.coded_text(CONTACT_KINDS, kind[order]),
         }
 
     def _contact_staff(self, owner: np.ndarray) -> np.ndarray:
@@ -739,19 +576,19 @@ class _Network:
         earliest = np.where(self.birth_known, np.maximum(earliest, self.birth_day + pilot.ADULT_AGE_DAYS), earliest)
         latest = referred - pilot.LATEST_PRIOR_ARREST_DAYS
         years = np.maximum(0, latest - earliest + 1)
-        prior_owner, prior_day = _uniform_days_within(
-            rng, earliest, latest, rng.poisson(_arrest_paces(rng, PRIOR_ARRESTS_PER_PERSON_YEAR, people) * years)
+        prior_owner, prior_day = col.uniform_days_within(
+            rng, earliest, latest, rng.poisson(col.arrest_paces(rng, PRIOR_ARRESTS_PER_PERSON_YEAR, people) * years)
         )
 
         first_intake = np.full(people + 1, np.iinfo(np.int64).max)
         np.minimum.at(first_intake, self.enrollment_person, self.enrollment_intake)
         enrolled_people = np.flatnonzero(first_intake < self.as_of)
         intake = first_intake[enrolled_people]
-        after_owner, after_day = _uniform_days_within(
+        after_owner, after_day = col.uniform_days_within(
             rng,
             intake + 1,
             np.full(len(intake), self.as_of),
-            rng.poisson(_arrest_paces(rng, pilot.RE_ARRESTS_PER_PERSON_YEAR, len(intake)) * (self.as_of - intake)),
+            rng.poisson(col.arrest_paces(rng, pilot.RE_ARRESTS_PER_PERSON_YEAR, len(intake)) * (self.as_of - intake)),
         )
         on_intake_day = rng.choice(
             len(intake),
@@ -787,10 +624,10 @@ class _Network:
         other_day = np.concatenate([prior_day, after_day, intake[on_intake_day], never_day])
         size = len(other_person)
         kind = rng.choice(
-            len(pilot.OTHER_ARRESTS), size=size, p=_weights([arrest[3] for arrest in pilot.OTHER_ARRESTS])
+            len(pilot.OTHER_ARRESTS), size=size, p=col.weights([arrest[3] for arrest in pilot.OTHER_ARRESTS])
         )
-        charge = _text([arrest[0] for arrest in pilot.OTHER_ARRESTS], kind)
-        severity = _text([arrest[1] for arrest in pilot.OTHER_ARRESTS], kind)
+        charge = col.coded_text([arrest[0] for arrest in pilot.OTHER_ARRESTS], kind)
+        severity = col.coded_text([arrest[1] for arrest in pilot.OTHER_ARRESTS], kind)
         severity[rng.random(size) < pilot.UNRECORDED_SEVERITY_SHARE] = None
         warrant = np.array([arrest[2] for arrest in pilot.OTHER_ARRESTS], dtype=np.int8)[kind]
         warrant[rng.random(size) < pilot.UNRECORDED_WARRANT_SHARE] = -1
@@ -799,11 +636,14 @@ class _Network:
 
         person = np.concatenate([self.participant_of_referral[diverted], other_person])
         at = np.concatenate(
-            [_timestamps(self.referral_day[diverted], self.referral_seconds[diverted]), _timestamps(other_day, seconds)]
+            [
+                col.timestamps(self.referral_day[diverted], self.referral_seconds[diverted]),
+                col.timestamps(other_day, seconds),
+            ]
         )
-        order = _order(at, person)
+        order = col.order(at, person)
         columns = {
-            "arrest_id": _ids(len(order)),
+            "arrest_id": col.ids(len(order)),
             "participant_id": person,
             "arrested_at": at,
             "charge": np.concatenate([diverted_charge, charge]),
@@ -822,22 +662,22 @@ class _Network:
         rng = self.rng
         end = np.where(self.active, self.as_of, self.exited_on)
         linked = np.flatnonzero(end > self.enrollment_intake)
-        counts = 1 + rng.choice(4, size=len(linked), p=_weights(pilot.SERVICES_PER_ENROLLMENT_WEIGHTS))
+        counts = 1 + rng.choice(4, size=len(linked), p=col.weights(pilot.SERVICES_PER_ENROLLMENT_WEIGHTS))
         owner = np.repeat(linked, counts)
         size = len(owner)
         within = np.minimum(pilot.SERVICE_REFERRAL_WITHIN_DAYS, end[owner] - self.enrollment_intake[owner])
         referred = self.enrollment_intake[owner] + 1 + np.floor(rng.random(size) * within).astype(np.int64)
         started = referred + rng.integers(1, pilot.SERVICE_START_WITHIN_DAYS + 1, size)
         has_started = (rng.random(size) < pilot.SERVICE_STARTED_SHARE) & (started <= self.as_of)
-        category = rng.choice(len(SERVICE_CATEGORIES), size=size, p=_weights(pilot.SERVICE_CATEGORY_WEIGHTS))
+        category = rng.choice(len(SERVICE_CATEGORIES), size=size, p=col.weights(pilot.SERVICE_CATEGORY_WEIGHTS))
         participant = self.enrollment_person[owner]
-        order = _order(referred, participant, category)
+        order = col.order(referred, participant, category)
         return {
-            "service_id": _ids(size),
+            "service_id": col.ids(size),
             "participant_id": participant[order],
-            "category": _text(SERVICE_CATEGORIES, category[order]),
-            "referred_on": _dates(referred[order]),
-            "started_on": _dates(started[order], has_started[order]),
+            "category": col.coded_text(SERVICE_CATEGORIES, category[order]),
+            "referred_on": col.dates(referred[order]),
+            "started_on": col.dates(started[order], has_started[order]),
         }
 
     def _consent_columns(self) -> Columns:
@@ -850,12 +690,12 @@ class _Network:
         revoked = signed + rng.integers(30, 901, size)
         is_revoked = (rng.random(size) < pilot.CONSENT_REVOKED_SHARE) & (revoked <= self.as_of)
         participant = self.enrollment_person[signing]
-        order = _order(signed, participant)
+        order = col.order(signed, participant)
         return {
-            "consent_id": _ids(size),
+            "consent_id": col.ids(size),
             "participant_id": participant[order],
-            "signed_on": _dates(signed[order]),
-            "revoked_on": _dates(revoked[order], is_revoked[order]),
+            "signed_on": col.dates(signed[order]),
+            "revoked_on": col.dates(revoked[order], is_revoked[order]),
         }
 
     # --- outcome tables ----------------------------------------------------------------------------
@@ -867,7 +707,7 @@ class _Network:
         assessed = np.flatnonzero(rng.random(self.enrollment_count) < out.ASSESSED_SHARE)
         end = np.where(self.active, self.as_of, self.exited_on)[assessed]
         day = self.enrollment_intake[assessed] + rng.integers(0, out.FIRST_ASSESSMENT_WITHIN_DAYS + 1, len(assessed))
-        step = rng.choice(len(HOUSING_STATUSES), size=len(assessed), p=_weights(out.HOUSING_AT_INTAKE_WEIGHTS))
+        step = rng.choice(len(HOUSING_STATUSES), size=len(assessed), p=col.weights(out.HOUSING_AT_INTAKE_WEIGHTS))
         employed = rng.random(len(assessed)) < out.EMPLOYED_AT_INTAKE
         income = rng.random(len(assessed)) < out.INCOME_AT_INTAKE
         parts: list[tuple[np.ndarray, ...]] = []
@@ -884,19 +724,19 @@ class _Network:
             work, money = rng.random(size), rng.random(size)
             employed[alive] = np.where(employed[alive], work >= out.LOSES_WORK, work < out.FINDS_WORK)
             income[alive] = np.where(income[alive], money >= out.LOSES_INCOME, money < out.GAINS_INCOME)
-            day[alive] += _integers(rng, *DAYS_BETWEEN_ASSESSMENTS, size)
+            day[alive] += col.integers(rng, *DAYS_BETWEEN_ASSESSMENTS, size)
         owner, days, steps, works, incomes = (np.concatenate(column) for column in zip(*parts, strict=True))
         size = len(owner)
-        housing = _text(HOUSING_STATUSES, steps)
+        housing = col.coded_text(HOUSING_STATUSES, steps)
         housing[rng.random(size) < out.NOT_ASKED_SHARE] = None
         works = np.where(rng.random(size) < out.NOT_ASKED_SHARE, -1, works).astype(np.int8)
         incomes = np.where(rng.random(size) < out.NOT_ASKED_SHARE, -1, incomes).astype(np.int8)
         participant = self.enrollment_person[owner]
-        order = _order(days, participant)
+        order = col.order(days, participant)
         return {
-            "assessment_id": _ids(size),
+            "assessment_id": col.ids(size),
             "participant_id": participant[order],
-            "assessed_on": _dates(days[order]),
+            "assessed_on": col.dates(days[order]),
             "housing": housing[order],
             "employed": works[order],
             "legal_income": incomes[order],
@@ -925,7 +765,7 @@ class _Network:
             self.enrollment_intake[jailed],
             self.exited_on[jailed] - rng.integers(0, out.INCARCERATION_BOOKED_BEFORE_EXIT_DAYS + 1, len(jailed)),
         )
-        jail_held = _integers(rng, *out.INCARCERATION_DAYS, len(jailed))
+        jail_held = col.integers(rng, *out.INCARCERATION_DAYS, len(jailed))
 
         person = np.concatenate([person, self.enrollment_person[jailed]])
         booked_on = np.concatenate([booked_on, jail_booked])
@@ -950,12 +790,12 @@ class _Network:
             (following > key) & (following >> 20 == person), following & ((1 << 20) - 1), np.iinfo(np.int64).max
         )
         released = np.minimum(released, next_seen)
-        order = _order(booked_on, person)
+        order = col.order(booked_on, person)
         return {
-            "booking_id": _ids(len(order)),
+            "booking_id": col.ids(len(order)),
             "participant_id": person[order],
-            "booked_on": _dates(booked_on[order]),
-            "released_on": _dates(released[order], released[order] <= self.as_of),
+            "booked_on": col.dates(booked_on[order]),
+            "released_on": col.dates(released[order], released[order] <= self.as_of),
             "arrest_id": arrest_id[order],
         }
 
@@ -964,7 +804,7 @@ class _Network:
         short = np.minimum(out.LONGEST_SHORT_STAY_DAYS, 2 + np.round(rng.exponential(out.MEAN_SHORT_STAY_DAYS, size)))
         short = np.where(rng.random(size) < out.SAME_OR_NEXT_DAY_SHARE, rng.integers(0, 2, size), short)
         return np.where(
-            rng.random(size) < out.SHORT_STAY_SHARE, short, _integers(rng, *out.LONG_STAY_DAYS, size)
+            rng.random(size) < out.SHORT_STAY_SHARE, short, col.integers(rng, *out.LONG_STAY_DAYS, size)
         ).astype(np.int64)
 
     def _comparison_columns(self) -> tuple[Columns, Columns]:
@@ -1005,12 +845,12 @@ class _Network:
             person[order],
         )
         people = {
-            "person_id": _ids(size),
-            "index_on": _dates(index_on),
+            "person_id": col.ids(size),
+            "index_on": col.dates(index_on),
             "offense": offense,
             "sex": self.sex[person],
             "race": self.race[person],
-            "date_of_birth": _dates(birth, birth_known),
+            "date_of_birth": col.dates(birth, birth_known),
         }
 
         with_prior = np.flatnonzero(rng.random(size) < out.PRIOR_ARREST_SHARE)
@@ -1018,18 +858,18 @@ class _Network:
         prior_day = index_on[prior_owner] - rng.integers(3, out.PRIOR_ARREST_WINDOW_DAYS + 1, len(prior_owner))
         adult = ~birth_known[prior_owner] | (prior_day >= birth[prior_owner])
         prior_owner, prior_day = prior_owner[adult], prior_day[adult]
-        paces = _arrest_paces(rng, out.COMPARISON_ARRESTS_PER_PERSON_YEAR, size)
-        after_owner, after_day = _uniform_days_within(
+        paces = col.arrest_paces(rng, out.COMPARISON_ARRESTS_PER_PERSON_YEAR, size)
+        after_owner, after_day = col.uniform_days_within(
             rng, index_on + 1, np.full(size, self.as_of), rng.poisson(paces * np.maximum(0, self.as_of - index_on))
         )
         drawn = len(prior_owner) + len(after_owner)
         kind = rng.choice(
-            len(out.COMPARISON_ARRESTS), size=drawn, p=_weights([arrest[2] for arrest in out.COMPARISON_ARRESTS])
+            len(out.COMPARISON_ARRESTS), size=drawn, p=col.weights([arrest[2] for arrest in out.COMPARISON_ARRESTS])
         )
         severity = np.concatenate(
             [
                 np.full(size, out.MISDEMEANOR, dtype=object),
-                _text([arrest[0] for arrest in out.COMPARISON_ARRESTS], kind),
+                col.coded_text([arrest[0] for arrest in out.COMPARISON_ARRESTS], kind),
             ]
         )
         warrant_values = np.array(
@@ -1039,10 +879,10 @@ class _Network:
         owner = np.concatenate([np.arange(size), prior_owner, after_owner])
         day = np.concatenate([index_on, prior_day, after_day])
         seconds = rng.integers(0, 24, len(owner)) * 3600 + rng.integers(0, 60, len(owner)) * 60
-        at = _timestamps(day, seconds)
-        order = _order(at, owner)
+        at = col.timestamps(day, seconds)
+        order = col.order(at, owner)
         arrests = {
-            "comparison_arrest_id": _ids(len(order)),
+            "comparison_arrest_id": col.ids(len(order)),
             "person_id": owner[order] + 1,
             "arrested_at": at[order],
             "severity": severity[order],
