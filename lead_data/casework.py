@@ -58,7 +58,7 @@ from lead_data.queries import (
     _scalar,
 )
 from lead_data.site import Site, SiteError
-from lead_data.sqlfunctions import date_of, days_between
+from lead_data.sqlfunctions import date_of, days_between, fold, folded
 
 # --- the referral queue's configuration --------------------------------------------------------
 
@@ -395,16 +395,43 @@ class ClientRecord:
     timeline: pd.DataFrame  # on (date), event, detail; oldest first
 
 
-@needs("participant_lists")
-def client_choices(conn: Connection, *, as_of: date) -> pd.DataFrame:
-    """Everyone referred on or before D, for choosing a client. Columns: participant_id, name."""
+# The Client page's chooser offers at most this many people: a network refers 100,000.
+CLIENT_CHOICES_SHOWN = 50
+
+
+def _client_choice_rows(as_of: date, search: str) -> Any:
     referred = select(Referral.participant_id).where(_on_or_before(Referral.referred_at, as_of, timestamp=True))
+    name = (Participant.first_name + " " + Participant.last_name).label("name")
+    statement = select(Participant.participant_id, name).where(Participant.participant_id.in_(referred))
+    term = fold(search)
+    if term:
+        # Folded alike on both sides (sqlfunctions.folded), as the Participants page searches names.
+        matches = folded(Participant.first_name + " " + Participant.last_name).contains(term, autoescape=True)
+        if term.isdigit():
+            matches = or_(matches, Participant.participant_id == int(term))
+        statement = statement.where(matches)
+    return statement
+
+
+@needs("participant_lists")
+def client_choices(
+    conn: Connection, *, as_of: date, search: str = "", limit: int = CLIENT_CHOICES_SHOWN
+) -> pd.DataFrame:
+    """The first ``limit`` people referred on or before D whose name contains ``search`` (any case or
+    accent form) or whose ID it is; everyone referred when ``search`` is blank. Columns:
+    participant_id, name; ordered by last name, first name, id."""
     statement = (
-        select(Participant.participant_id, (Participant.first_name + " " + Participant.last_name).label("name"))
-        .where(Participant.participant_id.in_(referred))
+        _client_choice_rows(as_of, search)
         .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
+        .limit(limit)
     )
     return _frame(conn, statement)
+
+
+@needs("participant_lists")
+def client_choice_count(conn: Connection, *, as_of: date, search: str = "") -> int:
+    """How many people ``client_choices`` would offer without its limit."""
+    return _scalar(conn, select(func.count()).select_from(_client_choice_rows(as_of, search).subquery("choices")))
 
 
 @needs("participant_lists")

@@ -22,8 +22,17 @@ as_of = report_settings().as_of
 st.title("Client")
 asked = st.query_params.get(CLIENT_PARAMETER, "").strip()
 if not asked:
-    st.info("Choose a client here, or open one from Participants, My clients or the Referral queue.")
-    client_links(load(casework.client_choices, as_of=as_of), key="client-choice")
+    st.info("Find a client here, or open one from Participants, My clients or the Referral queue.")
+    search = st.text_input(
+        "Name or ID", max_chars=80, placeholder="first or last name, or participant ID", key="client-search"
+    )
+    choices = load(casework.client_choices, as_of=as_of, search=search)
+    offered = load(casework.client_choice_count, as_of=as_of, search=search)
+    if offered > len(choices):
+        st.caption(f"Showing the first {len(choices)} of {offered:,} people: type more of a name to narrow.")
+    elif search.strip() and not offered:
+        st.caption(f"No one referred by {as_of:%d %B %Y} matches “{search.strip()}”.")
+    client_links(choices, key="client-choice")
     st.stop()
 if not asked.isdigit():
     log.warning("%s asked for the client page of %r, which is not a participant ID", viewer.audit_name, asked)

@@ -456,6 +456,27 @@ def test_client_choices_list_everyone_referred_by_d(db):
         assert casework.client_choices(conn, as_of=D)["name"].tolist() == ["Alpha Adams"]
 
 
+def test_client_choices_find_a_name_in_any_case_or_an_id(db):
+    nunez = db.participant("Ana", "Núñez")
+    other = db.participant("Bea", "Adams")
+    for person in (nunez, other):
+        db.referral(person, days_ago(3))
+    with db.connect() as conn:
+        assert casework.client_choices(conn, as_of=D, search="  NÚÑ ")["name"].tolist() == ["Ana Núñez"]
+        assert casework.client_choices(conn, as_of=D, search=str(other))["participant_id"].tolist() == [other]
+        assert casework.client_choice_count(conn, as_of=D, search="nobody") == 0
+        assert casework.client_choice_count(conn, as_of=D, search="a") == 2
+
+
+def test_client_choices_offer_the_first_few_by_name_and_count_them_all(db):
+    for last in ("Cole", "Baker", "Adams"):
+        db.referral(db.participant("Pat", last), days_ago(3))
+    with db.connect() as conn:
+        first_two = casework.client_choices(conn, as_of=D, limit=2)
+        assert first_two["name"].tolist() == ["Pat Adams", "Pat Baker"]
+        assert casework.client_choice_count(conn, as_of=D) == 3
+
+
 # --- the roles file's staff ids --------------------------------------------------------------
 
 

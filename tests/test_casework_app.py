@@ -226,6 +226,16 @@ def test_without_an_id_the_client_page_offers_a_choice_of_client(program):
     assert len(names) == 4 and any(name.startswith("Qqours Client") for name in names)
 
 
+def test_the_client_page_s_choice_narrows_to_the_names_searched(program):
+    at = open_app(CLIENT, user=STAFF_USER, as_of=AS_OF)
+    at.text_input(key="client-search").input("qqours").run()
+    names = at.selectbox(key="client-choice").options
+    assert names and all(name.startswith("Qqours Client") for name in names)
+    at.text_input(key="client-search").input("no such person").run()
+    assert "matches “no such person”" in at.caption[0].value
+    assert "client-choice" not in [box.key for box in at.selectbox]
+
+
 def test_the_client_page_is_closed_when_the_audit_log_cannot_be_written(program, monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
