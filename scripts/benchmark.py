@@ -9,7 +9,9 @@ database instead and writes nothing to it. Then, per backend, in a process of it
 memory is that backend's), it opens every page of the router that staff may open under Streamlit's
 AppTest, signed in as staff, and measures:
 
-- cold: the page's run with ``st.cache_data`` cleared, in a fresh AppTest;
+- cold: the page's run with ``st.cache_data`` cleared, in a fresh AppTest (a new session of a server
+  that has started: what the server builds once at start-up, the registry of installed
+  Streamlit components, is built once here too);
 - warm: the same AppTest's rerun;
 - queries: the SQL statements the cold run sent (SQLAlchemy ``before_cursor_execute``);
 - figures: the figures the cold run computed, as ``ui.data.load`` recorded them with their inputs
@@ -120,11 +122,19 @@ def busiest_client(engine: Engine) -> int | None:
         ).scalar()
 
 
-def signed_in_app(page: str, query: dict[str, str]) -> AppTest:
-    """A fresh AppTest of the dashboard, signed in as staff (as tests/apptest.py open_app), on ``page``."""
+def signed_in_app(page: str, query: dict[str, str], components: Any = None) -> AppTest:
+    """A fresh AppTest of the dashboard, signed in as staff (as tests/apptest.py open_app), on ``page``;
+    with ``components``, an earlier AppTest's registry of installed Streamlit components.
+
+    A fresh AppTest scans every installed package for Streamlit components on its first run (about
+    0.16 s here, more than most pages' queries), which a server does once when it starts: the
+    benchmark's sessions share the registry as a running server's do.
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT_SECONDS)
+    if components is not None:
+        at._bidi_component_manager = components
     at.secrets["auth"] = AUTH_SECRETS
     at.user = {"is_logged_in": True, "email": STAFF_USER, "email_verified": True, "name": "Benchmark"}
     for key, value in query.items():
@@ -174,15 +184,18 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
     def page_query(path: str) -> dict[str, str]:
         return {**query, CLIENT_PARAMETER: str(client)} if path == CLIENT_PAGE and client is not None else query
 
+    components = None
     for path, title in pages:  # imports, the engine's pool, the database's own caches: as on a running server
-        ran_cleanly(signed_in_app(path, page_query(path)).run(), title)
+        at = signed_in_app(path, page_query(path), components).run()
+        ran_cleanly(at, title)
+        components = at._bidi_component_manager
 
     measured, calls_of_page, map_bytes = [], {}, 0
     for path, title in pages:
         colds, warms = [], []
         for _ in range(repeat):
             st.cache_data.clear()
-            at = signed_in_app(path, page_query(path))
+            at = signed_in_app(path, page_query(path), components)
             with recording_figure_calls() as calls, counting_statements() as statements:
                 started = time.perf_counter()
                 at.run()
