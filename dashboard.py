@@ -8,7 +8,7 @@ import streamlit as st
 from lead_data import access
 from ui.access import draw_access_gate, draw_identity, signed_out_when_idle, viewer_of_this_run
 from ui.data import require_database
-from ui.runlog import page_run
+from ui.runlog import script_run
 from ui.settings import draw_report_settings
 
 st.set_page_config(page_title="LEAD dashboard", page_icon=":material/diversity_3:", layout="wide")
@@ -79,15 +79,15 @@ def draw_navigation(sections: dict[str, list[st.Page]]) -> None:
                 st.page_link(page, label=page.title, icon=page.icon)
 
 
-st.html(ACCESSIBILITY_STYLE)
-
-with viewer_of_this_run() as viewer:
+with script_run() as run, viewer_of_this_run() as viewer:
+    st.html(ACCESSIBILITY_STYLE)
+    run.role = viewer.role
     signed_out_when_idle(viewer)
     if viewer.permissions is None:
         gate = st.navigation([st.Page(draw_access_gate, title="Sign in", icon=":material/lock:")])
         st.set_page_config(page_title=document_title(gate))
-        with page_run(gate.title, None):
-            gate.run()
+        run.page = gate.title
+        gate.run()
         st.stop()
 
     allowed = {
@@ -101,6 +101,7 @@ with viewer_of_this_run() as viewer:
     allowed = {section: pages for section, pages in allowed.items() if pages}
     page = st.navigation(allowed, position="hidden")
     st.set_page_config(page_title=document_title(page))
+    run.page = page.title
 
     draw_navigation(allowed)
     database = require_database()
@@ -108,6 +109,4 @@ with viewer_of_this_run() as viewer:
     draw_identity(viewer)
     if not database.is_demo and viewer.permissions.database_address:
         st.sidebar.caption(f"Database: {database.display_url}")
-
-    with page_run(page.title, viewer.role):
-        page.run()
+    page.run()

@@ -43,6 +43,7 @@ def test_benchmark_measures_every_page_with_its_statements_and_figures_and_the_m
     assert sorted(page["path"] for page in measured["pages"]) == EVERY_PAGE
     for page in measured["pages"]:
         assert page["cold_s"] > 0 and page["warm_s"] > 0, page["page"]
+        assert 0 < page["script_s"] < page["cold_s"], page["page"]  # the server's part of the AppTest run
         assert page["queries"] > 0, page["page"]
         assert page["figures"] and page["figures_s"] > 0, page["page"]
         assert page["slowest_figure"]["figure"] in page["figures_loaded"], page["page"]

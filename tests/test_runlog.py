@@ -56,3 +56,11 @@ def test_a_viewer_without_a_role_is_logged_on_the_sign_in_page_without_a_role(pr
     (run,) = page_runs(capsys.readouterr().out)
     assert (run["page"], run["role"], run["figures"]) == ("Sign in", None, [])
     assert NO_ROLE_USER not in json.dumps(run)
+
+
+def test_a_run_the_router_stops_before_the_page_is_logged_with_the_page_asked_for(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, f"sqlite:///{tmp_path / 'no-such-database.sqlite'}")
+    at = open_app("pages/overview.py", user=STAFF_USER, as_of=D.isoformat())
+    assert at.error  # the router's message that the database cannot be opened
+    (run,) = page_runs(capsys.readouterr().out)
+    assert (run["page"], run["role"], run["outcome"], run["figures"]) == ("Overview", "staff", "stopped", [])

@@ -6,10 +6,11 @@ viewer's (who looked at what is the audit log's business) nor a participant's. S
 messages go to standard error, so standard output carries only these lines (and Streamlit's
 start-up banner).
 
-The router wraps each page run in ``page_run``; ``ui.data.load`` notes each figure
+The router wraps each run in ``script_run``; ``ui.data.load`` notes each figure
 (``note_figure``) and its cache-miss body notes that the figure was computed (``note_computed``).
 While ``recording_figure_calls`` is open, those notes also keep each figure's function and inputs
-(never logged): scripts/benchmark.py times the figures a page really loaded, directly.
+(never logged), and ``recording_script_runs`` keeps each run's duration: scripts/benchmark.py times
+the figures a page really loaded, directly, against the run that loaded them.
 """
 
 from __future__ import annotations
@@ -45,17 +46,29 @@ class FigureCall:
 
 # Process-wide, not per run: AppTest runs the page in a thread of its own.
 _recorded_calls: list[FigureCall] | None = None
+_recorded_run_seconds: list[float] | None = None
+
+
+@dataclass
+class ScriptRun:
+    """What the log line of a run says about it, filled in as the router learns it."""
+
+    page: str | None = None
+    role: str | None = None
 
 
 @contextmanager
-def page_run(page: str, role: str | None) -> Iterator[None]:
-    """Log the run of ``page`` for a viewer of ``role`` when it ends, however it ends."""
+def script_run() -> Iterator[ScriptRun]:
+    """Log the router's whole run when it ends, however it ends: the sign-in, the menu, the sidebar
+    and the page, so ``duration_ms`` is the server's time for the viewer's request. The router sets
+    the page and the viewer's role on the yielded record as soon as it knows them."""
+    run = ScriptRun()
     figures: list[dict[str, Any]] = []
     token = _figures_of_this_run.set(figures)
     started_at, started = datetime.now(UTC), time.perf_counter()
     outcome = "error"
     try:
-        yield
+        yield run
         outcome = "ok"
     except StopException:  # st.stop: a refusal or a problem the page explained
         outcome = "stopped"
@@ -65,13 +78,16 @@ def page_run(page: str, role: str | None) -> Iterator[None]:
         raise
     finally:
         _figures_of_this_run.reset(token)
+        seconds = time.perf_counter() - started
+        if _recorded_run_seconds is not None:
+            _recorded_run_seconds.append(seconds)
         write(
             {
                 "at": started_at.isoformat(timespec="milliseconds"),
                 "event": EVENT,
-                "page": page,
-                "role": role,
-                "duration_ms": round((time.perf_counter() - started) * 1000),
+                "page": run.page,
+                "role": run.role,
+                "duration_ms": round(seconds * 1000),
                 "outcome": outcome,
                 "figures": figures,
             }
@@ -87,6 +103,17 @@ def recording_figure_calls() -> Iterator[list[FigureCall]]:
         yield calls
     finally:
         _recorded_calls = None
+
+
+@contextmanager
+def recording_script_runs() -> Iterator[list[float]]:
+    """The duration in seconds (unrounded) of every run that ends while this is open, in any session."""
+    global _recorded_run_seconds
+    _recorded_run_seconds = durations = []
+    try:
+        yield durations
+    finally:
+        _recorded_run_seconds = None
 
 
 def note_figure(figure: Callable[..., Any], inputs: dict[str, Any]) -> None:
