@@ -19,6 +19,7 @@ from lead_data.queries import _frame, _in_period, caseload_by_team
 
 PACE_DAYS = 90  # the window the current pace is measured over
 HORIZON_DAYS = 28  # how far ahead the next-intake suggestion looks at that pace
+FORECAST_SENTENCES_SHOWN = 12  # the page's forecast sentences: a network's 400 teams are in its table
 DAYS_PER_WEEK = 7
 
 
@@ -88,6 +89,18 @@ def forecast_sentence(team: pd.Series) -> str:
         return f"{load}, not at the current pace"
     days = int(team["days_to_cap"])
     return f"{load}, about {days} day{'s' if days != 1 else ''} at the current pace"
+
+
+def nearest_cap_first(forecast: pd.DataFrame) -> pd.DataFrame:
+    """``caseload_forecast``'s teams, those nearest their cap first: the most over it, then at it,
+    then the fewest days to it at the current pace; teams that do not reach it last; ties by name."""
+    return (
+        forecast.assign(over_by=forecast["caseload"] - forecast["caseload_cap"])
+        .sort_values(
+            ["days_to_cap", "over_by", "team"], ascending=[True, False, True], na_position="last", kind="stable"
+        )
+        .drop(columns="over_by")
+    )
 
 
 def projected_open_slots(forecast: pd.DataFrame) -> pd.Series:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
-from lead_data.caseload import HORIZON_DAYS, PACE_DAYS, caseload_forecast, forecast_sentence, next_intake_team
+from lead_data.caseload import (
+    FORECAST_SENTENCES_SHOWN,
+    HORIZON_DAYS,
+    PACE_DAYS,
+    caseload_forecast,
+    forecast_sentence,
+    nearest_cap_first,
+    next_intake_team,
+)
 from ui.access import may_see, record_export, record_view, require_page
 from ui.charts import caseload_bars, labelled, markdown_text, show
 from ui.data import load
@@ -76,8 +84,11 @@ if not forecast.empty:
         "at that pace. The next-intake suggestion prefers a team with an open slot, then the most open slots "
         f"{HORIZON_DAYS // 7} weeks ahead at that pace."
     )
-    shown_names = forecast.assign(team=forecast["team"].map(markdown_text))  # team names shown literally
+    nearest = nearest_cap_first(forecast).head(FORECAST_SENTENCES_SHOWN)
+    shown_names = nearest.assign(team=nearest["team"].map(markdown_text))  # team names shown literally
     st.markdown("\n".join(f"- {forecast_sentence(team)}" for _, team in shown_names.iterrows()))
+    if len(forecast) > len(nearest):
+        st.caption(f"The {len(nearest)} teams nearest their cap; the table below has all {len(forecast):,}.")
     table(
         forecast[["team", "caseload", "caseload_cap", "intakes_per_week", "exits_per_week", "reaches_cap_on"]],
         file_name=f"lead-caseload-forecast-{as_of.isoformat()}.csv",

@@ -11,7 +11,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lead_data.caseload import caseload_forecast, forecast_sentence, next_intake_team
+from lead_data.caseload import (
+    FORECAST_SENTENCES_SHOWN,
+    caseload_forecast,
+    forecast_sentence,
+    nearest_cap_first,
+    next_intake_team,
+)
 from lead_data.db import DATABASE_URL_VARIABLE
 from tests.apptest import STAFF_USER, open_app
 
@@ -154,6 +160,15 @@ def test_a_full_team_is_not_suggested_however_fast_its_clients_leave(db):
     assert suggested(db) == "Team B"
 
 
+def test_the_teams_nearest_their_cap_come_first(db):
+    roomy, soon, full, over = (db.team(name, cap=cap) for name, cap in (("A", 10), ("B", 3), ("C", 2), ("D", 1)))
+    clients(db, roomy, 1, intake_on=DAY_BEFORE)  # no intake in 90 days: never reaches its cap
+    clients(db, soon, 2, intake_on=date(2024, 6, 1))  # 45 days to its cap
+    clients(db, full, 2)
+    clients(db, over, 3)
+    assert nearest_cap_first(forecast_of(db).reset_index())["team"].tolist() == ["D", "C", "B", "A"]
+
+
 # --- the Caseload page -------------------------------------------------------------------------------
 
 
@@ -167,3 +182,15 @@ def test_the_caseload_page_says_when_each_pair_reaches_its_cap(db, monkeypatch):
     assert "Team A: 2 of 3, about 45 days at the current pace" in text
     assert "Team B: 4 of 10, not at the current pace" in text
     assert "Suggested team for the next intake: **Team B**" in at.info[0].value
+
+
+def test_the_caseload_page_says_the_forecast_of_the_teams_nearest_their_cap_and_tables_them_all(db, monkeypatch):
+    teams = [db.team(f"Team {number:02d}", cap=5) for number in range(FORECAST_SENTENCES_SHOWN + 1)]
+    clients(db, teams[-1], 6)  # the last by name is the one over its cap
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app("pages/caseload.py", user=STAFF_USER, as_of=D.isoformat())
+    sentences = [line for markdown in at.markdown for line in markdown.value.splitlines() if line.startswith("- ")]
+    assert len(sentences) == FORECAST_SENTENCES_SHOWN
+    assert sentences[0] == f"- Team {FORECAST_SENTENCES_SHOWN:02d}: 6 of 5, over its cap now"
+    shown = f"The {FORECAST_SENTENCES_SHOWN} teams nearest their cap; the table below has all {len(teams)}."
+    assert shown in [caption.value for caption in at.caption]
