@@ -45,7 +45,7 @@ from lead_data.models import (
     Staff,
 )
 from lead_data.periods import Period, week_ending
-from lead_data.sqlfunctions import date_of, days_between, fold, folded, month_of, quarter_of
+from lead_data.sqlfunctions import add_days, date_of, days_between, fold, folded, month_of, quarter_of
 
 NOT_RECORDED = "not recorded"
 UNASSIGNED = "Unassigned"
@@ -471,39 +471,50 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
     The referral is the one behind the participant's first enrollment.
     """
     window = BEFORE_AFTER_DAYS
+    # 180 days since the first intake: the first enrollment is among those with intake by D − 180.
+    earlier = Enrollment.__table__.alias("earlier")
     first_enrollment = (
         select(
             Enrollment.participant_id,
             Enrollment.intake_on,
             date_of(Referral.referred_at).label("referred_on"),
-            func.row_number()
-            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
-            .label("position"),
         )
         .join(Referral, Referral.referral_id == Enrollment.referral_id)
-        .where(Enrollment.intake_on <= as_of)
-        .subquery()
-    )
-    cohort = (
-        select(first_enrollment.c.participant_id, first_enrollment.c.intake_on, first_enrollment.c.referred_on)
         .where(
-            first_enrollment.c.position == 1,
-            days_between(first_enrollment.c.intake_on, _day(as_of)) >= window,
+            Enrollment.intake_on <= as_of - timedelta(days=window),
+            # No enrollment before it (by intake, then id): an index lookup per enrollment, where a
+            # window function would sort every enrollment.
+            ~select(earlier.c.enrollment_id)
+            .where(
+                earlier.c.participant_id == Enrollment.participant_id,
+                earlier.c.intake_on <= Enrollment.intake_on,
+                or_(earlier.c.intake_on < Enrollment.intake_on, earlier.c.enrollment_id < Enrollment.enrollment_id),
+            )
+            .exists(),
         )
-        # Made once, for its count and for its arrests.
+        .subquery("first_enrollment")
+    )
+    # Each window as a half-open range of arrested_at, [first day, day after the last), so each
+    # participant's arrests in it are read off ix_arrests_participant_id_arrested_at.
+    cohort = (
+        select(
+            first_enrollment.c.participant_id,
+            add_days(first_enrollment.c.referred_on, literal(-window)).label("before_from"),
+            first_enrollment.c.referred_on.label("before_until"),
+            add_days(first_enrollment.c.intake_on, literal(1)).label("after_from"),
+            add_days(first_enrollment.c.intake_on, literal(window + 1)).label("after_until"),
+        )
+        # Made once: SQLite would otherwise search the subquery for every row of the outer query.
         .cte("cohort")
         .prefix_with("MATERIALIZED")
     )
-    arrested_on = date_of(Arrest.arrested_at)
-    before = and_(
-        days_between(arrested_on, cohort.c.referred_on) >= 1,
-        days_between(arrested_on, cohort.c.referred_on) <= window,
-    )
-    after = and_(
-        days_between(cohort.c.intake_on, arrested_on) >= 1,
-        days_between(cohort.c.intake_on, arrested_on) <= window,
-    )
-    # Sums over each participant's arrests (a participant without any adds nothing), no grouping.
+
+    before = and_(Arrest.arrested_at >= cohort.c.before_from, Arrest.arrested_at < cohort.c.before_until)
+    after = and_(Arrest.arrested_at >= cohort.c.after_from, Arrest.arrested_at < cohort.c.after_until)
+    # One range from the first window's start to the last one's end: one index search per
+    # participant on SQLite, one hash join on PostgreSQL.
+    earliest = case((cohort.c.before_from < cohort.c.after_from, cohort.c.before_from), else_=cohort.c.after_from)
+    latest = case((cohort.c.before_until > cohort.c.after_until, cohort.c.before_until), else_=cohort.c.after_until)
     row = conn.execute(
         select(
             select(func.count()).select_from(cohort).scalar_subquery(),
@@ -511,10 +522,12 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
             func.coalesce(func.sum(case((after, 1), else_=0)), 0),
         )
         .select_from(cohort)
-        .outerjoin(
+        .join(
             Arrest,
             and_(
                 Arrest.participant_id == cohort.c.participant_id,
+                Arrest.arrested_at >= earliest,
+                Arrest.arrested_at < latest,
                 Arrest.referral_id.is_(None),
                 _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             ),
