@@ -139,7 +139,11 @@ def _rearrests(as_of: date, period: Period | None = None) -> Any:
         # From each participant's first intake to their arrests (ix_arrests_participant_id_arrested_at),
         # rather than from every arrest in the database.
         .join(Arrest, Arrest.participant_id == first.c.participant_id)
-        .where(Arrest.referral_id.is_(None), *_after_first_intake(first), _on_or_before(Arrest.arrested_at, as_of, timestamp=True))
+        .where(
+            Arrest.referral_id.is_(None),
+            *_after_first_intake(first),
+            _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
+        )
         .subquery("rearrests")
     )
 
@@ -161,7 +165,11 @@ def _first_rearrest_days(as_of: date) -> Any:
         )
         .select_from(first)
         .join(Arrest, Arrest.participant_id == first.c.participant_id)
-        .where(Arrest.referral_id.is_(None), *_after_first_intake(first), _on_or_before(Arrest.arrested_at, as_of, timestamp=True))
+        .where(
+            Arrest.referral_id.is_(None),
+            *_after_first_intake(first),
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+        )
         .group_by(first.c.participant_id, first.c.first_intake_on)
         .subquery("first_rearrests")
     )

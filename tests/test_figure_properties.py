@@ -322,6 +322,24 @@ def test_rearrests_in_the_period_are_rearrests_dated_in_the_period(database, pro
 
 
 @PROPERTY
+@given(program=programs(), drawn_period=periods)
+def test_rearrests_by_month_count_rearrests_dated_in_the_period_by_month_and_severity(database, program, drawn_period):
+    as_of = program.as_of
+    period = period_of(as_of, drawn_period)
+    with database.holding(program) as (conn, t):
+        figure = q.rearrests_by_month(conn, as_of=as_of, period=period)
+    # "A filter on a period [start, end] applies to the event's own date": grouped by its month.
+    found = rearrests(t, as_of)
+    found = found[in_period(found["arrested_on"], period, as_of)]
+    months = found["arrested_on"].dt.strftime("%Y-%m-01")
+    severities = found["severity"].fillna(q.NOT_RECORDED)
+    expected = sorted(Counter(zip(months, severities, strict=True)).items())
+    assert records(figure, ["month", "severity", "rearrests"]) == [
+        {"month": month, "severity": severity, "rearrests": n} for (month, severity), n in expected
+    ]
+
+
+@PROPERTY
 @given(program=programs())
 def test_rearrest_rate_is_people_rearrested_over_people_enrolled_ever(database, program):
     as_of = program.as_of

@@ -124,6 +124,16 @@ def test_rearrests_in_a_period_leave_out_those_before_its_start_and_after_as_of(
     assert q.rearrests_in(by_month) == 2
 
 
+def test_rearrests_since_the_start_end_with_the_period_before_as_of(db):
+    person = db.participant()
+    db.enroll(person, intake_on=date(2023, 6, 1))
+    db.arrest(person, date(2023, 12, 31))
+    db.arrest(person, date(2024, 1, 1))  # after the period, before D
+    with db.connect() as conn:
+        by_month = q.rearrests_by_month(conn, as_of=D, period=Period(None, date(2023, 12, 31)))
+    assert by_month.to_dict("records") == [{"month": "2023-12-01", "severity": "misdemeanor", "rearrests": 1}]
+
+
 def test_the_rate_from_days_to_first_rearrest_is_the_rearrest_rate(db):
     people = [db.participant() for _ in range(4)]
     for person in people:
