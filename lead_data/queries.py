@@ -130,7 +130,9 @@ def _rearrests(as_of: date, period: Period | None = None) -> Any:
         )
         rearrests = select(Arrest.arrest_id, Arrest.participant_id, Arrest.severity, arrested_on.label("arrested_on"))
         return rearrests.where(
-            (Arrest.referral_id + 0).is_(None), _in_period(Arrest.arrested_at, period, as_of, timestamp=True), intake_before
+            (Arrest.referral_id + 0).is_(None),
+            _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
+            intake_before,
         ).subquery("rearrests")
     first = _first_intakes(as_of)
     return (
