@@ -45,7 +45,7 @@ from lead_data.models import (
     Staff,
 )
 from lead_data.periods import Period, week_ending
-from lead_data.sqlfunctions import date_of, days_between, fold, folded, month_of, quarter_of
+from lead_data.sqlfunctions import add_days, date_of, days_between, fold, folded, month_of, quarter_of
 
 NOT_RECORDED = "not recorded"
 UNASSIGNED = "Unassigned"
@@ -113,27 +113,67 @@ def _first_intakes(as_of: date) -> Any:
 
 def _rearrests(as_of: date, period: Period | None = None) -> Any:
     """Re-arrests on or before D (and in the period, if given): non-diverted arrests dated strictly
-    after the first intake."""
-    first = _first_intakes(as_of)
+    after the first intake. Columns: arrest_id, participant_id, severity, arrested_on."""
     arrested_on = date_of(Arrest.arrested_at)
-    return (
-        select(
-            Arrest.arrest_id,
-            Arrest.participant_id,
-            Arrest.severity,
-            arrested_on.label("arrested_on"),
-            first.c.first_intake_on,
+    if period is not None and period.start is not None:
+        # A period's arrests through ix_arrests_arrested_at, each asking whether an intake came
+        # before it (that is, the first one did): a week reads a week's arrests. "+ 0" keeps SQLite,
+        # which has no statistics, from reading every non-diverted arrest through ix_arrests_referral_id.
+        intake_before = (
+            select(Enrollment.enrollment_id)
+            .where(
+                Enrollment.participant_id == Arrest.participant_id,
+                Enrollment.intake_on <= as_of,
+                Enrollment.intake_on < arrested_on,
+            )
+            .exists()
         )
+        rearrests = select(Arrest.arrest_id, Arrest.participant_id, Arrest.severity, arrested_on.label("arrested_on"))
+        return rearrests.where(
+            (Arrest.referral_id + 0).is_(None),
+            _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
+            intake_before,
+        ).subquery("rearrests")
+    first = _first_intakes(as_of)
+    return (
+        select(Arrest.arrest_id, Arrest.participant_id, Arrest.severity, arrested_on.label("arrested_on"))
         .select_from(first)
         # From each participant's first intake to their arrests (ix_arrests_participant_id_arrested_at),
         # rather than from every arrest in the database.
         .join(Arrest, Arrest.participant_id == first.c.participant_id)
         .where(
             Arrest.referral_id.is_(None),
-            arrested_on > first.c.first_intake_on,
+            *_after_first_intake(first),
             _in_period(Arrest.arrested_at, period, as_of, timestamp=True),
         )
         .subquery("rearrests")
+    )
+
+
+def _after_first_intake(first: Any) -> tuple[ColumnElement[bool], ...]:
+    """An arrest dated strictly after ``first``'s (``_first_intakes``) first_intake_on. The arrest
+    date decides; the timestamp bound it implies lets the index skip the arrests up to intake day."""
+    return (Arrest.arrested_at > first.c.first_intake_on, date_of(Arrest.arrested_at) > first.c.first_intake_on)
+
+
+def _first_rearrest_days(as_of: date) -> Any:
+    """One row per participant re-arrested by D: participant_id, days (from first intake to first
+    re-arrest). Both the number re-arrested and the days to first re-arrest are read off it."""
+    first = _first_intakes(as_of)
+    return (
+        select(
+            first.c.participant_id,
+            days_between(first.c.first_intake_on, func.min(date_of(Arrest.arrested_at))).label("days"),
+        )
+        .select_from(first)
+        .join(Arrest, Arrest.participant_id == first.c.participant_id)
+        .where(
+            Arrest.referral_id.is_(None),
+            *_after_first_intake(first),
+            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+        )
+        .group_by(first.c.participant_id, first.c.first_intake_on)
+        .subquery("first_rearrests")
     )
 
 
@@ -403,25 +443,23 @@ class RearrestRate:
     def rate(self) -> float | None:
         return self.rearrested / self.enrolled if self.enrolled else None
 
+    @classmethod
+    def of(cls, first_rearrest: pd.DataFrame, enrolled: int) -> RearrestRate:
+        """The rate from ``days_to_first_rearrest`` (one participant per re-arrested person) and
+        ``enrolled_ever``, for a page that loads both anyway."""
+        return cls(rearrested=int(first_rearrest["participants"].sum()), enrolled=enrolled)
+
 
 @aggregate
 def rearrest_rate(conn: Connection, *, as_of: date) -> RearrestRate:
     """Participants with at least one re-arrest on or before D, over participants enrolled (ever)."""
-    rearrests = _rearrests(as_of)
-    rearrested = _scalar(conn, select(func.count(distinct(rearrests.c.participant_id))))
+    rearrested = _scalar(conn, select(func.count()).select_from(_first_rearrest_days(as_of)))
     return RearrestRate(rearrested=rearrested, enrolled=enrolled_ever(conn, as_of=as_of))
 
 
 @aggregate
-def rearrest_count(conn: Connection, *, as_of: date, period: Period) -> int:
-    """Re-arrests (events, not people) dated in the period."""
-    statement = select(func.count()).select_from(_rearrests(as_of, period))
-    return _scalar(conn, statement)
-
-
-@aggregate
 def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None = None) -> pd.DataFrame:
-    """Re-arrests dated in the period by month and severity.
+    """Re-arrests dated in the period by month and severity. Their number: ``rearrests_in``.
 
     Columns: month ('YYYY-MM-01'), severity ("not recorded" when null), rearrests.
     """
@@ -434,21 +472,19 @@ def rearrests_by_month(conn: Connection, *, as_of: date, period: Period | None =
     return _frame(conn, statement)
 
 
+def rearrests_in(by_month: pd.DataFrame) -> int:
+    """Re-arrests (events, not people) dated in the period of ``rearrests_by_month``'s frame."""
+    return int(by_month["rearrests"].sum())
+
+
 @aggregate
 def days_to_first_rearrest(conn: Connection, *, as_of: date) -> pd.DataFrame:
     """Days from first intake to first re-arrest, for participants re-arrested by D.
 
     Columns: days, participants (how many were first re-arrested that many days after intake).
+    The participants sum to ``rearrest_rate``'s rearrested (``RearrestRate.of``).
     """
-    rearrests = _rearrests(as_of)
-    first = (
-        select(
-            rearrests.c.participant_id,
-            days_between(rearrests.c.first_intake_on, func.min(rearrests.c.arrested_on)).label("days"),
-        )
-        .group_by(rearrests.c.participant_id, rearrests.c.first_intake_on)
-        .subquery()
-    )
+    first = _first_rearrest_days(as_of)
     statement = select(first.c.days, func.count().label("participants")).group_by(first.c.days).order_by(first.c.days)
     frame = _frame(conn, statement)
     if frame["days"].isna().any():  # SQL could not read a date as one: not a number of days to draw
@@ -471,39 +507,50 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
     The referral is the one behind the participant's first enrollment.
     """
     window = BEFORE_AFTER_DAYS
+    # 180 days since the first intake: the first enrollment is among those with intake by D − 180.
+    earlier = Enrollment.__table__.alias("earlier")
     first_enrollment = (
         select(
             Enrollment.participant_id,
             Enrollment.intake_on,
             date_of(Referral.referred_at).label("referred_on"),
-            func.row_number()
-            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
-            .label("position"),
         )
         .join(Referral, Referral.referral_id == Enrollment.referral_id)
-        .where(Enrollment.intake_on <= as_of)
-        .subquery()
-    )
-    cohort = (
-        select(first_enrollment.c.participant_id, first_enrollment.c.intake_on, first_enrollment.c.referred_on)
         .where(
-            first_enrollment.c.position == 1,
-            days_between(first_enrollment.c.intake_on, _day(as_of)) >= window,
+            Enrollment.intake_on <= as_of - timedelta(days=window),
+            # No enrollment before it (by intake, then id): an index lookup per enrollment, where a
+            # window function would sort every enrollment.
+            ~select(earlier.c.enrollment_id)
+            .where(
+                earlier.c.participant_id == Enrollment.participant_id,
+                earlier.c.intake_on <= Enrollment.intake_on,
+                or_(earlier.c.intake_on < Enrollment.intake_on, earlier.c.enrollment_id < Enrollment.enrollment_id),
+            )
+            .exists(),
         )
-        # Made once, for its count and for its arrests.
+        .subquery("first_enrollment")
+    )
+    # Each window as a half-open range of arrested_at, [first day, day after the last), so each
+    # participant's arrests in it are read off ix_arrests_participant_id_arrested_at.
+    cohort = (
+        select(
+            first_enrollment.c.participant_id,
+            add_days(first_enrollment.c.referred_on, literal(-window)).label("before_from"),
+            first_enrollment.c.referred_on.label("before_until"),
+            add_days(first_enrollment.c.intake_on, literal(1)).label("after_from"),
+            add_days(first_enrollment.c.intake_on, literal(window + 1)).label("after_until"),
+        )
+        # Made once: SQLite would otherwise search the subquery for every row of the outer query.
         .cte("cohort")
         .prefix_with("MATERIALIZED")
     )
-    arrested_on = date_of(Arrest.arrested_at)
-    before = and_(
-        days_between(arrested_on, cohort.c.referred_on) >= 1,
-        days_between(arrested_on, cohort.c.referred_on) <= window,
-    )
-    after = and_(
-        days_between(cohort.c.intake_on, arrested_on) >= 1,
-        days_between(cohort.c.intake_on, arrested_on) <= window,
-    )
-    # Sums over each participant's arrests (a participant without any adds nothing), no grouping.
+
+    before = and_(Arrest.arrested_at >= cohort.c.before_from, Arrest.arrested_at < cohort.c.before_until)
+    after = and_(Arrest.arrested_at >= cohort.c.after_from, Arrest.arrested_at < cohort.c.after_until)
+    # One range from the first window's start to the last one's end: one index search per
+    # participant on SQLite, one hash join on PostgreSQL.
+    earliest = case((cohort.c.before_from < cohort.c.after_from, cohort.c.before_from), else_=cohort.c.after_from)
+    latest = case((cohort.c.before_until > cohort.c.after_until, cohort.c.before_until), else_=cohort.c.after_until)
     row = conn.execute(
         select(
             select(func.count()).select_from(cohort).scalar_subquery(),
@@ -511,10 +558,12 @@ def arrests_before_and_after(conn: Connection, *, as_of: date) -> BeforeAndAfter
             func.coalesce(func.sum(case((after, 1), else_=0)), 0),
         )
         .select_from(cohort)
-        .outerjoin(
+        .join(
             Arrest,
             and_(
                 Arrest.participant_id == cohort.c.participant_id,
+                Arrest.arrested_at >= earliest,
+                Arrest.arrested_at < latest,
                 Arrest.referral_id.is_(None),
                 _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             ),
@@ -862,7 +911,7 @@ def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
         return {
             "New referrals": referral_count(conn, as_of=end, period=period),
             "Intakes": intake_count(conn, as_of=end, period=period),
-            "Re-arrests": rearrest_count(conn, as_of=end, period=period),
+            "Re-arrests": rearrests_in(rearrests_by_month(conn, as_of=end, period=period)),
             "Graduations": exit_count(conn, as_of=end, period=period, graduated=True),
             "Other exits": exit_count(conn, as_of=end, period=period, graduated=False),
             "Active participants": active_count(conn, as_of=end),

@@ -14,11 +14,11 @@ viewer = require_page(access.REARRESTS)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-rate = load(queries.rearrest_rate, as_of=as_of)
-in_period = load(queries.rearrest_count, as_of=as_of, period=period)
 by_month = load(queries.rearrests_by_month, as_of=as_of, period=period)
+in_period = queries.rearrests_in(by_month)
 first_rearrest = load(queries.days_to_first_rearrest, as_of=as_of)
 median_days = queries.median_of_counts(first_rearrest, "days", "participants")
+rate = queries.RearrestRate.of(first_rearrest, load(queries.enrolled_ever, as_of=as_of))
 before_after = load(queries.arrests_before_and_after, as_of=as_of)
 
 st.title("Re-arrests")

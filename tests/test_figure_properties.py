@@ -310,15 +310,33 @@ def test_caseload_forecast_has_each_team_s_current_load_and_its_pace_over_90_day
 
 @PROPERTY
 @given(program=programs(), drawn_period=periods)
-def test_rearrest_count_is_rearrests_dated_in_the_period(database, program, drawn_period):
+def test_rearrests_in_the_period_are_rearrests_dated_in_the_period(database, program, drawn_period):
     as_of = program.as_of
     period = period_of(as_of, drawn_period)
     with database.holding(program) as (conn, t):
-        figure = q.rearrest_count(conn, as_of=as_of, period=period)
+        figure = q.rearrests_in(q.rearrests_by_month(conn, as_of=as_of, period=period))
     found = rearrests(t, as_of)
     # Warrant-only arrests are re-arrests like any other: the contract splits them out ("New offense or
     # warrant-only") but never leaves them out of the count.
     assert figure == int(in_period(found["arrested_on"], period, as_of).sum())
+
+
+@PROPERTY
+@given(program=programs(), drawn_period=periods)
+def test_rearrests_by_month_count_rearrests_dated_in_the_period_by_month_and_severity(database, program, drawn_period):
+    as_of = program.as_of
+    period = period_of(as_of, drawn_period)
+    with database.holding(program) as (conn, t):
+        figure = q.rearrests_by_month(conn, as_of=as_of, period=period)
+    # "A filter on a period [start, end] applies to the event's own date": grouped by its month.
+    found = rearrests(t, as_of)
+    found = found[in_period(found["arrested_on"], period, as_of)]
+    months = found["arrested_on"].dt.strftime("%Y-%m-01")
+    severities = found["severity"].fillna(q.NOT_RECORDED)
+    expected = sorted(Counter(zip(months, severities, strict=True)).items())
+    assert records(figure, ["month", "severity", "rearrests"]) == [
+        {"month": month, "severity": severity, "rearrests": n} for (month, severity), n in expected
+    ]
 
 
 @PROPERTY

@@ -274,7 +274,7 @@ def test_rearrests_per_month_by_severity_count_events_in_the_period(db):
     db.arrest(other, date(2024, 2, 11), severity="misdemeanor")  # before the period
     with db.connect() as conn:
         by_month = q.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 4, 1), D))
-        in_may = q.rearrest_count(conn, as_of=D, period=Period(date(2024, 5, 1), date(2024, 5, 31)))
+        in_may = q.rearrests_in(q.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 5, 1), date(2024, 5, 31))))
     assert by_month.to_dict("records") == [
         {"month": "2024-04-01", "severity": "felony", "rearrests": 1},
         {"month": "2024-05-01", "severity": "felony", "rearrests": 1},
