@@ -175,17 +175,22 @@ def _type_name(column_type: TypeEngine[Any], conn: Connection) -> str:
 # --- checking -----------------------------------------------------------------------------------
 
 
+# Told how far a check has gone: (tables read so far, tables to read, rows read so far).
+Progress = Callable[[int, int, int], None]
+
+
 @needs("participant_lists")
-def check_database(conn: Connection, *, today: date) -> list[Finding]:
+def check_database(conn: Connection, *, today: date, progress: Progress | None = None) -> list[Finding]:
     """Every way the database departs from the contract; empty when clean.
 
     ``today`` is the date after which any recorded date is in the future. Reads only, creates
     nothing. A check the database cannot run is a "could not check" finding; SQLAlchemyError is
-    raised only when the database cannot be read at all (listing its tables fails).
+    raised only when the database cannot be read at all (listing its tables fails). ``progress``,
+    if given, is told before and after each table's scan how many tables and rows have been read.
     """
     findings: list[Finding] = []
     usable = _check_schema(conn, findings, CONTRACT_TABLES)
-    findings += _check_rows(conn, _row_rules(today, conn.dialect.name), usable, CONTRACT_TABLES)
+    findings += _check_rows(conn, _row_rules(today, conn.dialect.name), usable, CONTRACT_TABLES, progress)
     return findings
 
 
@@ -217,7 +222,11 @@ def contract_tables_read(statement: ClauseElement) -> set[str]:
 
 
 def _check_rows(
-    conn: Connection, rules: Iterable[_RowRule], usable: set[tuple[str, str]], tables: Iterable[str]
+    conn: Connection,
+    rules: Iterable[_RowRule],
+    usable: set[tuple[str, str]],
+    tables: Iterable[str],
+    progress: Progress | None = None,
 ) -> list[Finding]:
     """The values of ``tables`` stored as the wrong type (SQLite), then the rows breaking ``rules``.
 
@@ -231,16 +240,24 @@ def _check_rows(
             single_table.setdefault(rule.table, []).append(rule)
     type_findings: list[Finding] = []
     broken: dict[int, int] = {}  # rows breaking each single-table rule, by id(rule)
-    for name in _distinct([*tables, *single_table]):
+    names = _distinct([*tables, *single_table])
+    rows_read = 0
+    for done, name in enumerate(names):
+        if progress is not None:
+            progress(done, len(names), rows_read)
         wrong = _wrongly_stored(conn, name, usable)
         table_rules = single_table.get(name, [])
         if not wrong and not table_rules:
             continue
-        counts = _tally(conn, name, [condition for _, condition in wrong] + [rule.condition for rule in table_rules])
+        tallied = _tally(conn, name, [condition for _, condition in wrong] + [rule.condition for rule in table_rules])
+        rows_read += tallied[0] if tallied else 0
+        counts = tallied[1:] if tallied else None
         if wrong:
             type_findings += _stored_type_findings(conn, name, wrong, counts[: len(wrong)] if counts else None)
         if counts:
             broken.update((id(rule), count) for rule, count in zip(table_rules, counts[len(wrong) :], strict=True))
+    if progress is not None:
+        progress(len(names), len(names), rows_read)
     findings = type_findings
     for rule in runnable:
         if broken.get(id(rule)) == 0:
@@ -252,8 +269,10 @@ def _check_rows(
 
 
 def _tally(conn: Connection, name: str, conditions: list[ColumnElement[bool]]) -> tuple[int, ...] | None:
-    """How many rows of table ``name`` meet each condition, in one scan; None when the database refuses."""
-    statement = select(*(func.count().filter(condition) for condition in conditions)).select_from(CONTRACT[name])
+    """The rows of table ``name``, then how many meet each condition, in one scan; None when the
+    database refuses."""
+    counts = [func.count(), *(func.count().filter(condition) for condition in conditions)]
+    statement = select(*counts).select_from(CONTRACT[name])
     try:
         with conn.begin_nested():
             return tuple(int(count) for count in conn.execute(statement).one())
@@ -480,7 +499,9 @@ def _stored_type_findings(
     try:
         with conn.begin_nested():
             if counts is None:
-                tallies = select(*(func.count().filter(condition) for _, condition in wrong)).select_from(CONTRACT[name])
+                tallies = select(*(func.count().filter(condition) for _, condition in wrong)).select_from(
+                    CONTRACT[name]
+                )
                 counts = tuple(conn.execute(tallies).one())
             for (column, condition), rows in zip(wrong, counts, strict=True):
                 if not rows:
