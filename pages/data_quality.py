@@ -57,6 +57,7 @@ else:
 
 st.button(
     "Check again",
+    key="check_again",
     icon=":material/refresh:",
     help="A check is reused for a few minutes: check again after fixing the source system.",
     on_click=start_again,

@@ -81,8 +81,7 @@ def load_in_background(figure: Callable[..., Figure], /, *, label: str, steps: s
     while not job.future.done() and not _waited_enough(job, time.monotonic() - waiting_since):
         wait_for([job.future], timeout=0.05)
     if not job.future.done():
-        with st.status(f"{label}… started {job.started_at:%H:%M}", state="running"):
-            _progress_until_done(job, steps)
+        _progress_until_done(job, label, steps)
         st.stop()
     error = job.future.exception()
     if isinstance(error, (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS)):
@@ -129,9 +128,11 @@ def _job(url: str, figure_name: str, _figure: Callable[..., Figure], token: str,
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _progress_until_done(job: _Job[Any], steps: str) -> None:
+def _progress_until_done(job: _Job[Any], label: str, steps: str) -> None:
     if job.future.done():
         st.rerun(scope="app")
+    # Not st.status's with-block: leaving it marks the status complete.
+    status = st.status(f"{label}… started {job.started_at:%H:%M}", state="running", expanded=True)
     done, total, rows = job.progress
     text = f"{done} of {total} {steps} done, {rows:,} rows read" if total else "Starting…"
-    st.progress(done / total if total else 0.0, text=text)
+    status.progress(done / total if total else 0.0, text=text)
