@@ -48,6 +48,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
+from sqlalchemy.engine import Inspector
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import sqltypes, visitors
 from sqlalchemy.types import TypeEngine
@@ -233,7 +234,8 @@ def _check_rows(
     One scan per table counts both at once; only what some row breaks is read again, for its first
     few keys. A table whose combined scan fails is checked the slow way instead, each part reporting
     for itself: its stored types in one query, its rules one by one."""
-    runnable = [rule for rule in rules if rule.needs <= usable and not _enforced_by_database(conn, rule)]
+    inspector = inspect(conn)  # one for the whole check: it keeps what it has reflected
+    runnable = [rule for rule in rules if rule.needs <= usable and not _enforced_by_database(conn, inspector, rule)]
     single_table: dict[str, list[_RowRule]] = {}
     for rule in runnable:
         if rule.source is None:
@@ -280,13 +282,13 @@ def _tally(conn: Connection, name: str, conditions: list[ColumnElement[bool]]) -
         return None
 
 
-def _enforced_by_database(conn: Connection, rule: _RowRule) -> bool:
+def _enforced_by_database(conn: Connection, inspector: Inspector, rule: _RowRule) -> bool:
     """Whether the database itself rules out what ``rule`` looks for, so that no row can break it:
     a primary key or unique constraint of a table (not a view) on the rule's column, or on
     PostgreSQL a validated foreign key to the row the contract names. (SQLite does not enforce
     foreign keys unless each writer asks it to, so there they are always checked.)"""
     if rule.check == DUPLICATE_VALUE:
-        return rule.column in _unique_columns(conn, rule.table)
+        return rule.column in _unique_columns(inspector, rule.table)
     if rule.check == ORPHANED_REFERENCE and conn.dialect.name == "postgresql":
         (foreign_key,) = CONTRACT[rule.table].c[rule.column].foreign_keys
         referenced = foreign_key.column
@@ -309,10 +311,9 @@ def _enforced_by_database(conn: Connection, rule: _RowRule) -> bool:
     return False
 
 
-def _unique_columns(conn: Connection, name: str) -> set[str]:
+def _unique_columns(inspector: Inspector, name: str) -> set[str]:
     """The single columns a key or unique constraint (or unique index) of table ``name`` keeps
     unique; none for a view, whose rows nothing constrains."""
-    inspector = inspect(conn)
     if name not in inspector.get_table_names():
         return set()
     keys = [inspector.get_pk_constraint(name).get("constrained_columns") or []]

@@ -136,3 +136,4 @@ def _progress_until_done(job: _Job[Any], label: str, steps: str) -> None:
     done, total, rows = job.progress
     text = f"{done} of {total} {steps} done, {rows:,} rows read" if total else "Starting…"
     status.progress(done / total if total else 0.0, text=text)
+    status.caption("This page shows the result by itself when it is ready; the other pages work meanwhile.")
