@@ -231,9 +231,10 @@ def _check_rows(
 ) -> list[Finding]:
     """The values of ``tables`` stored as the wrong type (SQLite), then the rows breaking ``rules``.
 
-    One scan per table counts both at once; only what some row breaks is read again, for its first
-    few keys. A table whose combined scan fails is checked the slow way instead, each part reporting
-    for itself: its stored types in one query, its rules one by one."""
+    One scan per table counts both at once, and one scan per join the rules of two tables that share
+    it; only what some row breaks is read again, for its first few keys. A table whose combined scan
+    fails is checked the slow way instead, each part reporting for itself: its stored types in one
+    query, its rules one by one (as are the rules of a join whose scan fails)."""
     inspector = inspect(conn)  # one for the whole check: it keeps what it has reflected
     runnable = [rule for rule in rules if rule.needs <= usable and not _enforced_by_database(conn, inspector, rule)]
     single_table: dict[str, list[_RowRule]] = {}
@@ -251,7 +252,8 @@ def _check_rows(
         table_rules = single_table.get(name, [])
         if not wrong and not table_rules:
             continue
-        tallied = _tally(conn, name, [condition for _, condition in wrong] + [rule.condition for rule in table_rules])
+        conditions = [condition for _, condition in wrong] + [rule.condition for rule in table_rules]
+        tallied = _tally(conn, CONTRACT[name], conditions)
         rows_read += tallied[0] if tallied else 0
         counts = tallied[1:] if tallied else None
         if wrong:
@@ -260,6 +262,14 @@ def _check_rows(
             broken.update((id(rule), count) for rule, count in zip(table_rules, counts[len(wrong) :], strict=True))
     if progress is not None:
         progress(len(names), len(names), rows_read)
+    by_join: dict[int, tuple[FromClause, list[_RowRule]]] = {}  # a join's only rule is counted as it is read
+    for rule in runnable:
+        if rule.source is not None:
+            by_join.setdefault(id(rule.source), (rule.source, []))[1].append(rule)
+    for source, join_rules in by_join.values():
+        tallied = _tally(conn, source, [rule.condition for rule in join_rules]) if len(join_rules) > 1 else None
+        if tallied:
+            broken.update((id(rule), count) for rule, count in zip(join_rules, tallied[1:], strict=True))
     findings = type_findings
     for rule in runnable:
         if broken.get(id(rule)) == 0:
@@ -270,11 +280,11 @@ def _check_rows(
     return findings
 
 
-def _tally(conn: Connection, name: str, conditions: list[ColumnElement[bool]]) -> tuple[int, ...] | None:
-    """The rows of table ``name``, then how many meet each condition, in one scan; None when the
-    database refuses."""
+def _tally(conn: Connection, source: FromClause, conditions: list[ColumnElement[bool]]) -> tuple[int, ...] | None:
+    """The rows of ``source`` (a table or join), then how many meet each condition, in one scan;
+    None when the database refuses."""
     counts = [func.count(), *(func.count().filter(condition) for condition in conditions)]
-    statement = select(*counts).select_from(CONTRACT[name])
+    statement = select(*counts).select_from(source)
     try:
         with conn.begin_nested():
             return tuple(int(count) for count in conn.execute(statement).one())
@@ -549,7 +559,9 @@ def _generic_rules(name: str, table: Table, today: date, dialect_name: str) -> I
         allowed = ALLOWED_VALUES.get((name, column.name))
         if allowed:
             problem = f"{name}.{column.name} holds a value that is not one of {', '.join(allowed)}"
-            condition = and_(column.is_not(None), column.not_in(allowed))
+            # A chain of != rather than NOT IN (...): the same answer, and SQLite's NOT IN probes a
+            # temporary index per row (0.4 s more over 2,000,000 contacts).
+            condition = and_(column.is_not(None), *(column != value for value in allowed))
             yield _RowRule(NOT_ALLOWED, name, column.name, problem, condition, shown=column)
     for column in table.columns:
         if column.primary_key or column.unique:
