@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
+from lead_data import quality
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.models import CONTRACT_TABLES
 from tests.apptest import open_app
 from tests.program import ProgramDatabase
 from ui import background, runlog
@@ -137,3 +139,19 @@ def test_check_again_finds_what_changed_since_the_last_check(db, monkeypatch):
     assert "No problems found" in at.success[0].value  # the check is kept, like any figure
     at.button(key="check_again").click().run()
     assert exited_before_intake(run_until_shown(at)) == [1]
+
+
+def test_the_check_tells_its_progress_table_by_table_with_the_rows_read(db):
+    person = db.participant()
+    db.enroll(person, intake_on=date(2024, 3, 1))
+    db.contact(person, date(2024, 3, 2))
+    db.contact(person, date(2024, 3, 9))
+    told: list[tuple[int, int, int]] = []
+    with db.connect() as conn:
+        rows = {name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one() for name in CONTRACT_TABLES}
+        quality.check_database(conn, today=date(2024, 6, 30), progress=lambda *step: told.append(step))
+    tables = len(CONTRACT_TABLES)
+    assert rows["contacts"] == 2 and rows["participants"] == 1
+    assert told[0] == (0, tables, 0)
+    assert told[-1] == (tables, tables, sum(rows.values()))
+    assert [done for done, _, _ in told] == list(range(tables + 1))
