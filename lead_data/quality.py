@@ -3,8 +3,8 @@
 The schema comes first (tables or views, columns, loose type families, through ``inspect``), then
 the rows: one scan per table counts the rows breaking each of its rules and, on SQLite, whose
 columns take values of any type, the values stored as a type their column does not allow; each
-rule some row breaks is read again for its count and first few keys (a rule joining two tables is
-its own query). A rule the database's own constraints guarantee (a key or unique constraint; on
+rule some row breaks is read again for its count and first few keys (the rules joining two tables
+are counted in one scan of their join, or read at once when they are the join's only one). A rule the database's own constraints guarantee (a key or unique constraint; on
 PostgreSQL a validated foreign key) is not checked row by row. Nothing is written or created, so
 the dashboard's read-only connection is enough.
 
@@ -242,7 +242,7 @@ def _check_rows(
         if rule.source is None:
             single_table.setdefault(rule.table, []).append(rule)
     type_findings: list[Finding] = []
-    broken: dict[int, int] = {}  # rows breaking each single-table rule, by id(rule)
+    broken: dict[int, int] = {}  # rows breaking each rule a scan counted, by id(rule)
     names = _distinct([*tables, *single_table])
     rows_read = 0
     for done, name in enumerate(names):
