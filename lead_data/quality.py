@@ -4,9 +4,10 @@ The schema comes first (tables or views, columns, loose type families, through `
 the rows: one scan per table counts the rows breaking each of its rules and, on SQLite, whose
 columns take values of any type, the values stored as a type their column does not allow; each
 rule some row breaks is read again for its count and first few keys (the rules joining two tables
-are counted in one scan of their join, or read at once when they are the join's only one). A rule the database's own constraints guarantee (a key or unique constraint; on
-PostgreSQL a validated foreign key) is not checked row by row. Nothing is written or created, so
-the dashboard's read-only connection is enough.
+are counted in one scan of their join, or read at once when they are the join's only one). A rule
+the database's own constraints guarantee (a key or unique constraint; on PostgreSQL a validated
+foreign key) is not checked row by row. Nothing is written or created, so the dashboard's read-only
+connection is enough.
 
 A missing table or column, or one of the wrong type, is reported once, and the row checks that
 would need it are skipped. A check the database refuses to run becomes a "could not check" finding
