@@ -6,14 +6,12 @@ import streamlit as st
 
 from lead_data import access, quality
 from ui.access import record_export, record_view, require_page
-from ui.data import load
+from ui.background import load_in_background, start_again
 from ui.settings import current_site
 from ui.tables import table
 
 viewer = require_page(access.DATA_QUALITY)
 today = current_site().today()
-findings = load(quality.check_database, today=today)
-findings_table = quality.findings_frame(findings)
 
 st.title("Data quality")
 st.caption(
@@ -21,6 +19,11 @@ st.caption(
     "values, references between tables, impossible or future dates, coordinates. Fix problems in the source system; "
     "the dashboard only reads. The same report: `python -m lead_data check --url URL`."
 )
+# A large database's check takes seconds: it runs in the background while the page says how far it is.
+findings = load_in_background(
+    quality.check_database, label="Checking the database against the data contract", steps="tables", today=today
+)
+findings_table = quality.findings_frame(findings)
 
 if not findings:
     st.success("No problems found: the database matches the data contract.", icon=":material/verified:")
@@ -51,3 +54,13 @@ else:
             ),
         },
     )
+
+st.button(
+    "Check again",
+    key="check_again",
+    icon=":material/refresh:",
+    help="A check is reused for a few minutes: check again after fixing the source system.",
+    on_click=start_again,
+    args=(quality.check_database,),
+    kwargs={"today": today},
+)
