@@ -55,6 +55,7 @@ POLL_SECONDS = 1.0
 
 # Two threads: a second database's (or date's) check need not queue behind the first.
 _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lead-background")
+_started: list[Future[Any]] = []  # every run started and not yet seen finished, for wait_for_background_figures
 
 
 @dataclass
@@ -124,7 +125,18 @@ def _job(url: str, figure_name: str, _figure: Callable[..., Figure], token: str,
             return _figure(conn, progress=job.report, **inputs)
 
     job.future = _workers.submit(run)
+    _started.append(job.future)
     return job
+
+
+def wait_for_background_figures() -> bool:
+    """Wait until every figure started in the background so far has finished; whether any was
+    running. For scripts/benchmark.py, which times a page's figures again directly and must not
+    race a check still reading the database."""
+    running = [future for future in _started if not future.done()]
+    wait_for(running)
+    _started.clear()
+    return bool(running)
 
 
 @st.fragment(run_every=POLL_SECONDS)
