@@ -11,6 +11,7 @@ SQL returns. Each function's docstring lists what it returns.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass, field
@@ -230,62 +231,56 @@ def read_curve(curve: pd.DataFrame, *, months: int, longest_follow_up: int) -> R
 # --- re-arrest -----------------------------------------------------------------------------------
 
 
+def latest_start_followed(as_of: date, months: int) -> date:
+    """The latest start T0 with a full ``months`` calendar months of follow-up by D: T0 + N months ≤ D,
+    months added as ``sqlfunctions.add_months`` adds them (clamped to the end of a shorter month).
+
+    Adding months never moves a later start before an earlier one's, so "T0 + N months ≤ D" is
+    "T0 ≤ this date": one constant for every participant instead of date arithmetic on each row.
+    The starts of the month N months before D's month reach D's month on their own day, capped at its
+    last day, so they qualify up to D's day, or all of them when D is the last day of its month.
+    """
+    year, month = divmod(as_of.year * 12 + as_of.month - 1 - months, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        return date(year, month, last_day)
+    return date(year, month, min(as_of.day, last_day))
+
+
 def followed_and_rearrested(
     people: Any, first: Any, *, as_of: date, months: int
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The contract's "re-arrested within N months" for a row of ``people`` (a ``_cohort``) joined to
     ``first`` (``_first_rearrests``): whether it has a full N months of follow-up (T0 + N calendar
     months ≤ D), and whether it was re-arrested within them (first re-arrest ≤ T0 + N months)."""
+    followed = people.c.start_on <= latest_start_followed(as_of, months)
+    # In this order, only the followed with a re-arrest have their horizon worked out.
     horizon = add_months(people.c.start_on, literal(months))
-    followed = horizon <= _day(as_of)
-    return followed, and_(followed, first.c.first_rearrest_on <= horizon)
-
-
-@aggregate
-def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Re-arrested within 6, 12 and 24 months of T0, among participants followed that long.
-
-    A participant counts for N months only when T0 + N calendar months ≤ D; they count as
-    re-arrested when their first re-arrest is dated on or before T0 + N months.
-    Columns: months, rearrested, followed (the denominator), share (NaN when nobody is followed).
-    """
-    people = _cohort(as_of, cohort)
-    first = _first_rearrests(as_of, people)
-    columns = []
-    for months in FOLLOW_UP_MONTHS:
-        followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=months)
-        columns.append(_count_where(followed).label(f"followed_{months}"))
-        columns.append(_count_where(rearrested).label(f"rearrested_{months}"))
-    statement = select(*columns).select_from(people).outerjoin(first, first.c.participant_id == people.c.participant_id)
-    row = conn.execute(statement).one()._mapping
-    rows = []
-    for months in FOLLOW_UP_MONTHS:
-        followed, rearrested = int(row[f"followed_{months}"]), int(row[f"rearrested_{months}"])
-        rows.append(
-            {
-                "months": months,
-                "rearrested": rearrested,
-                "followed": followed,
-                "share": rearrested / followed if followed else None,
-            }
-        )
-    return pd.DataFrame(rows)
+    return followed, and_(followed, first.c.first_rearrest_on.is_not(None), first.c.first_rearrest_on <= horizon)
 
 
 def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
     """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
-    and the event flag."""
+    the event flag, and for each N of ``FOLLOW_UP_MONTHS`` followed_N and rearrested_N (1 or 0, as
+    ``followed_and_rearrested``)."""
     first = _first_rearrests(as_of, people)
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
         (rearrested, days_between(people.c.start_on, first.c.first_rearrest_on)),
         else_=days_between(people.c.start_on, _day(as_of)),
     )
+    flags = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, rearrested_within_months = followed_and_rearrested(people, first, as_of=as_of, months=months)
+        flags.append(case((followed, 1), else_=0).label(f"followed_{months}"))
+        flags.append(case((rearrested_within_months, 1), else_=0).label(f"rearrested_{months}"))
     return (
         select(
             people.c.participant_id,
             days.label("days"),
             case((rearrested, 1), else_=0).label("event"),
+            *flags,
         )
         .select_from(people)
         .outerjoin(first, first.c.participant_id == people.c.participant_id)
@@ -314,14 +309,54 @@ def _survival(rows: pd.DataFrame) -> SurvivalCurve:
     )
 
 
+@dataclass(frozen=True)
+class RearrestOutcomes:
+    """Re-arrest after the start T0: within 6, 12 and 24 months, and the time to the first one."""
+
+    # months, rearrested, followed (the denominator), share (None when nobody is followed)
+    within: pd.DataFrame
+    survival: SurvivalCurve  # the share re-arrested by each day after T0
+
+
 @aggregate
-def time_to_first_rearrest(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> SurvivalCurve:
-    """Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read
-    at 6, 12 and 24 months. Participants without a re-arrest are censored at D; exit does not
-    censor. SQL returns one (days, event) row per participant; statsmodels computes the curve.
+def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> RearrestOutcomes:
+    """Re-arrested within N months and the time to first re-arrest, from one pass over the cohort.
+
+    Within N months (6, 12, 24): among participants followed that long (T0 + N calendar months ≤ D),
+    those whose first re-arrest is dated on or before T0 + N months. Time to first re-arrest: the
+    Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read at 6,
+    12 and 24 months; participants without a re-arrest are censored at D, and exit does not censor.
+
+    SQL works out each participant's days, event and flags, and returns them counted per (days,
+    event) with the flags summed: every count is a sum of those, and statsmodels computes the curve
+    from the (days, event) pairs repeated as many times as there are participants with them.
     """
     rows = _time_to_first_rearrest_rows(as_of, _cohort(as_of, cohort))
-    return _survival(_frame(conn, select(rows.c.days, rows.c.event).order_by(rows.c.participant_id)))
+    flags = [f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested")]
+    groups = _frame(
+        conn,
+        select(
+            rows.c.days,
+            rows.c.event,
+            func.count().label("people"),
+            *(func.sum(rows.c[flag]).label(flag) for flag in flags),
+        )
+        .group_by(rows.c.days, rows.c.event)
+        .order_by(rows.c.days, rows.c.event),
+    )
+    within = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, rearrested = int(groups[f"followed_{months}"].sum()), int(groups[f"rearrested_{months}"].sum())
+        within.append(
+            {
+                "months": months,
+                "rearrested": rearrested,
+                "followed": followed,
+                "share": rearrested / followed if followed else None,
+            }
+        )
+    people = groups.loc[groups.index.repeat(groups["people"].to_numpy(dtype=int)), ["days", "event"]]
+    return RearrestOutcomes(within=pd.DataFrame(within), survival=_survival(people))
 
 
 def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
