@@ -380,7 +380,7 @@ def rearrested_within_year_by_group(conn: Connection, *, as_of: date, with_small
     """
     people = _cohort(as_of, EVERYONE)
     first = _first_rearrests(as_of, people)
-    followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=REARREST_MONTHS)
+    followed, rearrested = followed_and_rearrested(first, as_of=as_of, months=REARREST_MONTHS)
     rows = (
         select(
             *_group_columns(people.c.referred_on),

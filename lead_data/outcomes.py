@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.orm import aliased
 
 # The parts used, not statsmodels.api: that imports every model (about 25 MB more in each server).
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
@@ -49,7 +50,7 @@ from lead_data.models import (
     Enrollment,
     Referral,
 )
-from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
+from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before
 from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
@@ -114,57 +115,69 @@ def _in_year(column: Any, year: int | None, *, timestamp: bool = False) -> Colum
 
 def _cohort(as_of: date, cohort: Cohort) -> Any:
     """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0),
-    referred_on (R), referral_type, referral_month, and the first enrollment's ids."""
-    ranked = (
-        select(
-            Enrollment.participant_id,
-            Enrollment.intake_on,
-            Enrollment.referral_id,
-            func.row_number()
-            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
-            .label("position"),
+    referred_on (R), referral_type and referral_month of the referral behind their first enrollment."""
+    # The first enrollment: the lowest enrollment_id among those with no earlier intake. Set-based
+    # (a minimum per participant), not a window ranking every enrollment: PostgreSQL then estimates
+    # the rows well and hashes the joins, and SQLite reads the (participant_id, intake_on) index.
+    earlier = aliased(Enrollment, name="earlier_enrollments")
+    first_enrollments = (
+        select(Enrollment.participant_id, func.min(Enrollment.enrollment_id).label("enrollment_id"))
+        .where(
+            Enrollment.intake_on <= as_of,
+            ~select(earlier.enrollment_id)
+            .where(earlier.participant_id == Enrollment.participant_id, earlier.intake_on < Enrollment.intake_on)
+            .exists(),
         )
-        .where(Enrollment.intake_on <= as_of)
-        .subquery("ranked_enrollments")
+        .group_by(Enrollment.participant_id)
+        .subquery("first_enrollments")
     )
-    conditions = [ranked.c.position == 1, _in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
+    conditions = [_in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
     if cohort.referral_types:
         conditions.append(Referral.referral_type.in_(cohort.referral_types))
     return (
         select(
-            ranked.c.participant_id,
-            ranked.c.intake_on.label("start_on"),
+            Enrollment.participant_id,
+            Enrollment.intake_on.label("start_on"),
             date_of(Referral.referred_at).label("referred_on"),
             Referral.referral_type,
             month_of(Referral.referred_at).label("referral_month"),
         )
-        .join(Referral, Referral.referral_id == ranked.c.referral_id)
+        .select_from(first_enrollments)
+        .join(Enrollment, Enrollment.enrollment_id == first_enrollments.c.enrollment_id)
+        .join(Referral, Referral.referral_id == Enrollment.referral_id)
         .where(*conditions)
         # Made once and joined by participant: folded into the outer query, SQLite (with no
-        # statistics to go on) would search it by position for every row of the other side.
+        # statistics to go on) would work it out again for every row of the other side.
         .cte("cohort")
         .prefix_with("MATERIALIZED")
     )
 
 
+def _after_start(arrested_at: Any, people: Any, as_of: date) -> ColumnElement[bool]:
+    """An arrest (of the participant of a ``people`` row, by a join or a correlated subquery) that is
+    one of their re-arrests by the contract's rule: T0 is their first intake, so it is not diverted
+    and dated strictly after T0, and on or before D."""
+    return and_(
+        Arrest.referral_id.is_(None),
+        # The bare comparison starts an index's range at T0 (on T0's own day the date rule decides).
+        arrested_at > people.c.start_on,
+        date_of(arrested_at) > people.c.start_on,
+        _on_or_before(arrested_at, as_of, timestamp=True),
+    )
+
+
 def _first_rearrests(as_of: date, people: Any) -> Any:
-    """Each participant of ``people`` (a ``_cohort``) with their first re-arrest on or before D
-    (first_rearrest_on, null for none), by the contract's re-arrest rule: T0 is their first intake,
-    so it is their earliest non-diverted arrest dated after T0."""
-    arrested_on = date_of(Arrest.arrested_at)
-    first_rearrest_on = (
-        select(func.min(arrested_on))
-        .where(
-            Arrest.participant_id == people.c.participant_id,
-            Arrest.referral_id.is_(None),
-            arrested_on > people.c.start_on,
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
-        )
+    """Each participant of ``people`` (a ``_cohort``) with their start T0 (start_on) and their first
+    re-arrest on or before D (first_rearrest_on, null for none): their earliest arrest by ``_after_start``."""
+    first_rearrest_on = date_of(
+        # The earliest time, then its date: a minimum of the column itself is the first in its index.
+        select(func.min(Arrest.arrested_at))
+        .where(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of))
         .scalar_subquery()
     )
     # Made once: the figures read it several times per participant.
     return (
-        select(people.c.participant_id, first_rearrest_on.label("first_rearrest_on"))
+        select(people.c.participant_id, people.c.start_on, first_rearrest_on.label("first_rearrest_on"))
         .cte("first_rearrests")
         .prefix_with("MATERIALIZED")
     )
@@ -248,15 +261,13 @@ def latest_start_followed(as_of: date, months: int) -> date:
     return date(year, month, min(as_of.day, last_day))
 
 
-def followed_and_rearrested(
-    people: Any, first: Any, *, as_of: date, months: int
-) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """The contract's "re-arrested within N months" for a row of ``people`` (a ``_cohort``) joined to
-    ``first`` (``_first_rearrests``): whether it has a full N months of follow-up (T0 + N calendar
-    months ≤ D), and whether it was re-arrested within them (first re-arrest ≤ T0 + N months)."""
-    followed = people.c.start_on <= latest_start_followed(as_of, months)
+def followed_and_rearrested(first: Any, *, as_of: date, months: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The contract's "re-arrested within N months" for a row of ``first`` (``_first_rearrests``):
+    whether it has a full N months of follow-up (T0 + N calendar months ≤ D), and whether it was
+    re-arrested within them (first re-arrest ≤ T0 + N months)."""
+    followed = first.c.start_on <= latest_start_followed(as_of, months)
     # In this order, only the followed with a re-arrest have their horizon worked out.
-    horizon = add_months(people.c.start_on, literal(months))
+    horizon = add_months(first.c.start_on, literal(months))
     return followed, and_(followed, first.c.first_rearrest_on.is_not(None), first.c.first_rearrest_on <= horizon)
 
 
@@ -267,25 +278,20 @@ def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
     first = _first_rearrests(as_of, people)
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
-        (rearrested, days_between(people.c.start_on, first.c.first_rearrest_on)),
-        else_=days_between(people.c.start_on, _day(as_of)),
+        (rearrested, days_between(first.c.start_on, first.c.first_rearrest_on)),
+        else_=days_between(first.c.start_on, _day(as_of)),
     )
     flags = []
     for months in FOLLOW_UP_MONTHS:
-        followed, rearrested_within_months = followed_and_rearrested(people, first, as_of=as_of, months=months)
+        followed, rearrested_within_months = followed_and_rearrested(first, as_of=as_of, months=months)
         flags.append(case((followed, 1), else_=0).label(f"followed_{months}"))
         flags.append(case((rearrested_within_months, 1), else_=0).label(f"rearrested_{months}"))
-    return (
-        select(
-            people.c.participant_id,
-            days.label("days"),
-            case((rearrested, 1), else_=0).label("event"),
-            *flags,
-        )
-        .select_from(people)
-        .outerjoin(first, first.c.participant_id == people.c.participant_id)
-        .subquery("time_to_first_rearrest")
-    )
+    return select(
+        first.c.participant_id,
+        days.label("days"),
+        case((rearrested, 1), else_=0).label("event"),
+        *flags,
+    ).subquery("time_to_first_rearrest")
 
 
 @dataclass(frozen=True)
@@ -372,15 +378,17 @@ def rearrests_by_kind(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     ("not recorded" when null), rearrests.
     """
     people = _cohort(as_of, cohort)
-    rearrests = _rearrests(as_of)
-    quarter = quarter_of(rearrests.c.arrested_on).label("quarter")
+    quarter = quarter_of(date_of(Arrest.arrested_at)).label("quarter")
     kind = _rearrest_kind(Arrest.warrant_only).label("kind")
-    severity = _labelled(rearrests.c.severity).label("severity")
+    severity = _labelled(Arrest.severity).label("severity")
     statement = (
         select(quarter, kind, severity, func.count().label("rearrests"))
-        .select_from(rearrests)
-        .join(people, people.c.participant_id == rearrests.c.participant_id)
-        .join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
+        .select_from(people)
+        # From each participant to their arrests (ix_arrests_participant_id_arrested_at).
+        .join(
+            Arrest,
+            and_(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of)),
+        )
         .group_by(quarter, kind, severity)
         .order_by(quarter, kind, severity)
     )

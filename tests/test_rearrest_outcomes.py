@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Date, literal, select
 
 from lead_data import outcomes as o
+from lead_data.models import Enrollment
 from lead_data.sqlfunctions import add_months
 
 D = date(2024, 6, 30)
@@ -91,3 +92,30 @@ def test_nobody_started_gives_an_empty_curve_and_no_shares(db):
     assert (result.survival.people, result.survival.events, result.survival.longest_follow_up) == (0, 0, -1)
     assert result.within[["rearrested", "followed"]].to_numpy().tolist() == [[0, 0], [0, 0], [0, 0]]
     assert result.within["share"].isna().all()
+
+
+def _cohort_size(db, cohort: o.Cohort) -> int:
+    with db.connect() as conn:
+        return o.rearrest_outcomes(conn, as_of=D, cohort=cohort).survival.people
+
+
+def test_two_intakes_on_the_first_day_take_the_referral_of_the_lower_enrollment_id(db):
+    person = db.participant()
+    start = date(2024, 1, 10)
+    # Written first with the higher id, so that neither the order written nor the order stored decides.
+    social_contact = db.referral(person, start, referral_type="social_contact")
+    db._add(Enrollment, enrollment_id=10_000, participant_id=person, referral_id=social_contact, intake_on=start)
+    db.enroll(person, intake_on=start, referral_type="arrest_diversion")  # a lower enrollment_id
+    db.enroll(person, intake_on=start + timedelta(days=1), referral_type="social_contact")  # a later intake
+    assert _cohort_size(db, o.Cohort(referral_types=("arrest_diversion",))) == 1
+    assert _cohort_size(db, o.Cohort(referral_types=("social_contact",))) == 0
+    assert _cohort_size(db, o.EVERYONE) == 1
+
+
+def test_the_earliest_intake_decides_the_referral_whatever_the_enrollment_ids(db):
+    person = db.participant()
+    db.enroll(person, intake_on=date(2024, 3, 1), referral_type="social_contact")  # a lower id, a later intake
+    diversion = db.referral(person, date(2024, 1, 5), referral_type="arrest_diversion")
+    db._add(Enrollment, enrollment_id=10_000, participant_id=person, referral_id=diversion, intake_on=date(2024, 1, 5))
+    assert _cohort_size(db, o.Cohort(referral_types=("arrest_diversion",))) == 1
+    assert _cohort_size(db, o.Cohort(referral_types=("social_contact",))) == 0
