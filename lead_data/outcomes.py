@@ -24,13 +24,17 @@ import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     and_,
     case,
     func,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -272,10 +276,14 @@ def followed_and_rearrested(first: Any, *, as_of: date, months: int) -> tuple[Co
 
 
 def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
-    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
-    the event flag, and for each N of ``FOLLOW_UP_MONTHS`` followed_N and rearrested_N (1 or 0, as
-    ``followed_and_rearrested``)."""
-    first = _first_rearrests(as_of, people)
+    """Per participant of ``people`` (a ``_cohort``): ``_rearrest_clock``'s columns."""
+    return _rearrest_clock(as_of, _first_rearrests(as_of, people)).subquery("time_to_first_rearrest")
+
+
+def _rearrest_clock(as_of: date, first: Any) -> Select[Any]:
+    """Per row of ``first`` (``_first_rearrests``): participant_id, days from T0 to the first re-arrest
+    (or to D), the event flag, and for each N of ``FOLLOW_UP_MONTHS`` followed_N and rearrested_N (1
+    or 0, as ``followed_and_rearrested``)."""
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
         (rearrested, days_between(first.c.start_on, first.c.first_rearrest_on)),
@@ -291,7 +299,7 @@ def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
         days.label("days"),
         case((rearrested, 1), else_=0).label("event"),
         *flags,
-    ).subquery("time_to_first_rearrest")
+    )
 
 
 @dataclass(frozen=True)
@@ -317,39 +325,89 @@ def _survival(rows: pd.DataFrame) -> SurvivalCurve:
 
 @dataclass(frozen=True)
 class RearrestOutcomes:
-    """Re-arrest after the start T0: within 6, 12 and 24 months, and the time to the first one."""
+    """Re-arrest after the start T0: within 6, 12 and 24 months, the time to the first one, and every
+    re-arrest by quarter, kind and severity."""
 
     # months, rearrested, followed (the denominator), share (None when nobody is followed)
     within: pd.DataFrame
     survival: SurvivalCurve  # the share re-arrested by each day after T0
+    # quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity ("not recorded"
+    # when null), rearrests
+    by_kind: pd.DataFrame
+
+
+FOLLOW_UP_FLAGS = tuple(f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested"))
+# Which of rearrest_outcomes' two counts a row of its statement belongs to (a constant in the SQL text,
+# not a parameter, so that both backends type the union's column alike).
+CURVE_PART, KIND_PART = 0, 1
+
+
+def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
+    return case((warrant_only == true(), WARRANT_ONLY), (warrant_only.is_(None), NOT_RECORDED), else_=NEW_OFFENSE)
 
 
 @aggregate
 def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> RearrestOutcomes:
-    """Re-arrested within N months and the time to first re-arrest, from one pass over the cohort.
+    """Re-arrested within N months, the time to first re-arrest, and re-arrests by kind, from one
+    pass over the cohort.
 
     Within N months (6, 12, 24): among participants followed that long (T0 + N calendar months ≤ D),
     those whose first re-arrest is dated on or before T0 + N months. Time to first re-arrest: the
     Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read at 6,
     12 and 24 months; participants without a re-arrest are censored at D, and exit does not censor.
+    By kind: the cohort's re-arrests per quarter, split new offense / warrant-only / not recorded
+    (``warrant_only`` false / true / null) and by severity.
 
-    SQL works out each participant's days, event and flags, and returns them counted per (days,
-    event) with the flags summed: every count is a sum of those, and statsmodels computes the curve
-    from the (days, event) pairs repeated as many times as there are participants with them.
+    One statement works the cohort and each one's first re-arrest out once, and counts twice: each
+    participant's days, event and follow-up flags per (days, event), the flags summed (every within-N
+    count is a sum of those; statsmodels computes the curve from the (days, event) pairs repeated as
+    many times as there are participants with them); and the re-arrests of those with any, per
+    quarter, kind and severity.
     """
-    rows = _time_to_first_rearrest_rows(as_of, _cohort(as_of, cohort))
-    flags = [f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested")]
-    groups = _frame(
-        conn,
+    first = _first_rearrests(as_of, _cohort(as_of, cohort))
+    clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
+    curve = select(
+        literal_column(str(CURVE_PART)).label("part"),
+        clock.c.days,
+        clock.c.event,
+        null().label("quarter"),
+        null().label("kind"),
+        null().label("severity"),
+        func.count().label("count"),
+        *(func.sum(clock.c[flag]).label(flag) for flag in FOLLOW_UP_FLAGS),
+    ).group_by(clock.c.days, clock.c.event)
+    quarter = quarter_of(date_of(Arrest.arrested_at))
+    kind = _rearrest_kind(Arrest.warrant_only)
+    severity = _labelled(Arrest.severity)
+    rearrests = (
         select(
-            rows.c.days,
-            rows.c.event,
-            func.count().label("people"),
-            *(func.sum(rows.c[flag]).label(flag) for flag in flags),
+            literal_column(str(KIND_PART)),
+            null(),
+            null(),
+            quarter,
+            kind,
+            severity,
+            func.count(),
+            *(null() for _ in FOLLOW_UP_FLAGS),
         )
-        .group_by(rows.c.days, rows.c.event)
-        .order_by(rows.c.days, rows.c.event),
+        .select_from(first)
+        # Only those with a first re-arrest have any: from each to their arrests (by the arrests index).
+        .join(
+            Arrest,
+            and_(
+                first.c.first_rearrest_on.is_not(None),
+                Arrest.participant_id == first.c.participant_id,
+                _after_start(Arrest.arrested_at, first, as_of),
+            ),
+        )
+        .group_by(quarter, kind, severity)
     )
+    both = union_all(curve, rearrests).subquery("rearrest_counts")
+    counted = _frame(
+        conn,
+        select(both).order_by(both.c.part, both.c.days, both.c.event, both.c.quarter, both.c.kind, both.c.severity),
+    )
+    groups = counted[counted["part"] == CURVE_PART]
     within = []
     for months in FOLLOW_UP_MONTHS:
         followed, rearrested = int(groups[f"followed_{months}"].sum()), int(groups[f"rearrested_{months}"].sum())
@@ -361,38 +419,19 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
                 "share": rearrested / followed if followed else None,
             }
         )
-    people = groups.loc[groups.index.repeat(groups["people"].to_numpy(dtype=int)), ["days", "event"]]
-    return RearrestOutcomes(within=pd.DataFrame(within), survival=_survival(people))
-
-
-def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
-    return case((warrant_only == true(), WARRANT_ONLY), (warrant_only.is_(None), NOT_RECORDED), else_=NEW_OFFENSE)
-
-
-@aggregate
-def rearrests_by_kind(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Re-arrests of the cohort per quarter, split new offense / warrant-only / not recorded and
-    by severity.
-
-    Columns: quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity
-    ("not recorded" when null), rearrests.
-    """
-    people = _cohort(as_of, cohort)
-    quarter = quarter_of(date_of(Arrest.arrested_at)).label("quarter")
-    kind = _rearrest_kind(Arrest.warrant_only).label("kind")
-    severity = _labelled(Arrest.severity).label("severity")
-    statement = (
-        select(quarter, kind, severity, func.count().label("rearrests"))
-        .select_from(people)
-        # From each participant to their arrests (ix_arrests_participant_id_arrested_at).
-        .join(
-            Arrest,
-            and_(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of)),
-        )
-        .group_by(quarter, kind, severity)
-        .order_by(quarter, kind, severity)
+    people = groups.loc[groups.index.repeat(groups["count"].to_numpy(dtype=int)), ["days", "event"]]
+    by_kind = (
+        counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
+        .rename(columns={"count": "rearrests"})
+        .astype({"rearrests": int})
+        .reset_index(drop=True)
     )
-    return _frame(conn, statement)
+    return RearrestOutcomes(within=pd.DataFrame(within), survival=_survival(people), by_kind=by_kind)
+
+
+def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``RearrestOutcomes.by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
+    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
 
 
 # --- before and after, per person-year ------------------------------------------------------------
@@ -537,11 +576,6 @@ def active_participant_months(conn: Connection, *, as_of: date, cohort: Cohort =
         .where(Enrollment.intake_on <= as_of)
     )
     return int(conn.execute(statement).scalar_one()) / (DAYS_PER_YEAR / 12)
-
-
-def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``rearrests_by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
-    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
 
 
 # --- housing, employment, income --------------------------------------------------------------------

@@ -101,7 +101,7 @@ def rearrest_tab() -> None:
         f"{survival.people} participants, {survival.events} re-arrested; the others are counted until "
         f"{as_of:%d %B %Y}. Leaving the program does not stop the count."
     )
-    by_kind = load(outcomes.rearrests_by_kind, as_of=as_of, cohort=cohort)
+    by_kind = rearrest.by_kind
     if by_kind.empty:
         st.info("No re-arrests in this cohort yet.")
     else:

@@ -139,7 +139,7 @@ def test_rearrests_split_new_offense_warrant_only_and_not_recorded_per_quarter(d
     db.arrest(person, date(2024, 4, 2), warrant_only=False, severity="felony")
     db.arrest(person, D + DAY, warrant_only=False)
     with db.connect() as conn:
-        frame = o.rearrests_by_kind(conn, as_of=D)
+        frame = o.rearrest_outcomes(conn, as_of=D).by_kind
     assert frame.to_dict("records") == [
         {"quarter": "2024-Q1", "kind": "new_offense", "severity": "felony", "rearrests": 1},
         {"quarter": "2024-Q1", "kind": "warrant_only", "severity": "not recorded", "rearrests": 1},
