@@ -376,7 +376,7 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
         func.count().label("count"),
         *(func.sum(clock.c[flag]).label(flag) for flag in FOLLOW_UP_FLAGS),
     ).group_by(clock.c.days, clock.c.event)
-    quarter = quarter_of(date_of(Arrest.arrested_at))
+    quarter = quarter_of(Arrest.arrested_at)
     kind = _rearrest_kind(Arrest.warrant_only)
     severity = _labelled(Arrest.severity)
     rearrests = (
@@ -391,13 +391,17 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
             *(null() for _ in FOLLOW_UP_FLAGS),
         )
         .select_from(first)
-        # Only those with a first re-arrest have any: from each to their arrests (by the arrests index).
+        # A participant's re-arrests are their non-diverted arrests from the day of their first one
+        # to D (every later one is also after T0): only those with a first re-arrest have any, found
+        # through the arrests index from that day on, with no date worked out per arrest.
         .join(
             Arrest,
             and_(
                 first.c.first_rearrest_on.is_not(None),
                 Arrest.participant_id == first.c.participant_id,
-                _after_start(Arrest.arrested_at, first, as_of),
+                Arrest.referral_id.is_(None),
+                Arrest.arrested_at >= first.c.first_rearrest_on,
+                _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             ),
         )
         .group_by(quarter, kind, severity)

@@ -3,7 +3,7 @@ pass over the cohort, against hand-computed answers on tiny databases (both back
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Date, literal, select
@@ -119,3 +119,23 @@ def test_the_earliest_intake_decides_the_referral_whatever_the_enrollment_ids(db
     db._add(Enrollment, enrollment_id=10_000, participant_id=person, referral_id=diversion, intake_on=date(2024, 1, 5))
     assert _cohort_size(db, o.Cohort(referral_types=("arrest_diversion",))) == 1
     assert _cohort_size(db, o.Cohort(referral_types=("social_contact",))) == 0
+
+
+def test_every_rearrest_counts_by_kind_from_the_first_one_s_day_but_not_the_diverted_arrest(db):
+    person = db.participant()
+    enrollment = db.enroll(person, intake_on=date(2024, 1, 10))
+    diverted = db.enrollment_referral(enrollment)
+    db.arrest(person, datetime(2023, 12, 1, 9, 0), warrant_only=False)  # before intake
+    db.arrest(person, datetime(2024, 1, 10, 20, 0), warrant_only=False)  # the intake day: not after T0
+    db.arrest(person, datetime(2024, 2, 1, 15, 0), warrant_only=True, severity="felony")  # the first re-arrest...
+    db.arrest(person, datetime(2024, 2, 1, 9, 0), warrant_only=False, severity="felony")  # ...earlier the same day
+    db.arrest(person, datetime(2024, 4, 3, 12, 0), warrant_only=None, severity=None)
+    db.arrest(person, datetime(2024, 5, 1, 12, 0), referral_id=diverted)  # the diverted arrest: never a re-arrest
+    db.arrest(person, datetime(2024, 7, 1, 0, 30), warrant_only=False)  # after D
+    with db.connect() as conn:
+        by_kind = o.rearrest_outcomes(conn, as_of=D).by_kind
+    assert by_kind.to_dict("records") == [
+        {"quarter": "2024-Q1", "kind": "new_offense", "severity": "felony", "rearrests": 1},
+        {"quarter": "2024-Q1", "kind": "warrant_only", "severity": "felony", "rearrests": 1},
+        {"quarter": "2024-Q2", "kind": "not recorded", "severity": "not recorded", "rearrests": 1},
+    ]
