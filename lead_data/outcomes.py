@@ -117,9 +117,11 @@ def _in_year(column: Any, year: int | None, *, timestamp: bool = False) -> Colum
     return and_(column >= start, column < end)
 
 
-def _cohort(as_of: date, cohort: Cohort) -> Any:
-    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0),
-    referred_on (R), referral_type and referral_month of the referral behind their first enrollment."""
+def _cohort(as_of: date, cohort: Cohort, *, referral_columns: bool = True) -> Any:
+    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0), and unless
+    ``referral_columns`` is false (for figures that need only T0: they cost a date worked out per
+    participant) referred_on (R), referral_type and referral_month of the referral behind their first
+    enrollment."""
     # The first enrollment: the lowest enrollment_id among those with no earlier intake. Set-based
     # (a minimum per participant), not a window ranking every enrollment: PostgreSQL then estimates
     # the rows well and hashes the joins, and SQLite reads the (participant_id, intake_on) index.
@@ -138,14 +140,17 @@ def _cohort(as_of: date, cohort: Cohort) -> Any:
     conditions = [_in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
     if cohort.referral_types:
         conditions.append(Referral.referral_type.in_(cohort.referral_types))
-    return (
-        select(
-            Enrollment.participant_id,
-            Enrollment.intake_on.label("start_on"),
+    referral = (
+        [
             date_of(Referral.referred_at).label("referred_on"),
             Referral.referral_type,
             month_of(Referral.referred_at).label("referral_month"),
-        )
+        ]
+        if referral_columns
+        else []
+    )
+    return (
+        select(Enrollment.participant_id, Enrollment.intake_on.label("start_on"), *referral)
         .select_from(first_enrollments)
         .join(Enrollment, Enrollment.enrollment_id == first_enrollments.c.enrollment_id)
         .join(Referral, Referral.referral_id == Enrollment.referral_id)
@@ -364,7 +369,7 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     many times as there are participants with them); and the re-arrests of those with any, per
     quarter, kind and severity.
     """
-    first = _first_rearrests(as_of, _cohort(as_of, cohort))
+    first = _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False))
     clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
     curve = select(
         literal_column(str(CURVE_PART)).label("part"),
