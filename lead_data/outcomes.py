@@ -184,9 +184,14 @@ def _first_rearrests(as_of: date, people: Any) -> Any:
         .where(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of))
         .scalar_subquery()
     )
-    # Made once: the figures read it several times per participant.
+    # Made once: the figures read it several times per participant. T0 as a date: null where it cannot
+    # be read as one (the Data quality page lists it), so that such a start is followed for no N.
     return (
-        select(people.c.participant_id, people.c.start_on, first_rearrest_on.label("first_rearrest_on"))
+        select(
+            people.c.participant_id,
+            date_of(people.c.start_on).label("start_on"),
+            first_rearrest_on.label("first_rearrest_on"),
+        )
         .cte("first_rearrests")
         .prefix_with("MATERIALIZED")
     )
@@ -428,7 +433,9 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
                 "share": rearrested / followed if followed else None,
             }
         )
-    people = groups.loc[groups.index.repeat(groups["count"].to_numpy(dtype=int)), ["days", "event"]]
+    # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
+    readable = groups[groups["days"].notna()]
+    people = readable.loc[readable.index.repeat(readable["count"].to_numpy(dtype=int)), ["days", "event"]]
     by_kind = (
         counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
         .rename(columns={"count": "rearrests"})

@@ -139,3 +139,22 @@ def test_every_rearrest_counts_by_kind_from_the_first_one_s_day_but_not_the_dive
         {"quarter": "2024-Q1", "kind": "warrant_only", "severity": "felony", "rearrests": 1},
         {"quarter": "2024-Q2", "kind": "not recorded", "severity": "not recorded", "rearrests": 1},
     ]
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL keeps only dates in a date column
+def test_a_start_that_cannot_be_read_as_a_date_is_in_no_count_and_not_in_the_curve(db):
+    readable = _enrolled(db, intake_on=date(2023, 1, 10))
+    db.arrest(readable, date(2023, 3, 1))
+    unreadable = db.participant()
+    enrollment = db.enroll(unreadable, intake_on=date(2023, 1, 10))
+    db.arrest(unreadable, date(2023, 3, 1))
+    db.execute(f"UPDATE enrollments SET intake_on = '01/10/2023' WHERE enrollment_id = {enrollment}")
+    with db.connect() as conn:
+        result = o.rearrest_outcomes(conn, as_of=D)
+    # As the 6-, 12- and 24-month figures always did (T0 + N months of such a date is no date).
+    assert result.within[["months", "rearrested", "followed"]].to_numpy().tolist() == [
+        [6, 1, 1],
+        [12, 1, 1],
+        [24, 0, 0],
+    ]
+    assert (result.survival.people, result.survival.events) == (1, 1)
