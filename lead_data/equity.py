@@ -373,14 +373,14 @@ REARREST_LAYOUT = Layout(
 @shown_by_role(with_small_counts="small_counts")
 def rearrested_within_year_by_group(conn: Connection, *, as_of: date, with_small_counts: bool = False) -> pd.DataFrame:
     """Re-arrested within 12 months of the start T0 (the contract's version-2 rule, as
-    ``outcomes.rearrested_within``), among participants with 12 months of follow-up by D, by race,
+    ``outcomes.rearrest_outcomes``), among participants with 12 months of follow-up by D, by race,
     sex and age band on their referral date R. Not per period: everyone followed a full year counts.
 
     Columns: dimension, group, followed, rearrested, rearrested_share, rearrested_share_difference.
     """
     people = _cohort(as_of, EVERYONE)
     first = _first_rearrests(as_of, people)
-    followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=REARREST_MONTHS)
+    followed, rearrested = followed_and_rearrested(first, as_of=as_of, months=REARREST_MONTHS)
     rows = (
         select(
             *_group_columns(people.c.referred_on),

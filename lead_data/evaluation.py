@@ -86,7 +86,7 @@ def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: Coh
 
     Columns: pseudonym, referral_month ('YYYY-MM'), referral_type, age_band (age at referral),
     sex, race ("not recorded" when null), days_to_first_rearrest_or_censoring and rearrested (1:
-    re-arrested, 0: censored at D) as in ``outcomes.time_to_first_rearrest``, after_window_days
+    re-arrested, 0: censored at D) as in ``outcomes.rearrest_outcomes``, after_window_days
     (the after window's length, at most 365), and the counts of ``outcomes.rates_before_and_after``:
     arrests_before, arrests_after (re-arrests), bookings_before, bookings_after, jail_days_before,
     jail_days_after.

@@ -11,6 +11,7 @@ SQL returns. Each function's docstring lists what it returns.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass, field
@@ -23,14 +24,19 @@ import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     and_,
     case,
     func,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     true,
+    union_all,
 )
+from sqlalchemy.orm import aliased
 
 # The parts used, not statsmodels.api: that imports every model (about 25 MB more in each server).
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
@@ -48,7 +54,7 @@ from lead_data.models import (
     Enrollment,
     Referral,
 )
-from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before, _rearrests
+from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before
 from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
@@ -111,59 +117,81 @@ def _in_year(column: Any, year: int | None, *, timestamp: bool = False) -> Colum
     return and_(column >= start, column < end)
 
 
-def _cohort(as_of: date, cohort: Cohort) -> Any:
-    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0),
-    referred_on (R), referral_type, referral_month, and the first enrollment's ids."""
-    ranked = (
-        select(
-            Enrollment.participant_id,
-            Enrollment.intake_on,
-            Enrollment.referral_id,
-            func.row_number()
-            .over(partition_by=Enrollment.participant_id, order_by=(Enrollment.intake_on, Enrollment.enrollment_id))
-            .label("position"),
+def _cohort(as_of: date, cohort: Cohort, *, referral_columns: bool = True) -> Any:
+    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0), and unless
+    ``referral_columns`` is false (for figures that need only T0: they cost a date worked out per
+    participant) referred_on (R), referral_type and referral_month of the referral behind their first
+    enrollment."""
+    # The first enrollment: the lowest enrollment_id among those with no earlier intake. Set-based
+    # (a minimum per participant), not a window ranking every enrollment: PostgreSQL then estimates
+    # the rows well and hashes the joins, and SQLite reads the (participant_id, intake_on) index.
+    earlier = aliased(Enrollment, name="earlier_enrollments")
+    first_enrollments = (
+        select(Enrollment.participant_id, func.min(Enrollment.enrollment_id).label("enrollment_id"))
+        .where(
+            Enrollment.intake_on <= as_of,
+            ~select(earlier.enrollment_id)
+            .where(earlier.participant_id == Enrollment.participant_id, earlier.intake_on < Enrollment.intake_on)
+            .exists(),
         )
-        .where(Enrollment.intake_on <= as_of)
-        .subquery("ranked_enrollments")
+        .group_by(Enrollment.participant_id)
+        .subquery("first_enrollments")
     )
-    conditions = [ranked.c.position == 1, _in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
+    conditions = [_in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
     if cohort.referral_types:
         conditions.append(Referral.referral_type.in_(cohort.referral_types))
-    return (
-        select(
-            ranked.c.participant_id,
-            ranked.c.intake_on.label("start_on"),
+    referral = (
+        [
             date_of(Referral.referred_at).label("referred_on"),
             Referral.referral_type,
             month_of(Referral.referred_at).label("referral_month"),
-        )
-        .join(Referral, Referral.referral_id == ranked.c.referral_id)
+        ]
+        if referral_columns
+        else []
+    )
+    return (
+        select(Enrollment.participant_id, Enrollment.intake_on.label("start_on"), *referral)
+        .select_from(first_enrollments)
+        .join(Enrollment, Enrollment.enrollment_id == first_enrollments.c.enrollment_id)
+        .join(Referral, Referral.referral_id == Enrollment.referral_id)
         .where(*conditions)
         # Made once and joined by participant: folded into the outer query, SQLite (with no
-        # statistics to go on) would search it by position for every row of the other side.
+        # statistics to go on) would work it out again for every row of the other side.
         .cte("cohort")
         .prefix_with("MATERIALIZED")
     )
 
 
+def _after_start(arrested_at: Any, people: Any, as_of: date) -> ColumnElement[bool]:
+    """An arrest (of the participant of a ``people`` row, by a join or a correlated subquery) that is
+    one of their re-arrests by the contract's rule: T0 is their first intake, so it is not diverted
+    and dated strictly after T0, and on or before D."""
+    return and_(
+        Arrest.referral_id.is_(None),
+        # The bare comparison starts an index's range at T0 (on T0's own day the date rule decides).
+        arrested_at > people.c.start_on,
+        date_of(arrested_at) > people.c.start_on,
+        _on_or_before(arrested_at, as_of, timestamp=True),
+    )
+
+
 def _first_rearrests(as_of: date, people: Any) -> Any:
-    """Each participant of ``people`` (a ``_cohort``) with their first re-arrest on or before D
-    (first_rearrest_on, null for none), by the contract's re-arrest rule: T0 is their first intake,
-    so it is their earliest non-diverted arrest dated after T0."""
-    arrested_on = date_of(Arrest.arrested_at)
-    first_rearrest_on = (
-        select(func.min(arrested_on))
-        .where(
-            Arrest.participant_id == people.c.participant_id,
-            Arrest.referral_id.is_(None),
-            arrested_on > people.c.start_on,
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
-        )
+    """Each participant of ``people`` (a ``_cohort``) with their start T0 (start_on) and their first
+    re-arrest on or before D (first_rearrest_on, null for none): their earliest arrest by ``_after_start``."""
+    first_rearrest_on = date_of(
+        # The earliest time, then its date: a minimum of the column itself is the first in its index.
+        select(func.min(Arrest.arrested_at))
+        .where(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of))
         .scalar_subquery()
     )
-    # Made once: the figures read it several times per participant.
+    # Made once: the figures read it several times per participant. T0 as a date: null where it cannot
+    # be read as one (the Data quality page lists it), so that such a start is followed for no N.
     return (
-        select(people.c.participant_id, first_rearrest_on.label("first_rearrest_on"))
+        select(
+            people.c.participant_id,
+            date_of(people.c.start_on).label("start_on"),
+            first_rearrest_on.label("first_rearrest_on"),
+        )
         .cte("first_rearrests")
         .prefix_with("MATERIALIZED")
     )
@@ -230,66 +258,57 @@ def read_curve(curve: pd.DataFrame, *, months: int, longest_follow_up: int) -> R
 # --- re-arrest -----------------------------------------------------------------------------------
 
 
-def followed_and_rearrested(
-    people: Any, first: Any, *, as_of: date, months: int
-) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """The contract's "re-arrested within N months" for a row of ``people`` (a ``_cohort``) joined to
-    ``first`` (``_first_rearrests``): whether it has a full N months of follow-up (T0 + N calendar
-    months ≤ D), and whether it was re-arrested within them (first re-arrest ≤ T0 + N months)."""
-    horizon = add_months(people.c.start_on, literal(months))
-    followed = horizon <= _day(as_of)
-    return followed, and_(followed, first.c.first_rearrest_on <= horizon)
+def latest_start_followed(as_of: date, months: int) -> date:
+    """The latest start T0 with a full ``months`` calendar months of follow-up by D: T0 + N months ≤ D,
+    months added as ``sqlfunctions.add_months`` adds them (clamped to the end of a shorter month).
 
-
-@aggregate
-def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Re-arrested within 6, 12 and 24 months of T0, among participants followed that long.
-
-    A participant counts for N months only when T0 + N calendar months ≤ D; they count as
-    re-arrested when their first re-arrest is dated on or before T0 + N months.
-    Columns: months, rearrested, followed (the denominator), share (NaN when nobody is followed).
+    Adding months never moves a later start before an earlier one's, so "T0 + N months ≤ D" is
+    "T0 ≤ this date": one constant for every participant instead of date arithmetic on each row.
+    The starts of the month N months before D's month reach D's month on their own day, capped at its
+    last day, so they qualify up to D's day, or all of them when D is the last day of its month.
     """
-    people = _cohort(as_of, cohort)
-    first = _first_rearrests(as_of, people)
-    columns = []
-    for months in FOLLOW_UP_MONTHS:
-        followed, rearrested = followed_and_rearrested(people, first, as_of=as_of, months=months)
-        columns.append(_count_where(followed).label(f"followed_{months}"))
-        columns.append(_count_where(rearrested).label(f"rearrested_{months}"))
-    statement = select(*columns).select_from(people).outerjoin(first, first.c.participant_id == people.c.participant_id)
-    row = conn.execute(statement).one()._mapping
-    rows = []
-    for months in FOLLOW_UP_MONTHS:
-        followed, rearrested = int(row[f"followed_{months}"]), int(row[f"rearrested_{months}"])
-        rows.append(
-            {
-                "months": months,
-                "rearrested": rearrested,
-                "followed": followed,
-                "share": rearrested / followed if followed else None,
-            }
-        )
-    return pd.DataFrame(rows)
+    year, month = divmod(as_of.year * 12 + as_of.month - 1 - months, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        return date(year, month, last_day)
+    return date(year, month, min(as_of.day, last_day))
+
+
+def followed_and_rearrested(first: Any, *, as_of: date, months: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The contract's "re-arrested within N months" for a row of ``first`` (``_first_rearrests``):
+    whether it has a full N months of follow-up (T0 + N calendar months ≤ D), and whether it was
+    re-arrested within them (first re-arrest ≤ T0 + N months)."""
+    followed = first.c.start_on <= latest_start_followed(as_of, months)
+    # In this order, only the followed with a re-arrest have their horizon worked out.
+    horizon = add_months(first.c.start_on, literal(months))
+    return followed, and_(followed, first.c.first_rearrest_on.is_not(None), first.c.first_rearrest_on <= horizon)
 
 
 def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
-    """Per participant of ``people`` (a ``_cohort``): days from T0 to the first re-arrest (or to D),
-    and the event flag."""
-    first = _first_rearrests(as_of, people)
+    """Per participant of ``people`` (a ``_cohort``): ``_rearrest_clock``'s columns."""
+    return _rearrest_clock(as_of, _first_rearrests(as_of, people)).subquery("time_to_first_rearrest")
+
+
+def _rearrest_clock(as_of: date, first: Any) -> Select[Any]:
+    """Per row of ``first`` (``_first_rearrests``): participant_id, days from T0 to the first re-arrest
+    (or to D), the event flag, and for each N of ``FOLLOW_UP_MONTHS`` followed_N and rearrested_N (1
+    or 0, as ``followed_and_rearrested``)."""
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
-        (rearrested, days_between(people.c.start_on, first.c.first_rearrest_on)),
-        else_=days_between(people.c.start_on, _day(as_of)),
+        (rearrested, days_between(first.c.start_on, first.c.first_rearrest_on)),
+        else_=days_between(first.c.start_on, _day(as_of)),
     )
-    return (
-        select(
-            people.c.participant_id,
-            days.label("days"),
-            case((rearrested, 1), else_=0).label("event"),
-        )
-        .select_from(people)
-        .outerjoin(first, first.c.participant_id == people.c.participant_id)
-        .subquery("time_to_first_rearrest")
+    flags = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, rearrested_within_months = followed_and_rearrested(first, as_of=as_of, months=months)
+        flags.append(case((followed, 1), else_=0).label(f"followed_{months}"))
+        flags.append(case((rearrested_within_months, 1), else_=0).label(f"rearrested_{months}"))
+    return select(
+        first.c.participant_id,
+        days.label("days"),
+        case((rearrested, 1), else_=0).label("event"),
+        *flags,
     )
 
 
@@ -314,14 +333,23 @@ def _survival(rows: pd.DataFrame) -> SurvivalCurve:
     )
 
 
-@aggregate
-def time_to_first_rearrest(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> SurvivalCurve:
-    """Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read
-    at 6, 12 and 24 months. Participants without a re-arrest are censored at D; exit does not
-    censor. SQL returns one (days, event) row per participant; statsmodels computes the curve.
-    """
-    rows = _time_to_first_rearrest_rows(as_of, _cohort(as_of, cohort))
-    return _survival(_frame(conn, select(rows.c.days, rows.c.event).order_by(rows.c.participant_id)))
+@dataclass(frozen=True)
+class RearrestOutcomes:
+    """Re-arrest after the start T0: within 6, 12 and 24 months, the time to the first one, and every
+    re-arrest by quarter, kind and severity."""
+
+    # months, rearrested, followed (the denominator), share (None when nobody is followed)
+    within: pd.DataFrame
+    survival: SurvivalCurve  # the share re-arrested by each day after T0
+    # quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity ("not recorded"
+    # when null), rearrests
+    by_kind: pd.DataFrame
+
+
+FOLLOW_UP_FLAGS = tuple(f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested"))
+# Which of rearrest_outcomes' two counts a row of its statement belongs to (a constant in the SQL text,
+# not a parameter, so that both backends type the union's column alike).
+CURVE_PART, KIND_PART = 0, 1
 
 
 def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
@@ -329,27 +357,97 @@ def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
 
 
 @aggregate
-def rearrests_by_kind(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Re-arrests of the cohort per quarter, split new offense / warrant-only / not recorded and
-    by severity.
+def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> RearrestOutcomes:
+    """Re-arrested within N months, the time to first re-arrest, and re-arrests by kind, from one
+    pass over the cohort.
 
-    Columns: quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity
-    ("not recorded" when null), rearrests.
+    Within N months (6, 12, 24): among participants followed that long (T0 + N calendar months ≤ D),
+    those whose first re-arrest is dated on or before T0 + N months. Time to first re-arrest: the
+    Kaplan–Meier estimate of the share re-arrested by day t after T0, with its 95% band, read at 6,
+    12 and 24 months; participants without a re-arrest are censored at D, and exit does not censor.
+    By kind: the cohort's re-arrests per quarter, split new offense / warrant-only / not recorded
+    (``warrant_only`` false / true / null) and by severity.
+
+    One statement works the cohort and each one's first re-arrest out once, and counts twice: each
+    participant's days, event and follow-up flags per (days, event), the flags summed (every within-N
+    count is a sum of those; statsmodels computes the curve from the (days, event) pairs repeated as
+    many times as there are participants with them); and the re-arrests of those with any, per
+    quarter, kind and severity.
     """
-    people = _cohort(as_of, cohort)
-    rearrests = _rearrests(as_of)
-    quarter = quarter_of(rearrests.c.arrested_on).label("quarter")
-    kind = _rearrest_kind(Arrest.warrant_only).label("kind")
-    severity = _labelled(rearrests.c.severity).label("severity")
-    statement = (
-        select(quarter, kind, severity, func.count().label("rearrests"))
-        .select_from(rearrests)
-        .join(people, people.c.participant_id == rearrests.c.participant_id)
-        .join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
+    first = _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False))
+    clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
+    curve = select(
+        literal_column(str(CURVE_PART)).label("part"),
+        clock.c.days,
+        clock.c.event,
+        null().label("quarter"),
+        null().label("kind"),
+        null().label("severity"),
+        func.count().label("count"),
+        *(func.sum(clock.c[flag]).label(flag) for flag in FOLLOW_UP_FLAGS),
+    ).group_by(clock.c.days, clock.c.event)
+    quarter = quarter_of(Arrest.arrested_at)
+    kind = _rearrest_kind(Arrest.warrant_only)
+    severity = _labelled(Arrest.severity)
+    rearrests = (
+        select(
+            literal_column(str(KIND_PART)),
+            null(),
+            null(),
+            quarter,
+            kind,
+            severity,
+            func.count(),
+            *(null() for _ in FOLLOW_UP_FLAGS),
+        )
+        .select_from(first)
+        # A participant's re-arrests are their non-diverted arrests from the day of their first one
+        # to D (every later one is also after T0): only those with a first re-arrest have any, found
+        # through the arrests index from that day on, with no date worked out per arrest.
+        .join(
+            Arrest,
+            and_(
+                first.c.first_rearrest_on.is_not(None),
+                Arrest.participant_id == first.c.participant_id,
+                Arrest.referral_id.is_(None),
+                Arrest.arrested_at >= first.c.first_rearrest_on,
+                _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            ),
+        )
         .group_by(quarter, kind, severity)
-        .order_by(quarter, kind, severity)
     )
-    return _frame(conn, statement)
+    both = union_all(curve, rearrests).subquery("rearrest_counts")
+    counted = _frame(
+        conn,
+        select(both).order_by(both.c.part, both.c.days, both.c.event, both.c.quarter, both.c.kind, both.c.severity),
+    )
+    groups = counted[counted["part"] == CURVE_PART]
+    within = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, rearrested = int(groups[f"followed_{months}"].sum()), int(groups[f"rearrested_{months}"].sum())
+        within.append(
+            {
+                "months": months,
+                "rearrested": rearrested,
+                "followed": followed,
+                "share": rearrested / followed if followed else None,
+            }
+        )
+    # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
+    readable = groups[groups["days"].notna()]
+    people = readable.loc[readable.index.repeat(readable["count"].to_numpy(dtype=int)), ["days", "event"]]
+    by_kind = (
+        counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
+        .rename(columns={"count": "rearrests"})
+        .astype({"rearrests": int})
+        .reset_index(drop=True)
+    )
+    return RearrestOutcomes(within=pd.DataFrame(within), survival=_survival(people), by_kind=by_kind)
+
+
+def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``RearrestOutcomes.by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
+    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
 
 
 # --- before and after, per person-year ------------------------------------------------------------
@@ -494,11 +592,6 @@ def active_participant_months(conn: Connection, *, as_of: date, cohort: Cohort =
         .where(Enrollment.intake_on <= as_of)
     )
     return int(conn.execute(statement).scalar_one()) / (DAYS_PER_YEAR / 12)
-
-
-def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``rearrests_by_kind`` summed over everything but the quarter and ``column`` (kind or severity)."""
-    return by_kind.groupby(["quarter", column], as_index=False)["rearrests"].sum()
 
 
 # --- housing, employment, income --------------------------------------------------------------------

@@ -63,7 +63,8 @@ with st.container(border=True):
     )
 cohort = outcomes.Cohort(referral_types=tuple(chosen_types), referral_year=chosen_year)
 
-survival = load(outcomes.time_to_first_rearrest, as_of=as_of, cohort=cohort)
+rearrest = load(outcomes.rearrest_outcomes, as_of=as_of, cohort=cohort)
+survival = rearrest.survival
 if survival.people == 0:
     st.info(f"No participant in this cohort ({cohort.describe()}) had started by {as_of:%d %B %Y}.")
     st.stop()
@@ -71,10 +72,9 @@ if survival.people == 0:
 
 # Each tab's section loads its own figures: only the open tab's runs (ui.tabs).
 def rearrest_tab() -> None:
-    within = load(outcomes.rearrested_within, as_of=as_of, cohort=cohort)
     st.subheader("Re-arrested within…")
     columns = st.columns(3)
-    for column, row, reading in zip(columns, within.itertuples(), survival.readings, strict=True):
+    for column, row, reading in zip(columns, rearrest.within.itertuples(), survival.readings, strict=True):
         column.metric(
             f"{row.months} months",
             percent(row.share),
@@ -101,7 +101,7 @@ def rearrest_tab() -> None:
         f"{survival.people} participants, {survival.events} re-arrested; the others are counted until "
         f"{as_of:%d %B %Y}. Leaving the program does not stop the count."
     )
-    by_kind = load(outcomes.rearrests_by_kind, as_of=as_of, cohort=cohort)
+    by_kind = rearrest.by_kind
     if by_kind.empty:
         st.info("No re-arrests in this cohort yet.")
     else:

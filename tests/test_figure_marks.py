@@ -76,7 +76,7 @@ FIGURES = figures()
 def test_the_figures_are_found():
     names = {figure.__name__ for figure in FIGURES}
     assert {"participant_list", "unassigned_clients", "caseload_by_team", "public_summary", "check_database"} <= names
-    assert {"rearrested_within", "comparison", "evaluation_extract", "program_cost"} <= names
+    assert {"rearrest_outcomes", "comparison", "evaluation_extract", "program_cost"} <= names
     assert {"referrals_by_group", "rearrested_within_year_by_group", "referrals_by_officer"} <= names
 
 

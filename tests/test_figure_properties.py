@@ -643,7 +643,7 @@ def first_rearrest_on(t: Tables, as_of: date) -> pd.Series:
 def test_rearrested_within_counts_people_followed_n_months_and_rearrested_by_then(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = outcomes.rearrested_within(conn, as_of=as_of)
+        figure = outcomes.rearrest_outcomes(conn, as_of=as_of).within
     # "Re-arrested within N months: among participants with T0 + N calendar months ≤ D (followed that
     # long), those whose first re-arrest is on or before T0 + N months."
     people = first_intakes(t, as_of).set_index("participant_id")
@@ -663,7 +663,7 @@ def test_equity_rearrested_within_a_year_sums_to_the_program_s_figure_in_every_b
     as_of = program.as_of
     with database.holding(program) as (conn, t):
         by_group = equity.rearrested_within_year_by_group(conn, as_of=as_of, with_small_counts=True)
-        overall = outcomes.rearrested_within(conn, as_of=as_of).set_index("months").loc[12]
+        overall = outcomes.rearrest_outcomes(conn, as_of=as_of).within.set_index("months").loc[12]
     # Counted in one pass by every combination of groups: each dimension's groups add up to the
     # program's row, which is the 12-month figure of the Outcomes page.
     for dimension, rows in by_group.groupby("dimension"):

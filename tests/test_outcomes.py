@@ -28,7 +28,7 @@ def _enrolled(db, *, intake_on: date, referred_on: date | None = None, **enrollm
 
 def _within(db, as_of: date = D, cohort: o.Cohort = o.EVERYONE) -> dict[int, tuple[int, int]]:
     with db.connect() as conn:
-        frame = o.rearrested_within(conn, as_of=as_of, cohort=cohort)
+        frame = o.rearrest_outcomes(conn, as_of=as_of, cohort=cohort).within
     return {int(row.months): (int(row.rearrested), int(row.followed)) for row in frame.itertuples()}
 
 
@@ -80,7 +80,7 @@ def test_kaplan_meier_matches_the_product_limit_estimate_worked_by_hand(db):
         if rearrest_day:
             db.arrest(person, D - timedelta(days=days_followed - rearrest_day))
     with db.connect() as conn:
-        result = o.time_to_first_rearrest(conn, as_of=D)
+        result = o.rearrest_outcomes(conn, as_of=D).survival
     # Product limit, S(t) = Π (1 − d/n) over event days ≤ t:
     #   day 100: n = 5, d = 1 → S = 4/5 = 0.8
     #   day 150: censored (leaves the risk set)
@@ -111,7 +111,7 @@ def test_exit_does_not_censor_the_time_to_first_rearrest(db):
     person, _ = _enrolled(db, intake_on=date(2023, 1, 1), exited_on=date(2023, 3, 1))
     db.arrest(person, date(2023, 6, 1))  # 151 days after intake, three months after the exit
     with db.connect() as conn:
-        result = o.time_to_first_rearrest(conn, as_of=D)
+        result = o.rearrest_outcomes(conn, as_of=D).survival
     assert result.curve[["day", "events", "share"]].iloc[-1].tolist() == [151, 1, 1.0]
     # Everyone was re-arrested by day 151, so the share stays 1 at 6 and 12 months.
     assert [reading.share for reading in result.readings] == [1.0, 1.0, 1.0]
@@ -121,7 +121,7 @@ def test_participants_without_a_rearrest_are_censored_at_the_as_of_date(db):
     person, _ = _enrolled(db, intake_on=date(2024, 1, 1))
     db.arrest(person, D + DAY)  # after D: does not exist yet
     with db.connect() as conn:
-        result = o.time_to_first_rearrest(conn, as_of=D)
+        result = o.rearrest_outcomes(conn, as_of=D).survival
     assert (result.people, result.events) == (1, 0)
     assert result.curve["share"].tolist() == [0.0]
     assert result.readings[0].share is None  # followed 181 days, fewer than 183
@@ -139,7 +139,7 @@ def test_rearrests_split_new_offense_warrant_only_and_not_recorded_per_quarter(d
     db.arrest(person, date(2024, 4, 2), warrant_only=False, severity="felony")
     db.arrest(person, D + DAY, warrant_only=False)
     with db.connect() as conn:
-        frame = o.rearrests_by_kind(conn, as_of=D)
+        frame = o.rearrest_outcomes(conn, as_of=D).by_kind
     assert frame.to_dict("records") == [
         {"quarter": "2024-Q1", "kind": "new_offense", "severity": "felony", "rearrests": 1},
         {"quarter": "2024-Q1", "kind": "warrant_only", "severity": "not recorded", "rearrests": 1},
