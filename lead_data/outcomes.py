@@ -374,6 +374,32 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     many times as there are participants with them); and the re-arrests of those with any, per
     quarter, kind and severity.
     """
+    counted = _rearrest_counts(conn, as_of, cohort, by_kind=True)
+    groups = counted[counted["part"] == CURVE_PART]
+    # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
+    readable = groups[groups["days"].notna()]
+    people = readable.loc[readable.index.repeat(readable["count"].to_numpy(dtype=int)), ["days", "event"]]
+    kinds = (
+        counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
+        .rename(columns={"count": "rearrests"})
+        .astype({"rearrests": int})
+        .reset_index(drop=True)
+    )
+    return RearrestOutcomes(within=_within(groups), survival=_survival(people), by_kind=kinds)
+
+
+@aggregate
+def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+    """``rearrest_outcomes``' within-N-months counts alone (the public summary's): the same statement's
+    first count, without the re-arrests by kind or the curve. Columns: months, rearrested, followed,
+    share (None when nobody is followed)."""
+    return _within(_rearrest_counts(conn, as_of, cohort, by_kind=False))
+
+
+def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort, *, by_kind: bool) -> pd.DataFrame:
+    """``rearrest_outcomes``' statement: per (days, event) the participants and their follow-up flags
+    summed (part CURVE_PART), and with ``by_kind`` the re-arrests per quarter, kind and severity
+    (part KIND_PART)."""
     first = _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False))
     clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
     curve = select(
@@ -416,12 +442,15 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
         )
         .group_by(quarter, kind, severity)
     )
-    both = union_all(curve, rearrests).subquery("rearrest_counts")
-    counted = _frame(
+    both = (union_all(curve, rearrests) if by_kind else curve).subquery("rearrest_counts")
+    return _frame(
         conn,
         select(both).order_by(both.c.part, both.c.days, both.c.event, both.c.quarter, both.c.kind, both.c.severity),
     )
-    groups = counted[counted["part"] == CURVE_PART]
+
+
+def _within(groups: pd.DataFrame) -> pd.DataFrame:
+    """The within-N-months counts, from the follow-up flags summed per (days, event)."""
     within = []
     for months in FOLLOW_UP_MONTHS:
         followed, rearrested = int(groups[f"followed_{months}"].sum()), int(groups[f"rearrested_{months}"].sum())
@@ -433,16 +462,7 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
                 "share": rearrested / followed if followed else None,
             }
         )
-    # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
-    readable = groups[groups["days"].notna()]
-    people = readable.loc[readable.index.repeat(readable["count"].to_numpy(dtype=int)), ["days", "event"]]
-    by_kind = (
-        counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
-        .rename(columns={"count": "rearrests"})
-        .astype({"rearrests": int})
-        .reset_index(drop=True)
-    )
-    return RearrestOutcomes(within=pd.DataFrame(within), survival=_survival(people), by_kind=by_kind)
+    return pd.DataFrame(within)
 
 
 def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:

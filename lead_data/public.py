@@ -113,7 +113,7 @@ def public_summary(conn: Connection, *, as_of: date, site: Site) -> PublicSummar
         "rearrested": as_text(rearrested),
         "rearrest_rate": _rate(rearrested, enrolled),
     }
-    within_year = outcomes.rearrest_outcomes(conn, as_of=month_end).within.set_index("months").loc[12]
+    within_year = outcomes.rearrested_within(conn, as_of=month_end).set_index("months").loc[12]
     followed, rearrested_in_year = rounded(int(within_year["followed"])), rounded(int(within_year["rearrested"]))
     headline["followed_12_months"] = as_text(followed)
     headline["rearrested_12_months"] = as_text(rearrested_in_year)

@@ -141,6 +141,20 @@ def test_every_rearrest_counts_by_kind_from_the_first_one_s_day_but_not_the_dive
     ]
 
 
+def test_rearrested_within_alone_is_the_within_of_the_whole_figure(db):
+    start = D - timedelta(days=400)
+    first = _enrolled(db, intake_on=start)
+    for days in (10, 200):
+        db.arrest(first, start + timedelta(days=days))
+    db.arrest(_enrolled(db, intake_on=start), start + timedelta(days=300))
+    _enrolled(db, intake_on=start)
+    with db.connect() as conn:
+        alone = o.rearrested_within(conn, as_of=D)
+        whole = o.rearrest_outcomes(conn, as_of=D)
+    assert alone[["months", "rearrested", "followed"]].to_numpy().tolist() == [[6, 1, 3], [12, 2, 3], [24, 0, 0]]
+    assert alone.equals(whole.within)
+
+
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL keeps only dates in a date column
 def test_a_start_that_cannot_be_read_as_a_date_is_in_no_count_and_not_in_the_curve(db):
     readable = _enrolled(db, intake_on=date(2023, 1, 10))
