@@ -32,11 +32,11 @@ from ui import runlog
 from ui.data import (
     QUERY_CACHE_SECONDS,
     UNREADABLE_VALUE_ERRORS,
-    _engine,
-    _failure_message,
-    _with_role_decisions,
     database,
+    engine,
+    failure_message,
     stop_with_problem,
+    with_role_decisions,
 )
 from ui.settings import current_site
 
@@ -74,7 +74,7 @@ def load_in_background(figure: Callable[..., Figure], /, *, label: str, steps: s
     """The value of ``figure`` on the dashboard's database, if the viewer's role may see it; while it
     is still being computed, shows "``label``… started HH:MM" and how many of its ``steps`` (a plural
     noun: "tables") are done, and stops the page."""
-    inputs = _with_role_decisions(figure, inputs)
+    inputs = with_role_decisions(figure, inputs)
     url = database().url
     runlog.note_figure(figure, inputs)
     job = _job(url, _name(figure), figure, _run_token(url, _name(figure), **inputs), **inputs)
@@ -87,14 +87,14 @@ def load_in_background(figure: Callable[..., Figure], /, *, label: str, steps: s
     error = job.future.exception()
     if isinstance(error, (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS)):
         _run_token.clear(url, _name(figure), **inputs)  # reloading the page tries again, as with load
-        message, detail = _failure_message(url, figure, inputs, error)
+        message, detail = failure_message(url, figure, inputs, error)
         stop_with_problem(message, detail=detail)
     return job.future.result()  # a bug's exception is raised here, as from load
 
 
 def start_again(figure: Callable[..., Any], /, **inputs: Any) -> None:
     """Forget ``figure``'s value for ``inputs`` (for every session), so the next load computes it afresh."""
-    inputs = _with_role_decisions(figure, inputs)
+    inputs = with_role_decisions(figure, inputs)
     _run_token.clear(database().url, _name(figure), **inputs)
 
 
@@ -118,10 +118,10 @@ def _job(url: str, figure_name: str, _figure: Callable[..., Figure], token: str,
     # Functions cannot be hashed: the figure's qualified name stands for it in the cache key.
     runlog.note_computed()  # only a cache miss gets here
     job: _Job[Figure] = _Job(started_at=datetime.now(ZoneInfo(current_site().time_zone)))
-    engine = _engine(url)  # taken here: the worker thread has no Streamlit session to look it up in
+    figure_engine = engine(url)  # taken here: the worker thread has no Streamlit session to look it up in
 
     def run() -> Figure:
-        with engine.connect() as conn:
+        with figure_engine.connect() as conn:
             return _figure(conn, progress=job.report, **inputs)
 
     job.future = _workers.submit(run)

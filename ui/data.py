@@ -54,13 +54,14 @@ def _generate_demo() -> None:
 
 
 @st.cache_resource(show_spinner=False, on_release=Engine.dispose)
-def _engine(url: str) -> Engine:
+def engine(url: str) -> Engine:
+    """The read-only engine of ``url``: one per server, its connections pooled for every session."""
     return read_only_engine(url)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _missing_tables(url: str) -> list[str]:
-    return missing_tables(_engine(url))
+    return missing_tables(engine(url))
 
 
 def require_database() -> DatabaseChoice:
@@ -72,7 +73,7 @@ def require_database() -> DatabaseChoice:
     choice = database()
     where = f"Database: {choice.display_url}."
     try:
-        with _engine(choice.url).connect() as conn:
+        with engine(choice.url).connect() as conn:
             conn.execute(select(1))
         missing = _missing_tables(choice.url)
     except DatabaseProblem as problem:
@@ -96,7 +97,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     """The value of a ``lead_data`` query function on the dashboard's database, if the viewer's role
     may see it. What the figure declares the role decides (e.g. ``with_names``) comes from the role,
     never from the page."""
-    inputs = _with_role_decisions(figure, inputs)
+    inputs = with_role_decisions(figure, inputs)
     choice = database()
     runlog.note_figure(figure, inputs)
     try:
@@ -104,7 +105,7 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
         with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
             return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
     except (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS) as error:
-        message, detail = _failure_message(choice.url, figure, inputs, error)
+        message, detail = failure_message(choice.url, figure, inputs, error)
         stop_with_problem(message, detail=detail)
 
 
@@ -112,12 +113,12 @@ def load_later(figure: Callable[..., Figure], /, **inputs: Any) -> Callable[[], 
     """``load`` put off until the returned function is called: the viewer's role is checked now, the
     figure runs (uncached) then. For a download button's file, made on the click outside the page's
     run, where ``load``'s session, spinner and messages do not exist: a failure is logged and raised."""
-    inputs = _with_role_decisions(figure, inputs)
+    inputs = with_role_decisions(figure, inputs)
     url = database().url
 
     def run() -> Figure:
         try:
-            with _engine(url).connect() as conn:
+            with engine(url).connect() as conn:
                 return figure(conn, **inputs)
         except SQLAlchemyError as error:
             log.error("%s failed for a download: %s", figure.__name__, describe_database_error(error))
@@ -126,7 +127,7 @@ def load_later(figure: Callable[..., Figure], /, **inputs: Any) -> Callable[[], 
     return run
 
 
-def _with_role_decisions(figure: Callable[..., Any], inputs: dict[str, Any]) -> dict[str, Any]:
+def with_role_decisions(figure: Callable[..., Any], inputs: dict[str, Any]) -> dict[str, Any]:
     """``inputs`` and what the viewer's role decides for ``figure``; stops the page if the role may not
     run it."""
     decided_by_role = require_figure(figure)
@@ -145,7 +146,7 @@ UNREADABLE_VALUE_ERRORS = (TypeError, ValueError, ArithmeticError)
 UNREADABLE_VALUE_SQL_ERRORS = (DataError, ProgrammingError, InvalidRequestError)
 
 
-def _failure_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any], error: Exception) -> tuple[str, str]:
+def failure_message(url: str, figure: Callable[..., Any], inputs: dict[str, Any], error: Exception) -> tuple[str, str]:
     """What to tell the viewer when ``figure`` failed, and the technical detail: the columns it reads
     that hold values of the wrong type when there are any, else that the database could not answer, and why."""
     if isinstance(error, UNREADABLE_VALUE_ERRORS):
@@ -177,14 +178,14 @@ def _unreadable_values(
         tables.update(quality.contract_tables_read(statement))
 
     try:
-        with _engine(url).connect() as conn:
+        with engine(url).connect() as conn:
             event.listen(conn, "before_execute", record)
             try:
                 _figure(conn, **inputs)
             except (*UNREADABLE_VALUE_ERRORS, *UNREADABLE_VALUE_SQL_ERRORS):
                 pass
         # A fresh connection: on PostgreSQL the failed statement aborted the other one's transaction.
-        with _engine(url).connect() as conn:
+        with engine(url).connect() as conn:
             return quality.unreadable_values(conn, tables)
     except SQLAlchemyError as error:
         log.error("could not check the values %s reads: %s", figure_name, describe_database_error(error))
@@ -216,7 +217,7 @@ def _kind_and_count(finding: quality.Finding) -> str:
 def _cached_figure(url: str, figure_name: str, _figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     # Functions cannot be hashed: the figure's qualified name stands for it in the cache key.
     runlog.note_computed()  # only a cache miss gets here
-    with _engine(url).connect() as conn:
+    with engine(url).connect() as conn:
         return _figure(conn, **inputs)
 
 
