@@ -344,6 +344,8 @@ class RearrestOutcomes:
     # quarter ('YYYY-Qn'), kind (new_offense, warrant_only, "not recorded"), severity ("not recorded"
     # when null), rearrests
     by_kind: pd.DataFrame
+    # participants whose start T0 cannot be read as a date: in no count, not in the curve
+    unreadable_starts: int = 0
 
 
 FOLLOW_UP_FLAGS = tuple(f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested"))
@@ -378,6 +380,7 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     groups = counted[counted["part"] == CURVE_PART]
     # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
     readable = groups[groups["days"].notna()]
+    unreadable_starts = int(groups.loc[groups["days"].isna(), "count"].sum())
     people = readable.loc[readable.index.repeat(readable["count"].to_numpy(dtype=int)), ["days", "event"]]
     kinds = (
         counted.loc[counted["part"] == KIND_PART, ["quarter", "kind", "severity", "count"]]
@@ -385,7 +388,9 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
         .astype({"rearrests": int})
         .reset_index(drop=True)
     )
-    return RearrestOutcomes(within=_within(groups), survival=_survival(people), by_kind=kinds)
+    return RearrestOutcomes(
+        within=_within(groups), survival=_survival(people), by_kind=kinds, unreadable_starts=unreadable_starts
+    )
 
 
 @aggregate

@@ -65,6 +65,12 @@ cohort = outcomes.Cohort(referral_types=tuple(chosen_types), referral_year=chose
 
 rearrest = load(outcomes.rearrest_outcomes, as_of=as_of, cohort=cohort)
 survival = rearrest.survival
+if rearrest.unreadable_starts:
+    st.warning(
+        f"{rearrest.unreadable_starts} participant(s) of this cohort have a first intake date that cannot be read "
+        "as a date: the re-arrest figures leave them out. The Data quality page lists the rows to fix.",
+        icon=":material/event_busy:",
+    )
 if survival.people == 0:
     st.info(f"No participant in this cohort ({cohort.describe()}) had started by {as_of:%d %B %Y}.")
     st.stop()

@@ -228,6 +228,18 @@ def test_every_page_opens_on_a_bad_value_and_a_figure_that_cannot_read_it_names_
     assert stopped == set(case.pages_stopped)
 
 
+def test_the_outcomes_page_says_how_many_it_leaves_out_for_a_start_that_is_not_a_date(tmp_path, monkeypatch):
+    db = ProgramDatabase(f"sqlite:///{tmp_path / 'program.sqlite'}")
+    damaged_program(db, CASES["text date"])
+    db.dispose()
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
+    at = open_app("pages/outcomes.py", as_of=D.isoformat())
+    assert [warning.value for warning in at.warning][:1] == [
+        "1 participant(s) of this cohort have a first intake date that cannot be read as a date: the re-arrest "
+        "figures leave them out. The Data quality page lists the rows to fix."
+    ]
+
+
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_the_referral_map_counts_a_text_latitude_as_location_unknown(db, monkeypatch):
     damaged_program(db, CASES["text latitude"])

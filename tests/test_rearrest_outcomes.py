@@ -153,6 +153,7 @@ def test_rearrested_within_alone_is_the_within_of_the_whole_figure(db):
         whole = o.rearrest_outcomes(conn, as_of=D)
     assert alone[["months", "rearrested", "followed"]].to_numpy().tolist() == [[6, 1, 3], [12, 2, 3], [24, 0, 0]]
     assert alone.equals(whole.within)
+    assert whole.unreadable_starts == 0
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL keeps only dates in a date column
@@ -172,3 +173,4 @@ def test_a_start_that_cannot_be_read_as_a_date_is_in_no_count_and_not_in_the_cur
         [24, 0, 0],
     ]
     assert (result.survival.people, result.survival.events) == (1, 1)
+    assert result.unreadable_starts == 1
