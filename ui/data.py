@@ -101,7 +101,9 @@ def load(figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     choice = database()
     runlog.note_figure(figure, inputs)
     try:
-        return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
+        # The spinner appears only when the figure takes over half a second, i.e. on a cache miss.
+        with st.spinner(f"Loading {figure.__name__.replace('_', ' ')}…"):
+            return _cached_figure(choice.url, f"{figure.__module__}.{figure.__qualname__}", figure, **inputs)
     except (SQLAlchemyError, DatabaseProblem, *UNREADABLE_VALUE_ERRORS) as error:
         message, detail = failure_message(choice.url, figure, inputs, error)
         stop_with_problem(message, detail=detail)
@@ -211,9 +213,7 @@ def _kind_and_count(finding: quality.Finding) -> str:
     return f"{finding.check}, {finding.rows:,} row{'' if finding.rows == 1 else 's'}"
 
 
-# The cache's own spinner, on a miss only, after half a second: a spinner of the page's around every
-# load started a timer thread on each run, cached or not (0.3-0.5 ms a figure, a dozen a page).
-@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner="Loading figures…")
+@st.cache_data(ttl=QUERY_CACHE_SECONDS, max_entries=2000, show_spinner=False)
 def _cached_figure(url: str, figure_name: str, _figure: Callable[..., Figure], /, **inputs: Any) -> Figure:
     # Functions cannot be hashed: the figure's qualified name stands for it in the cache key.
     runlog.note_computed()  # only a cache miss gets here
