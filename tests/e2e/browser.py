@@ -15,6 +15,7 @@ from playwright.sync_api import ConsoleMessage, Locator, Page, Request, expect
 
 RENDER_TIMEOUT_MS = 60_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+BACKGROUND_STATUS = re.compile(r"… started \d\d:\d\d")  # ui.background's status while a figure is computed
 CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 
 
@@ -34,11 +35,14 @@ def wait_until_rendered(page: Page, timeout: float = RENDER_TIMEOUT_MS) -> None:
 
 
 def open_page(page: Page, path: str, timeout: float = RENDER_TIMEOUT_MS, **params: object) -> None:
-    """Load a page (a new session, as pasting a link does) and wait until it is fully drawn."""
+    """Load a page (a new session, as pasting a link does) and wait until it is fully drawn, a figure
+    computed in the background (ui.background: the Data quality check on a busy machine) included."""
     page.goto(page_url(path, **params), timeout=timeout)
     page.get_by_test_id("stAppViewContainer").wait_for(timeout=timeout)
     page.locator(CONNECTED).wait_for(timeout=timeout)
     main_title(page).wait_for(timeout=timeout)
+    wait_until_rendered(page, timeout)
+    expect(page.get_by_test_id("stMain").get_by_text(BACKGROUND_STATUS)).to_have_count(0, timeout=timeout)
     wait_until_rendered(page, timeout)
 
 
