@@ -125,6 +125,8 @@ def _job(url: str, figure_name: str, _figure: Callable[..., Figure], token: str,
             return _figure(conn, progress=job.report, **inputs)
 
     job.future = _workers.submit(run)
+    # Finished runs are dropped here: without the benchmark, nothing else empties the list.
+    _started[:] = [future for future in _started if not future.done()]
     _started.append(job.future)
     return job
 
