@@ -34,6 +34,42 @@ def wait_until_rendered(page: Page, timeout: float = RENDER_TIMEOUT_MS) -> None:
     page.locator(IDLE).wait_for(timeout=timeout)
 
 
+def click_and_wait_for_rerun(page: Page, target: Locator, timeout: float = RENDER_TIMEOUT_MS) -> None:
+    """Click something that reruns the script and wait until that rerun has drawn everything.
+
+    The script state is watched from before the click: a click's rerun starts a moment later, so
+    waiting for "not running" right after it could return before the rerun began.
+    """
+    page.evaluate(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            window.__leadRerunSeen = false;
+            new MutationObserver((changes, observer) => {
+                if (app.getAttribute('data-test-script-state') === 'running') {
+                    window.__leadRerunSeen = true;
+                    observer.disconnect();
+                }
+            }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        }"""
+    )
+    target.click()
+    page.wait_for_function("() => window.__leadRerunSeen === true", timeout=timeout)
+    wait_until_rendered(page, timeout)
+
+
+def expect_a_csv_download_per_table(page: Page, timeout: float = RENDER_TIMEOUT_MS) -> None:
+    """Every table on the page has its CSV download (a table's button arrives just after it)."""
+    page.wait_for_function(
+        """() => {
+            const tables = document.querySelectorAll('[data-testid="stDataFrame"]').length;
+            const csv = [...document.querySelectorAll('[data-testid="stDownloadButton"]')]
+                .filter(button => /csv/i.test(button.textContent)).length;
+            return csv >= tables;
+        }""",
+        timeout=timeout,
+    )
+
+
 def open_page(page: Page, path: str, timeout: float = RENDER_TIMEOUT_MS, **params: object) -> None:
     """Load a page (a new session, as pasting a link does) and wait until it is fully drawn, a figure
     computed in the background (ui.background: the Data quality check on a busy machine) included."""
