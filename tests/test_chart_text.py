@@ -225,3 +225,16 @@ def test_the_map_page_shows_the_referrals_by_place_beside_the_map(two_referrals)
     assert any(caption.value.startswith("Map of 2 referrals against") for caption in at.caption)
     by_place = at.table[0].value
     assert by_place["Total"].tolist() == [1, 0, 1, 0]
+
+
+def test_a_chart_of_equal_data_is_built_once_and_a_chart_of_other_data_is_not_mistaken_for_it():
+    def bars(rows: list[tuple[str, int]]):
+        frame = pd.DataFrame(rows, columns=["unit", "referrals"]).astype({"unit": "string"})
+        return category_bars(frame, category="unit", value="referrals", title="Referrals by unit", x_title="Referrals")
+
+    first = bars([("Central", 3), ("Western", 5)])
+    assert bars([("Central", 3), ("Western", 5)]) is first  # a fresh table with the same cells
+    changed = bars([("Central", 3), ("Western", 6)])
+    assert changed is not first
+    assert chart_series(changed).series == {"Referrals": [3.0, 6.0]}
+    assert chart_series(first).series == {"Referrals": [3.0, 5.0]}
