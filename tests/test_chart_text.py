@@ -27,6 +27,7 @@ from ui.charts import (
     outcome_share_lines,
     running_total_lines,
     survival_chart,
+    text_alternative,
 )
 from ui.maps import map_summary, referrals_by_place
 
@@ -238,3 +239,13 @@ def test_a_chart_of_equal_data_is_built_once_and_a_chart_of_other_data_is_not_mi
     assert changed is not first
     assert chart_series(changed).series == {"Referrals": [3.0, 6.0]}
     assert chart_series(first).series == {"Referrals": [3.0, 5.0]}
+
+
+def test_a_shared_chart_keeps_the_text_alternative_of_its_first_showing():
+    figure = funnel(pd.DataFrame({"stage": ["referred", "eligible"], "referrals": [10, 4]}))
+    said = text_alternative(figure)
+    assert text_alternative(figure) is said
+    data = chart_series(figure)
+    assert said.summary == chart_summary(data)
+    assert said.table.equals(chart_table(data))
+    assert said.title == data.title

@@ -309,15 +309,14 @@ def show(figure: go.Figure, *, filename: str | None = None) -> None:
     alternative (WCAG 1.1.1): a one-sentence summary, which is also the chart's accessible name, and
     the chart's data as a table behind a "Show data" expander. Both come from the figure's own
     traces, so they say exactly what the chart draws."""
-    data = chart_series(figure)
-    summary = chart_summary(data)
+    text = text_alternative(figure)
     # Shown only on narrow screens (dashboard.ACCESSIBILITY_STYLE), where Plotly's one-line title is cut off.
-    st.html(f'<p class="{CHART_TITLE_CLASS}" aria-hidden="true">{html.escape(data.title)}</p>')
+    st.html(f'<p class="{CHART_TITLE_CLASS}" aria-hidden="true">{html.escape(text.title)}</p>')
     st.plotly_chart(
         figure,
         width="stretch",
         theme=None,
-        alt=summary,
+        alt=text.summary,
         config={
             "displaylogo": False,
             "displayModeBar": True,
@@ -332,10 +331,10 @@ def show(figure: go.Figure, *, filename: str | None = None) -> None:
             "scrollZoom": False,
         },
     )
-    st.caption(summary)
+    st.caption(text.summary)
     with st.expander("Show data"):
         # An HTML table, which screen readers read cell by cell (st.dataframe draws on a canvas).
-        st.table(chart_table(data), hide_index=True)
+        st.table(text.table, hide_index=True)
 
 
 # --- text alternatives -------------------------------------------------------------------------
@@ -353,6 +352,30 @@ class ChartSeries:
     ordered: bool = False  # categories run in time or number order (months, days), not by size
     stacked: bool = False  # bars stacked on each other: the total per category is what stands out
     percent: bool = False  # values are shares (0–1)
+
+
+@dataclass(frozen=True)
+class TextAlternative:
+    """What ``show`` says instead of the picture: the chart's title, its one-sentence summary and its data."""
+
+    title: str
+    summary: str
+    table: pd.DataFrame
+
+
+_TEXT_ALTERNATIVE = "_lead_text_alternative"  # where a figure keeps its own
+
+
+def text_alternative(figure: go.Figure) -> TextAlternative:
+    """The figure's text alternative, worked out on its first showing and kept on the figure: charts
+    are built once, shared by every run and never changed after (``built_once``), so reading their
+    traces again on each run (1-2 ms a chart) would only find the same answer."""
+    known = getattr(figure, _TEXT_ALTERNATIVE, None)
+    if known is None:
+        data = chart_series(figure)
+        known = TextAlternative(title=data.title, summary=chart_summary(data), table=chart_table(data))
+        setattr(figure, _TEXT_ALTERNATIVE, known)
+    return known
 
 
 def chart_series(figure: go.Figure) -> ChartSeries:
