@@ -18,8 +18,8 @@ AppTest, signed in as staff, and measures:
   sign-in, menu, sidebar and page, without AppTest's own work around the run);
 - figures: the figures the cold run computed, as ``ui.data.load`` recorded them with their inputs
   (``ui.runlog.recording_figure_calls``), timed again directly on a pooled connection, in the
-  page's order (``--repeat`` passes, the median of each), and
-  the ratio of the script's time to their sum (what the page costs beyond its queries);
+  page's order, right after that cold run; and the ratio of the script's time to their sum (what
+  the page costs beyond its queries), per cold run;
 - for a page that computes a long figure in the background (Data quality: ``ui.background``), how
   long after its cold run began the figure was ready;
 - peak memory (VmHWM) after every page ran, and the bytes of the Referral map's pydeck JSON.
@@ -197,9 +197,21 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
         components = at._bidi_component_manager
         wait_for_background_figures()
 
-    measured, calls_of_page, map_bytes = [], {}, 0
+    def direct_seconds(calls: list[FigureCall]) -> list[float]:
+        """Each call's time, running every call once in the page's order, as the page's run does (a
+        figure repeated on its own finds its pages still in SQLite's cache: the Weekly meeting's
+        agenda took 0.22 s so, 0.31-0.36 s after the others)."""
+        times = []
+        for call in calls:
+            started = time.perf_counter()  # the connection's checkout included, as in ui.data's cached call
+            with engine.connect() as conn:
+                call.figure(conn, **call.inputs)
+            times.append(time.perf_counter() - started)
+        return times
+
+    measured, map_bytes = [], 0
     for path, title in pages:
-        colds, scripts, warms, results = [], [], [], []
+        colds, scripts, warms, results, ratios, passes = [], [], [], [], [], []
         for _ in range(repeat):
             st.cache_data.clear()
             at = signed_in_app(path, page_query(path), components)
@@ -220,52 +232,40 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
                 at.run()
                 warms.append(time.perf_counter() - started)
             ran_cleanly(at, title)
+            # The figures again, directly, right after the run they were timed in: a run and its
+            # figures meet the same machine (its load moves times by up to a half from minute to minute).
+            computed = [call for call in calls if call.computed]
+            passes.append(direct_seconds(computed))
+            if computed:
+                ratios.append(scripts[-1] / sum(passes[-1]))
         if path == MAP_PAGE:
             map_bytes = map_payload_bytes(at)
-        calls_of_page[path] = [call for call in calls if call.computed]
-        measured.append(
-            {
-                "page": title,
-                "path": path,
-                "cold_s": statistics.median(colds),
-                "script_s": statistics.median(scripts),
-                "background_result_s": statistics.median(results) if results else None,
-                "warm_s": statistics.median(warms),
-                "queries": statements[0],
-                "warm_queries": warm_statements[0],
-                "figures_loaded": [call.figure.__name__ for call in calls],
-            }
-        )
-    peak_mb = peak_memory_mb()
-
-    def direct_seconds(calls: list[FigureCall]) -> list[float]:
-        """Each call's median time over ``repeat`` passes, a pass running every call once in the
-        page's order, as the page's run does (a figure repeated on its own finds its pages still in
-        SQLite's cache: the Weekly meeting's agenda took 0.22 s so, 0.31-0.36 s after the others)."""
-        runs: list[list[float]] = [[] for _ in calls]
-        for _ in range(repeat):
-            for times, call in zip(runs, calls, strict=True):
-                started = time.perf_counter()  # the connection's checkout included, as in ui.data's cached call
-                with engine.connect() as conn:
-                    call.figure(conn, **call.inputs)
-                times.append(time.perf_counter() - started)
-        return [statistics.median(times) for times in runs]
-
-    for page in measured:
-        calls = calls_of_page[page["path"]]
         timed = [
-            {"figure": call.figure.__name__, "seconds": seconds}
-            for call, seconds in zip(calls, direct_seconds(calls), strict=True)
+            {"figure": call.figure.__name__, "seconds": statistics.median(seconds)}
+            for call, seconds in zip(computed, zip(*passes, strict=True), strict=True)
         ]
-        page["figures"] = timed
-        page["figures_s"] = sum(figure["seconds"] for figure in timed)
-        page["ratio"] = page["script_s"] / page["figures_s"] if page["figures_s"] else None
-        page["slowest_figure"] = max(timed, key=lambda figure: figure["seconds"]) if timed else None
+        page = {
+            "page": title,
+            "path": path,
+            "cold_s": statistics.median(colds),
+            "script_s": statistics.median(scripts),
+            "background_result_s": statistics.median(results) if results else None,
+            "warm_s": statistics.median(warms),
+            "queries": statements[0],
+            "warm_queries": warm_statements[0],
+            "figures_loaded": [call.figure.__name__ for call in calls],
+            "figures": timed,
+            "figures_s": statistics.median(sum(seconds) for seconds in passes),
+            "ratio": statistics.median(ratios) if ratios else None,
+            "slowest_figure": max(timed, key=lambda figure: figure["seconds"]) if timed else None,
+        }
         page["meets"] = {
             "cold_s": page["cold_s"] <= GOALS["cold_s"],
             "warm_s": page["warm_s"] <= GOALS["warm_s"],
             "ratio": page["ratio"] is None or page["ratio"] <= GOALS["ratio"],
         }
+        measured.append(page)
+    peak_mb = peak_memory_mb()
     engine.dispose()
     return {
         "client_participant_id": client,
@@ -402,7 +402,9 @@ def main() -> None:
         "--json", type=Path, help="where the figures go (default artifacts/benchmark-<backend>-scale<S>.json)"
     )
     parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(), help="the demo's and the pages' date")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per page and figure; the median is kept")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="cold runs per page, each followed by its figures run directly (medians)"
+    )
     parser.add_argument(
         "--page",
         action="append",
