@@ -14,12 +14,12 @@ AppTest, signed in as staff, and measures:
   Streamlit components, is built once here too);
 - warm: the same AppTest's rerun;
 - queries: the SQL statements the cold run sent (SQLAlchemy ``before_cursor_execute``);
-- script: the server's time for the cold run, as the router logs it (``ui.runlog.script_run``: the
-  sign-in, menu, sidebar and page, without AppTest's own work around the run);
-- figures: the figures the cold run computed, as ``ui.data.load`` recorded them with their inputs
-  (``ui.runlog.recording_figure_calls``), timed again directly on a pooled connection, in the
-  page's order, right after that cold run; and the ratio of the script's time to their sum (what
-  the page costs beyond its queries), per cold run;
+- script and figures, after every page's cold and warm runs and the peak memory: cold runs again,
+  each followed at once by the figures it computed (as ``ui.data.load`` recorded them with their
+  inputs, ``ui.runlog.recording_figure_calls``) run directly on a pooled connection in the page's
+  order; script is the server's time for the run as the router logs it (``ui.runlog.script_run``:
+  the sign-in, menu, sidebar and page, without AppTest's own work around the run), and the ratio
+  of the script's time to its figures' (what the page costs beyond its queries) is taken per run;
 - for a page that computes a long figure in the background (Data quality: ``ui.background``), how
   long after its cold run began the figure was ready;
 - peak memory (VmHWM) after every page ran, and the bytes of the Referral map's pydeck JSON.
@@ -209,63 +209,76 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
             times.append(time.perf_counter() - started)
         return times
 
+    def cold_run(path: str, title: str) -> tuple[AppTest, float, float, list[FigureCall], int]:
+        """A fresh session's run with no figure cached: the AppTest, its wall time, the script's own
+        time (the run log's), the figures it loaded and the statements it sent."""
+        st.cache_data.clear()
+        at = signed_in_app(path, page_query(path), components)
+        with recording_figure_calls() as calls, recording_script_runs() as runs, counting_statements() as statements:
+            started = time.perf_counter()
+            at.run()
+            wall = time.perf_counter() - started
+        ran_cleanly(at, title)
+        return at, wall, sum(runs), calls, statements[0]
+
     measured, map_bytes = [], 0
     for path, title in pages:
-        colds, scripts, warms, results, ratios, passes = [], [], [], [], [], []
+        colds, warms, results = [], [], []
         for _ in range(repeat):
-            st.cache_data.clear()
-            at = signed_in_app(path, page_query(path), components)
-            with (
-                recording_figure_calls() as calls,
-                recording_script_runs() as runs,
-                counting_statements() as statements,
-            ):
-                started = time.perf_counter()
-                at.run()
-                colds.append(time.perf_counter() - started)
-            scripts.append(sum(runs))
+            started = time.perf_counter()
+            at, wall, _, calls, statements = cold_run(path, title)
+            colds.append(wall)
             if wait_for_background_figures():  # the page showed progress; its result came later
                 results.append(time.perf_counter() - started)
-            ran_cleanly(at, title)
             with counting_statements() as warm_statements:
                 started = time.perf_counter()
                 at.run()
                 warms.append(time.perf_counter() - started)
             ran_cleanly(at, title)
-            # The figures again, directly, right after the run they were timed in: a run and its
-            # figures meet the same machine (its load moves times by up to a half from minute to minute).
-            computed = [call for call in calls if call.computed]
-            passes.append(direct_seconds(computed))
-            if computed:
-                ratios.append(scripts[-1] / sum(passes[-1]))
         if path == MAP_PAGE:
             map_bytes = map_payload_bytes(at)
+        measured.append(
+            {
+                "page": title,
+                "path": path,
+                "cold_s": statistics.median(colds),
+                "background_result_s": statistics.median(results) if results else None,
+                "warm_s": statistics.median(warms),
+                "queries": statements,
+                "warm_queries": warm_statements[0],
+                "figures_loaded": [call.figure.__name__ for call in calls],
+            }
+        )
+    peak_mb = peak_memory_mb()  # the pages' alone: the figures run directly below hold memory of their own
+
+    for page in measured:
+        # Cold runs again, each followed at once by its figures run directly: a run and its figures
+        # meet the same load on a machine whose times move by up to a half from minute to minute.
+        scripts, passes, ratios = [], [], []
+        for _ in range(repeat):
+            _, _, script, calls, _ = cold_run(page["path"], page["page"])
+            wait_for_background_figures()
+            computed = [call for call in calls if call.computed]
+            scripts.append(script)
+            passes.append(direct_seconds(computed))
+            if computed:
+                ratios.append(script / sum(passes[-1]))
         timed = [
             {"figure": call.figure.__name__, "seconds": statistics.median(seconds)}
             for call, seconds in zip(computed, zip(*passes, strict=True), strict=True)
         ]
-        page = {
-            "page": title,
-            "path": path,
-            "cold_s": statistics.median(colds),
-            "script_s": statistics.median(scripts),
-            "background_result_s": statistics.median(results) if results else None,
-            "warm_s": statistics.median(warms),
-            "queries": statements[0],
-            "warm_queries": warm_statements[0],
-            "figures_loaded": [call.figure.__name__ for call in calls],
-            "figures": timed,
-            "figures_s": statistics.median(sum(seconds) for seconds in passes),
-            "ratio": statistics.median(ratios) if ratios else None,
-            "slowest_figure": max(timed, key=lambda figure: figure["seconds"]) if timed else None,
-        }
+        page.update(
+            script_s=statistics.median(scripts),
+            figures=timed,
+            figures_s=statistics.median(sum(seconds) for seconds in passes),
+            ratio=statistics.median(ratios) if ratios else None,
+            slowest_figure=max(timed, key=lambda figure: figure["seconds"]) if timed else None,
+        )
         page["meets"] = {
             "cold_s": page["cold_s"] <= GOALS["cold_s"],
             "warm_s": page["warm_s"] <= GOALS["warm_s"],
             "ratio": page["ratio"] is None or page["ratio"] <= GOALS["ratio"],
         }
-        measured.append(page)
-    peak_mb = peak_memory_mb()
     engine.dispose()
     return {
         "client_participant_id": client,
