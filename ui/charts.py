@@ -32,6 +32,7 @@ import streamlit as st
 
 from lead_data.meeting import REASON_LABELS, Agenda
 from lead_data.queries import NOT_RECORDED, UNASSIGNED
+from lead_data.site import Site
 from ui.settings import AS_OF_KEY
 
 LABELS: dict[str, str] = {
@@ -163,16 +164,16 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def _frame_key(frame: pd.DataFrame) -> bytes:
+def _pickled(value: pd.DataFrame | Site) -> bytes:
     # A table's pickle is 30 times quicker to make than Streamlit's hash of its cells (0.06 against
-    # 1.8 ms for a chart's few rows), and equal pickles mean equal tables: a chart of other data is
-    # never taken for this one's.
-    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    # 1.8 ms for a chart's few rows), and equal pickles mean equal values: a chart of other data (or
+    # of another site's zones) is never taken for this one's.
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # A chart built from the same data is built once and shared by every run and session: Plotly's
 # figure building is most of a page's rerun. Figures are never changed after they are built.
-built_once = st.cache_resource(show_spinner=False, max_entries=500, hash_funcs={pd.DataFrame: _frame_key})
+built_once = st.cache_resource(show_spinner=False, max_entries=500, hash_funcs={pd.DataFrame: _pickled, Site: _pickled})
 
 
 @built_once

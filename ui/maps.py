@@ -17,7 +17,7 @@ from pydeck.bindings.json_tools import default_serialize
 from lead_data.referral_map import grid_cell
 from lead_data.site import Site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, place_labels
-from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb, label, labelled
+from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, built_once, hex_to_rgb, label, labelled
 
 # Up to this many referrals with plausible coordinates the map draws one dot each; past it, a grid.
 MAX_MAP_POINTS = 3_000
@@ -101,6 +101,7 @@ def zone_corners(site: Site) -> tuple[list[float], list[float]]:
     return [x for x, _ in corners], [y for _, y in corners]
 
 
+@built_once
 def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
     """A deck with the zones' outlines and one dot per referral that has plausible coordinates."""
     plausible = ~locations["location"].isin([LOCATION_UNKNOWN, OUTSIDE_CITY])
@@ -163,6 +164,7 @@ def class_colours(classes: list[int]) -> list[str]:
     ]
 
 
+@built_once
 def grid_map(squares: pd.DataFrame, site: Site) -> pdk.Deck:
     """A deck with the zones' outlines over flat squares (``referral_map.referral_grid``), each shaded by
     its class of ``count_classes`` with its count in the tooltip: one row per square, not per referral."""
@@ -269,6 +271,7 @@ def map_summary(counts: pd.DataFrame, zone_name: str) -> str:
     return f"Map of {total:,} referrals against {zone_name}: {places}."
 
 
+@built_once
 def referrals_by_place(locations: pd.DataFrame, site: Site) -> pd.DataFrame:
     """Referrals per kind of place and referral type (both types always; "Not recorded" when there
     are any), zeros included, with a total per place: from one row per referral, or from rows that
