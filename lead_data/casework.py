@@ -49,6 +49,7 @@ from lead_data.queries import (
     ENGAGED_MAX_DAYS,
     NOT_RECORDED,
     UNASSIGNED,
+    ListPage,
     _active_engagement,
     _day,
     _frame,
@@ -66,6 +67,7 @@ PENDING_ELIGIBILITY = "pending_eligibility"
 AWAITING_VERIFICATION = "awaiting_sao_verification"
 AWAITING_INTAKE = "awaiting_intake"
 QUEUE_STEPS = (PENDING_ELIGIBILITY, AWAITING_VERIFICATION, AWAITING_INTAKE)
+QUEUE_PER_PAGE = 100  # referrals per page of the queue: a statewide network's queue holds hundreds
 
 
 class DeadlineProblem(ValueError):
@@ -166,9 +168,15 @@ def _queue(as_of: date, deadlines: QueueDeadlines) -> Any:
 
 @needs("referral_rows", with_names="participant_lists")
 def referral_queue(
-    conn: Connection, *, as_of: date, deadlines: QueueDeadlines, with_names: bool = False
+    conn: Connection,
+    *,
+    as_of: date,
+    deadlines: QueueDeadlines,
+    with_names: bool = False,
+    page: ListPage | None = None,
 ) -> pd.DataFrame:
-    """Every referral waiting on D, most overdue first.
+    """Every referral waiting on D, most overdue first, or only the rows of ``page`` (how many there
+    are in all: ``queue_total`` of ``referral_queue_counts``).
 
     Columns: participant_id and name (only ``with_names``), step, referral_type, unit (the referring
     officer's), referred_on, days_waiting, deadline_days, past_deadline (days_waiting > deadline_days).
@@ -190,6 +198,8 @@ def referral_queue(
         .join(Participant, Participant.participant_id == queue.c.participant_id)
         .order_by((queue.c.days_waiting - queue.c.deadline_days).desc(), queue.c.referred_on, queue.c.referral_id)
     )
+    if page is not None:
+        statement = statement.limit(page.size).offset(page.offset)
     frame = _frame(conn, statement)
     frame["past_deadline"] = frame["past_deadline"].astype(bool)
     frame["referred_on"] = pd.to_datetime(frame["referred_on"])
@@ -215,6 +225,11 @@ def referral_queue_counts(conn: Connection, *, as_of: date, deadlines: QueueDead
     counts = found.reindex(list(QUEUE_STEPS)).fillna(0).astype(int).rename_axis("step").reset_index()
     counts.insert(1, "deadline_days", [deadlines.for_step(step) for step in QUEUE_STEPS])
     return counts
+
+
+def queue_total(counts: pd.DataFrame) -> int:
+    """Referrals waiting on D at any step: the sum of ``referral_queue_counts``' waiting."""
+    return int(counts["waiting"].sum())
 
 
 @aggregate

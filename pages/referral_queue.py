@@ -5,15 +5,16 @@ Staff see who is waiting; leadership see each referral without a name; partners 
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lead_data import access, casework
 from ui.access import may_see, record_export, record_view, require_page
 from ui.casework import client_links, configured_deadlines
 from ui.charts import labelled
-from ui.data import load
+from ui.data import load, load_later
 from ui.settings import report_settings
-from ui.tables import table
+from ui.tables import pager, table
 
 STEP_LABELS = {
     casework.PENDING_ELIGIBILITY: "Pending eligibility",
@@ -25,6 +26,12 @@ STEP_HELP = {
     casework.AWAITING_VERIFICATION: "Eligible; the State's Attorney's Office has not verified it yet.",
     casework.AWAITING_INTAKE: "Eligible and SAO-verified; no intake yet.",
 }
+
+
+def shown(queue: pd.DataFrame) -> pd.DataFrame:
+    """The queue's rows as the table shows them: steps and referral types in words."""
+    return labelled(queue.assign(step=queue["step"].map(STEP_LABELS)), "referral_type")
+
 
 viewer = require_page(access.REFERRAL_QUEUE)
 as_of = report_settings().as_of
@@ -55,21 +62,24 @@ if not may_see(casework.referral_queue):
     st.info("The referrals themselves are shown to program staff and leadership; your role sees the counts.")
     st.stop()
 
-queue = load(casework.referral_queue, as_of=as_of, deadlines=deadlines)
-queue = queue.assign(step=queue["step"].map(STEP_LABELS))
+total = casework.queue_total(counts)
+st.subheader(f"{total:,} referral{'' if total == 1 else 's'} waiting")
+page = pager(total, key="queue-page", page_size=casework.QUEUE_PER_PAGE, restart_on=as_of)
+queue = shown(load(casework.referral_queue, as_of=as_of, deadlines=deadlines, page=page))
+every_referral = load_later(casework.referral_queue, as_of=as_of, deadlines=deadlines)
 with_names = "name" in queue.columns
 audit = {"as_of": as_of, "list": "referral queue"}
 if with_names:
-    record_view(viewer, access.REFERRAL_QUEUE, audit)
+    record_view(viewer, access.REFERRAL_QUEUE, {**audit, "page": page.number})
 
-st.subheader(f"{len(queue)} referrals waiting")
 if queue.empty:
     st.info("No referral is waiting at any step.")
 else:
     table(
-        labelled(queue, "referral_type"),
+        queue,
         file_name=f"lead-referral-queue-{as_of.isoformat()}.csv",
         on_export=(lambda: record_export(viewer, access.REFERRAL_QUEUE, audit)) if with_names else None,
+        all_rows=lambda: shown(every_referral()),
         column_config={
             "participant_id": st.column_config.NumberColumn("ID", format="%d"),
             "name": "Name",

@@ -28,6 +28,7 @@ from lead_data.casework import (
     queue_deadlines,
 )
 from lead_data.models import CareTeam, Officer
+from lead_data.queries import ListPage
 from lead_data.site import DEFAULT_SITE_FILE, load_site
 
 D = date(2024, 6, 30)
@@ -144,6 +145,16 @@ def test_the_queue_shows_type_and_unit_and_leaves_names_and_ids_out_unless_asked
         ["social_contact", "Western District", 2],
         ["arrest_diversion", "not recorded", 1],
     ]
+
+
+def test_a_page_of_the_queue_holds_its_rows_of_the_whole_queue_in_order_and_the_total_counts_them_all(db):
+    for days in (1, 9, 20, 40, 3):
+        db.referral(db.participant(f"Waited{days}", "Days"), days_ago(days), eligibility="pending")
+    everyone = queue(db)["name"].tolist()
+    assert everyone == ["Waited40 Days", "Waited20 Days", "Waited9 Days", "Waited3 Days", "Waited1 Days"]
+    assert queue(db, page=ListPage(2, size=2))["name"].tolist() == everyone[2:4]
+    assert queue(db, page=ListPage(3, size=2))["name"].tolist() == everyone[4:]
+    assert casework.queue_total(counts(db).reset_index()) == 5
 
 
 def test_every_step_is_counted_even_when_nobody_waits_at_it(db):

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from lead_data import casework
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.models import CareTeam
 from lead_data.site import SITE_VARIABLE
@@ -102,6 +103,16 @@ def test_staff_see_who_is_waiting_and_the_view_is_audited(program, roles_and_aud
     ]
     views = [line for line in audit_lines(roles_and_audit_files) if line["page"] == "referral_queue"]
     assert [(line["user"], line["event"]) for line in views] == [(STAFF_USER, "view")]
+
+
+def test_a_long_queue_is_paged_under_its_total_and_the_chooser_offers_the_page_s_people(program, monkeypatch):
+    monkeypatch.setattr(casework, "QUEUE_PER_PAGE", 1)
+    at = open_app(QUEUE, user=STAFF_USER, as_of=AS_OF)
+    assert [heading.value for heading in at.main.subheader] == ["2 referrals waiting"]
+    assert at.dataframe[0].value["name"].tolist() == ["Wwlate Referral"]
+    at.button(key="queue-page-next").click().run()
+    assert at.dataframe[0].value["name"].tolist() == ["Xxontime Referral"]
+    assert at.selectbox(key="queue-client").options == [f"Xxontime Referral (ID {program['on_time']})"]
 
 
 def test_leadership_see_each_referral_without_a_name_or_id(program, roles_and_audit_files):
