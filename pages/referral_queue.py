@@ -5,33 +5,14 @@ Staff see who is waiting; leadership see each referral without a name; partners 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lead_data import access, casework
 from ui.access import may_see, record_export, record_view, require_page
-from ui.casework import client_links, configured_deadlines
-from ui.charts import labelled
+from ui.casework import STEP_HELP, STEP_LABELS, client_links, configured_deadlines, queue_rows
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import pager, table
-
-STEP_LABELS = {
-    casework.PENDING_ELIGIBILITY: "Pending eligibility",
-    casework.AWAITING_VERIFICATION: "Awaiting SAO verification",
-    casework.AWAITING_INTAKE: "Awaiting intake",
-}
-STEP_HELP = {
-    casework.PENDING_ELIGIBILITY: "Referred; eligibility not decided yet.",
-    casework.AWAITING_VERIFICATION: "Eligible; the State's Attorney's Office has not verified it yet.",
-    casework.AWAITING_INTAKE: "Eligible and SAO-verified; no intake yet.",
-}
-
-
-def shown(queue: pd.DataFrame) -> pd.DataFrame:
-    """The queue's rows as the table shows them: steps and referral types in words."""
-    return labelled(queue.assign(step=queue["step"].map(STEP_LABELS)), "referral_type")
-
 
 viewer = require_page(access.REFERRAL_QUEUE)
 as_of = report_settings().as_of
@@ -65,7 +46,7 @@ if not may_see(casework.referral_queue):
 total = casework.queue_total(counts)
 st.subheader(f"{total:,} referral{'' if total == 1 else 's'} waiting")
 page = pager(total, key="queue-page", page_size=casework.QUEUE_PER_PAGE, restart_on=as_of)
-queue = shown(load(casework.referral_queue, as_of=as_of, deadlines=deadlines, page=page))
+queue = queue_rows(load(casework.referral_queue, as_of=as_of, deadlines=deadlines, page=page))
 every_referral = load_later(casework.referral_queue, as_of=as_of, deadlines=deadlines)
 with_names = "name" in queue.columns
 audit = {"as_of": as_of, "list": "referral queue"}
@@ -79,7 +60,7 @@ else:
         queue,
         file_name=f"lead-referral-queue-{as_of.isoformat()}.csv",
         on_export=(lambda: record_export(viewer, access.REFERRAL_QUEUE, audit)) if with_names else None,
-        all_rows=lambda: shown(every_referral()),
+        all_rows=lambda: queue_rows(every_referral()),
         column_config={
             "participant_id": st.column_config.NumberColumn("ID", format="%d"),
             "name": "Name",

@@ -1,4 +1,4 @@
-"""What the casework pages share: the referral queue's deadlines, and the way from a list of
+"""What the casework pages share: the referral queue's deadlines and its rows in words, and the way from a list of
 people to one client's page."""
 
 from __future__ import annotations
@@ -8,12 +8,30 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from lead_data import casework
 from lead_data.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
+from ui.charts import labelled
 from ui.settings import current_site
 
 log = logging.getLogger("lead_dashboard")
 CLIENT_PAGE = "pages/client.py"
 CLIENT_PARAMETER = "participant"
+
+STEP_LABELS = {
+    casework.PENDING_ELIGIBILITY: "Pending eligibility",
+    casework.AWAITING_VERIFICATION: "Awaiting SAO verification",
+    casework.AWAITING_INTAKE: "Awaiting intake",
+}
+STEP_HELP = {
+    casework.PENDING_ELIGIBILITY: "Referred; eligibility not decided yet.",
+    casework.AWAITING_VERIFICATION: "Eligible; the State's Attorney's Office has not verified it yet.",
+    casework.AWAITING_INTAKE: "Eligible and SAO-verified; no intake yet.",
+}
+
+
+def queue_rows(queue: pd.DataFrame) -> pd.DataFrame:
+    """The queue's rows as the table shows them: steps and referral types in words."""
+    return labelled(queue.assign(step=queue["step"].map(STEP_LABELS)), "referral_type")
 
 
 def configured_deadlines() -> QueueDeadlines:
