@@ -45,7 +45,7 @@ def test_the_dashboard_engine_refuses_every_write(db, statement):
     engine.dispose()
     with db.connect() as conn:
         assert conn.execute(text("SELECT first_name FROM participants")).scalars().all() == ["Kept"]
-        assert not missing_tables(conn.engine)
+        assert not missing_tables(conn)
 
 
 @pytest.mark.parametrize("statement", SQLITE_ESCAPES.values(), ids=SQLITE_ESCAPES.keys())
@@ -63,11 +63,24 @@ def test_the_sqlite_engine_writes_no_other_file(tmp_path, statement):
 def test_the_sqlite_engine_still_reads_the_schema(tmp_path):
     db = ProgramDatabase(f"sqlite:///{tmp_path / 'program.sqlite'}")
     engine = read_only_engine(db.url)
-    assert not missing_tables(engine)
+    with engine.connect() as conn:
+        assert not missing_tables(conn)
     assert "participant_id" in {column["name"] for column in inspect(engine).get_columns("enrollments")}
     assert inspect(engine).get_foreign_keys("enrollments")
     engine.dispose()
     db.dispose()
+
+
+def test_missing_tables_names_a_dropped_table_and_accepts_a_view_in_its_place(db):
+    db.execute(
+        "DROP TABLE comparison_arrests",
+        "ALTER TABLE services RENAME TO service_rows",
+        "CREATE VIEW services AS SELECT * FROM service_rows",
+    )
+    engine = read_only_engine(db.url)
+    with engine.connect() as conn:
+        assert missing_tables(conn) == ["comparison_arrests"]
+    engine.dispose()
 
 
 def test_a_runaway_query_is_stopped_by_the_statement_timeout(db):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DataError, InvalidRequestError, ProgrammingError, SQLAlchemyError
 
 from lead_data import quality
@@ -59,23 +59,18 @@ def engine(url: str) -> Engine:
     return read_only_engine(url)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _missing_tables(url: str) -> list[str]:
-    return missing_tables(engine(url))
-
-
 def require_database() -> DatabaseChoice:
     """Stop the page with what to do when the database is missing, unreachable or not the contract's.
 
-    The connection is checked on every run (cheaply: one pooled ping), so an outage shows at once
-    instead of cached figures, and recovery needs no restart.
+    The connection and the tables are checked on every run, cheaply (a pooled connection and one
+    catalogue query), so an outage or a dropped table shows at once instead of cached figures, and
+    recovery needs no restart.
     """
     choice = database()
     where = f"Database: {choice.display_url}."
     try:
         with engine(choice.url).connect() as conn:
-            conn.execute(select(1))
-        missing = _missing_tables(choice.url)
+            missing = missing_tables(conn)
     except DatabaseProblem as problem:
         stop_with_problem("The program database cannot be opened.", detail=f"{where} {problem}")
     except SQLAlchemyError as error:
