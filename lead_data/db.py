@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import Text
 
+from lead_data.access import aggregate
 from lead_data.demo import is_generated_demo
 from lead_data.models import CONTRACT_TABLES
 
@@ -332,6 +333,7 @@ _PRESENT_TABLES = {
 }
 
 
+@aggregate  # table names only: every viewer's run checks them
 def missing_tables(conn: Connection) -> list[str]:
     """Contract tables (or views) the database does not have: one query, cheap enough to run on every
     page run; raises DatabaseProblem if the database cannot answer."""

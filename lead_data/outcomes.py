@@ -395,7 +395,7 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
     many times as there are participants with them); and the re-arrests of those with any, per
     quarter, kind and severity.
     """
-    counted = _rearrest_counts(conn, as_of, cohort, by_kind=True)
+    counted = _rearrest_counts(conn, as_of, cohort)
     groups = counted[counted["part"] == CURVE_PART]
     # A start that cannot be read as a date has no days: it is in no count, and not in the curve either.
     readable = groups[groups["days"].notna()]
@@ -414,16 +414,19 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
 
 @aggregate
 def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """``rearrest_outcomes``' within-N-months counts alone (the public summary's): the same statement's
-    first count, without the re-arrests by kind or the curve. Columns: months, rearrested, followed,
-    share (None when nobody is followed)."""
-    return _within(_rearrest_counts(conn, as_of, cohort, by_kind=False))
+    """``rearrest_outcomes``' within-N-months counts alone (the public summary's): the same clock's
+    follow-up flags summed in one row, without the curve's grouping by day or the re-arrests by kind
+    (a quarter of the time). Columns: months, rearrested, followed, share (None when nobody is followed)."""
+    clock = _rearrest_clock(as_of, _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False)))
+    flags = clock.subquery("time_to_first_rearrest")
+    return _within(
+        _frame(conn, select(*(func.coalesce(func.sum(flags.c[flag]), 0).label(flag) for flag in FOLLOW_UP_FLAGS)))
+    )
 
 
-def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort, *, by_kind: bool) -> pd.DataFrame:
+def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort) -> pd.DataFrame:
     """``rearrest_outcomes``' statement: per (days, event) the participants and their follow-up flags
-    summed (part CURVE_PART), and with ``by_kind`` the re-arrests per quarter, kind and severity
-    (part KIND_PART)."""
+    summed (part CURVE_PART), and the re-arrests per quarter, kind and severity (part KIND_PART)."""
     first = _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False))
     clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
     curve = select(
@@ -466,7 +469,7 @@ def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort, *, by_kind: 
         )
         .group_by(quarter, kind, severity)
     )
-    both = (union_all(curve, rearrests) if by_kind else curve).subquery("rearrest_counts")
+    both = union_all(curve, rearrests).subquery("rearrest_counts")
     return _frame(
         conn,
         select(both).order_by(both.c.part, both.c.days, both.c.event, both.c.quarter, both.c.kind, both.c.severity),
@@ -474,7 +477,7 @@ def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort, *, by_kind: 
 
 
 def _within(groups: pd.DataFrame) -> pd.DataFrame:
-    """The within-N-months counts, from the follow-up flags summed per (days, event)."""
+    """The within-N-months counts, from the follow-up flags summed (per (days, event), or in one row)."""
     within = []
     for months in FOLLOW_UP_MONTHS:
         followed, rearrested = int(groups[f"followed_{months}"].sum()), int(groups[f"rearrested_{months}"].sum())
