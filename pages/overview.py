@@ -15,7 +15,6 @@ viewer = require_page(access.OVERVIEW)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-enrolled = load(queries.enrolled_ever, as_of=as_of)
 active = load(queries.active_count, as_of=as_of)
 referrals = load(queries.referral_count, as_of=as_of, period=period)
 rearrests = load(queries.rearrest_rate, as_of=as_of)
@@ -31,7 +30,7 @@ st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({perio
 
 # Short labels four to a row, long ones three: no label is cut off on a 1280-pixel projector.
 first_row, second_row = st.columns(4), st.columns(3)
-first_row[0].metric("Enrolled (ever)", enrolled, border=True)
+first_row[0].metric("Enrolled (ever)", rearrests.enrolled, border=True)
 first_row[1].metric("Active now", active, border=True)
 first_row[2].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
 first_row[3].metric("Unassigned clients", unassigned, border=True)

@@ -11,10 +11,16 @@ from contextlib import suppress
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from lead_data.db import CONNECT_TIMEOUT_SECONDS, DATABASE_URL_VARIABLE, PING_SECONDS, read_only_engine
+from lead_data.db import (
+    CONNECT_TIMEOUT_SECONDS,
+    DATABASE_URL_VARIABLE,
+    PING_SECONDS,
+    _SocketDeadline,
+    read_only_engine,
+)
 from tests.apptest import metrics, open_app
 from tests.program import ProgramDatabase
 
@@ -88,4 +94,18 @@ def test_connecting_to_a_hung_server_gives_up_after_the_connect_timeout(own_post
             engine.connect()
         waited = time.monotonic() - started
     assert waited < CONNECT_TIMEOUT_SECONDS + 1
+    engine.dispose()
+
+
+def test_a_deadline_cuts_its_connection_when_it_falls_due_and_never_once_ended(postgres_server):
+    engine = create_engine(postgres_server.create_database())
+    with engine.connect() as ended, engine.connect() as later, engine.connect() as due:
+        _SocketDeadline(later.connection.dbapi_connection, 30)
+        _SocketDeadline(ended.connection.dbapi_connection, 0.2).end()
+        _SocketDeadline(due.connection.dbapi_connection, 0.3)
+        time.sleep(1)
+        assert ended.execute(text("SELECT 1")).scalar() == 1
+        assert later.execute(text("SELECT 1")).scalar() == 1
+        with pytest.raises(DBAPIError, match="closed|terminated|lost"):
+            due.execute(text("SELECT 1"))
     engine.dispose()
