@@ -59,18 +59,25 @@ def engine(url: str) -> Engine:
     return read_only_engine(url)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _missing_tables(url: str) -> list[str]:
+    with engine(url).connect() as conn:
+        return missing_tables(conn)
+
+
 def require_database() -> DatabaseChoice:
     """Stop the page with what to do when the database is missing, unreachable or not the contract's.
 
-    The connection and the tables are checked on every run, cheaply (a pooled connection and one
-    catalogue query), so an outage or a dropped table shows at once instead of cached figures, and
-    recovery needs no restart.
+    The connection is checked on every run (cheaply: taking a pooled connection pings it), so an
+    outage shows at once instead of cached figures, and recovery needs no restart; the tables, one
+    catalogue query, once a minute.
     """
     choice = database()
     where = f"Database: {choice.display_url}."
     try:
-        with engine(choice.url).connect() as conn:
-            missing = missing_tables(conn)
+        with engine(choice.url).connect():
+            pass  # taking a pooled connection pings the database (see lead_data.db.read_only_engine)
+        missing = _missing_tables(choice.url)
     except DatabaseProblem as problem:
         stop_with_problem("The program database cannot be opened.", detail=f"{where} {problem}")
     except SQLAlchemyError as error:
