@@ -20,8 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lead_data.db import DatabaseProblem, describe_database_error, display_url, role_warnings
 from lead_data.demo import DEFAULT_SEED, PARTICIPANTS_PER_SCALE, write_demo, write_network_demo
+from lead_data.figures.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
 from lead_data.progress import TextProgress
-from lead_data.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.site import SiteError, load_site
 

@@ -7,10 +7,14 @@ runs for no role. The dashboard enforces these rules on the server, for every pa
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 STAFF, LEADERSHIP, PARTNER, PUBLIC = "staff", "leadership", "partner", "public"
@@ -187,6 +191,31 @@ def role_arguments(role: str, figure: Callable[..., Any]) -> dict[str, bool]:
     declared = figure_access(figure)
     arguments = declared.role_arguments if declared else {}
     return {argument: bool(getattr(PERMISSIONS[role], permission)) for argument, permission in arguments.items()}
+
+
+# The command line, and Alembic's migration scripts (which run only inside Alembic): no figures there.
+_NOT_FIGURE_MODULES = ("__main__", "migrations")
+
+
+def package_modules(package: ModuleType) -> list[ModuleType]:
+    """Every module of ``package`` and of its subpackages, imported, but for the command line and the
+    migrations: wherever a figure lives, it is among them."""
+    modules = [package]
+    for found in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        if not set(found.name.split(".")) & set(_NOT_FIGURE_MODULES):
+            modules.append(importlib.import_module(found.name))
+    return modules
+
+
+def figures_in(package: ModuleType) -> list[Callable[..., Any]]:
+    """Every function of ``package_modules(package)`` that declares who may run it, each once (in the
+    module that defines it)."""
+    return [
+        function
+        for module in package_modules(package)
+        for _, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and figure_access(function) is not None
+    ]
 
 
 class RolesFileProblem(Exception):

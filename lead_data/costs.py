@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection
 
+from lead_data import sql
 from lead_data.access import aggregate
-from lead_data.outcomes import EVERYONE, Cohort, active_participant_months
+from lead_data.figures.outcomes import active_participant_months
 
 COSTS_VARIABLE = "LEAD_COSTS"
 DEFAULT_COSTS_FILE = Path(__file__).with_name("costs.toml")
@@ -111,7 +112,7 @@ class ProgramCost:
 
 
 @aggregate
-def program_cost(conn: Connection, *, as_of: date, costs: UnitCosts, cohort: Cohort = EVERYONE) -> ProgramCost:
+def program_cost(conn: Connection, *, as_of: date, costs: UnitCosts, cohort: sql.Cohort = sql.EVERYONE) -> ProgramCost:
     """Program cost up to D: active participant-months × cost per participant-month."""
     months = active_participant_months(conn, as_of=as_of, cohort=cohort)
     return ProgramCost(participant_months=months, cost=months * costs.participant_month)

@@ -18,16 +18,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from lead_data import sql
 from lead_data.access import needs
+from lead_data.figures.rearrest_outcomes import per_participant_before_after, time_to_first_rearrest_rows
 from lead_data.models import Participant
-from lead_data.outcomes import (
-    EVERYONE,
-    Cohort,
-    _cohort,
-    _per_participant_before_after,
-    _time_to_first_rearrest_rows,
-)
-from lead_data.queries import NOT_RECORDED, _frame
 
 PSEUDONYM_KEY_VARIABLE = "LEAD_PSEUDONYM_KEY"
 MINIMUM_KEY_LENGTH = 16
@@ -75,13 +69,13 @@ def pseudonym(participant_id: int, key: bytes) -> str:
 
 def age_band(born_on: date | None, on: date) -> str:
     if born_on is None or pd.isna(born_on):
-        return NOT_RECORDED
+        return sql.NOT_RECORDED
     age = on.year - born_on.year - ((on.month, on.day) < (born_on.month, born_on.day))
     return next((band for limit, band in AGE_BANDS if age < limit), OLDEST_BAND)
 
 
 @needs("evaluation_extract")
-def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: sql.Cohort = sql.EVERYONE) -> pd.DataFrame:
     """One row per participant of the cohort (T0 ≤ D), ordered by pseudonym.
 
     Columns: pseudonym, referral_month ('YYYY-MM'), referral_type, age_band (age at referral),
@@ -91,9 +85,9 @@ def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: Coh
     arrests_before, arrests_after (re-arrests), bookings_before, bookings_after, jail_days_before,
     jail_days_after.
     """
-    people = _cohort(as_of, cohort)
-    counts = _per_participant_before_after(as_of, people)
-    clock = _time_to_first_rearrest_rows(as_of, people)
+    people = sql.cohort(as_of, cohort)
+    counts = per_participant_before_after(as_of, people)
+    clock = time_to_first_rearrest_rows(as_of, people)
     statement = (
         select(
             counts.c.participant_id,
@@ -110,13 +104,13 @@ def evaluation_extract(conn: Connection, *, as_of: date, key: bytes, cohort: Coh
         .join(clock, clock.c.participant_id == counts.c.participant_id)
         .join(Participant, Participant.participant_id == counts.c.participant_id)
     )
-    rows = _frame(conn, statement)
+    rows = sql.frame(conn, statement)
     referred_on = pd.to_datetime(rows["referred_on"]).dt.date
     born_on = pd.to_datetime(rows["date_of_birth"]).dt.date
     rows["pseudonym"] = [pseudonym(int(person), key) for person in rows["participant_id"]]
     rows["referral_month"] = rows["referral_month"].str[:7]
     rows["age_band"] = [age_band(born, on) for born, on in zip(born_on, referred_on, strict=True)]
     for column in ("sex", "race"):
-        rows[column] = rows[column].fillna(NOT_RECORDED)
+        rows[column] = rows[column].fillna(sql.NOT_RECORDED)
     extract = rows[list(EXTRACT_COLUMNS)].sort_values("pseudonym", ignore_index=True)
     return extract.astype({column: int for column in EXTRACT_COLUMNS[6:]})

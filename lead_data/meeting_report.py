@@ -1,6 +1,6 @@
 """The weekly partner meeting on one printed page, for the minutes: a PDF with no names in it.
 
-``weekly_summary_pdf(as_of=..., changes=queries.weekly_changes(...), caseload=queries.caseload_change(...),
+``weekly_summary_pdf(as_of=..., changes=meeting.weekly_changes(...), caseload=meeting.caseload_change(...),
 agenda=meeting.meeting_agenda(...).counts)`` returns the PDF's bytes: the week and the as-of date, this
 week's figures against last week's, each care team's caseload against its cap, and the client agenda
 counted by team and reason. Only the columns named below are read, so a frame that carries more
@@ -19,7 +19,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lead_data.meeting import COUNT_COLUMNS
+from lead_data.figures.meeting import COUNT_COLUMNS
 
 CHANGE_COLUMNS = ("figure", "this_week", "last_week", "change")
 CASELOAD_COLUMNS = ("team", "caseload", "caseload_cap", "over_cap", "last_week", "change")

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, queries
-from lead_data.caseload import (
+from lead_data import access
+from lead_data.figures.caseload import (
     FORECAST_SENTENCES_SHOWN,
     HORIZON_DAYS,
     PACE_DAYS,
+    caseload_balance,
+    caseload_by_team,
     caseload_forecast,
     forecast_sentence,
     nearest_cap_first,
     next_intake_team,
+    unassigned_clients,
+    unassigned_count,
 )
 from ui.access import may_see, record_export, record_view, require_page
 from ui.charts import caseload_bars, labelled, markdown_text, show
@@ -24,9 +28,9 @@ viewer = require_page(access.CASELOAD)
 settings = report_settings()
 as_of = settings.as_of
 
-caseload = load(queries.caseload_by_team, as_of=as_of)
-unassigned = load(queries.unassigned_count, as_of=as_of)
-balance = queries.caseload_balance(caseload)
+caseload = load(caseload_by_team, as_of=as_of)
+unassigned = load(unassigned_count, as_of=as_of)
+balance = caseload_balance(caseload)
 forecast = load(caseload_forecast, as_of=as_of)
 suggestion = next_intake_team(forecast)
 
@@ -107,8 +111,8 @@ if not forecast.empty:
 st.subheader(f"Unassigned clients ({unassigned})")
 if not unassigned:
     st.success("Every active client has a care team.")
-elif may_see(queries.unassigned_clients):
-    clients = labelled(load(queries.unassigned_clients, as_of=as_of), "engagement")
+elif may_see(unassigned_clients):
+    clients = labelled(load(unassigned_clients, as_of=as_of), "engagement")
     record_view(viewer, access.CASELOAD, {"as_of": as_of, "list": "unassigned clients"})
     table(
         clients,

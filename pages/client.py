@@ -7,7 +7,8 @@ import logging
 
 import streamlit as st
 
-from lead_data import access, casework
+from lead_data import access
+from lead_data.figures import casework
 from ui.access import record_export, record_view, require_page
 from ui.casework import CLIENT_PARAMETER, client_links
 from ui.data import load

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, quality
+from lead_data import access
+from lead_data.figures import quality
 from ui.access import record_export, record_view, require_page
 from ui.background import load_in_background, start_again
 from ui.settings import current_site

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, queries
+from lead_data import access, sql
+from lead_data.figures import enrollment
 from ui.access import require_page
 from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, category_bars, days_bars, funnel, monthly_bars, show
 from ui.data import load
@@ -14,16 +15,16 @@ viewer = require_page(access.ENROLLMENT)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-referrals = load(queries.referral_count, as_of=as_of, period=period)
-intakes = load(queries.intake_count, as_of=as_of, period=period)
-days_to_intake = load(queries.days_to_intake, as_of=as_of, period=period)
-median_days = queries.median_of_counts(days_to_intake, "days", "enrollments")
-referral_months = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
-intake_months = load(queries.intakes_by_month, as_of=as_of, period=period)
-stages = load(queries.eligibility_funnel, as_of=as_of, period=period)
-reasons = load(queries.ineligibility_reasons, as_of=as_of, period=period)
-offenses = load(queries.referrals_by, as_of=as_of, period=period, by=("offense",))
-units = load(queries.referrals_by, as_of=as_of, period=period, by=("unit",))
+referrals = load(enrollment.referral_count, as_of=as_of, period=period)
+intakes = load(enrollment.intake_count, as_of=as_of, period=period)
+days_to_intake = load(enrollment.days_to_intake, as_of=as_of, period=period)
+median_days = sql.median_of_counts(days_to_intake, "days", "enrollments")
+referral_months = load(enrollment.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
+intake_months = load(enrollment.intakes_by_month, as_of=as_of, period=period)
+stages = load(enrollment.eligibility_funnel, as_of=as_of, period=period)
+reasons = load(enrollment.ineligibility_reasons, as_of=as_of, period=period)
+offenses = load(enrollment.referrals_by, as_of=as_of, period=period, by=("offense",))
+units = load(enrollment.referrals_by, as_of=as_of, period=period, by=("unit",))
 
 st.title("Enrollment")
 st.caption(f"{settings.period_name}: {period.label()} · as of {as_of:%d %B %Y}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, equity
+from lead_data import access
+from lead_data.figures import equity
 from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
 from ui.access import require_page
 from ui.charts import group_rate_bars, show

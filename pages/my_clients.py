@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, casework
+from lead_data import access
+from lead_data.figures import casework
 from ui.access import DEMO, record_export, record_view, require_page
 from ui.casework import client_links
 from ui.charts import labelled

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, officers
+from lead_data import access
+from lead_data.figures import officers
 from ui.access import require_page
 from ui.charts import ACCENT, category_bars, group_rate_bars, running_total_lines, show
 from ui.data import load

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lead_data import access, costs, evaluation, outcomes
+from lead_data import access, costs, evaluation, sql
 from lead_data.export import csv_bytes
+from lead_data.figures import outcomes, rearrest_outcomes
 from lead_data.models import REFERRAL_TYPES
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
 from ui.access import record_export, require_page
@@ -31,7 +32,7 @@ from ui.tabs import lazy_tabs
 viewer = require_page(access.OUTCOMES)
 settings = report_settings()
 as_of = settings.as_of
-MARKS = {f"{months} mo": day for months, day in outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close
+MARKS = {f"{months} mo": day for months, day in rearrest_outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close
 
 
 def percent(share: float | None) -> str:
@@ -61,9 +62,9 @@ with st.container(border=True):
         key="outcome_year",
         help="The year of the referral behind each participant's first enrollment.",
     )
-cohort = outcomes.Cohort(referral_types=tuple(chosen_types), referral_year=chosen_year)
+cohort = sql.Cohort(referral_types=tuple(chosen_types), referral_year=chosen_year)
 
-rearrest = load(outcomes.rearrest_outcomes, as_of=as_of, cohort=cohort)
+rearrest = load(rearrest_outcomes.rearrest_outcomes, as_of=as_of, cohort=cohort)
 survival = rearrest.survival
 if rearrest.unreadable_starts:
     st.warning(
@@ -97,7 +98,7 @@ def rearrest_tab() -> None:
         )
     show(
         survival_chart(
-            {outcomes.PARTICIPANTS: (survival.curve, survival.longest_follow_up)},
+            {rearrest_outcomes.PARTICIPANTS: (survival.curve, survival.longest_follow_up)},
             title="Share re-arrested, by days since intake (Kaplan–Meier, 95% band)",
             x_title="Days since first intake",
             marks=MARKS,
@@ -115,7 +116,7 @@ def rearrest_tab() -> None:
         with left:
             show(
                 quarterly_bars(
-                    outcomes.quarterly_totals(by_kind, "kind"),
+                    rearrest_outcomes.quarterly_totals(by_kind, "kind"),
                     value="rearrests",
                     colour_by="kind",
                     colours=REARREST_KIND_COLOURS,
@@ -126,7 +127,7 @@ def rearrest_tab() -> None:
         with right:
             show(
                 quarterly_bars(
-                    outcomes.quarterly_totals(by_kind, "severity"),
+                    rearrest_outcomes.quarterly_totals(by_kind, "severity"),
                     value="rearrests",
                     colour_by="severity",
                     colours=SEVERITY_COLOURS,
@@ -138,7 +139,7 @@ def rearrest_tab() -> None:
 
 def jail_tab() -> None:
     recorded = load(outcomes.outcome_rows, as_of=as_of)
-    rates = load(outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
+    rates = load(rearrest_outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
     before, after = rates.loc["before"], rates.loc["after"]
     st.subheader("Per person-year: the year before referral against the year after intake")
     st.caption(
@@ -285,7 +286,7 @@ def exits_tab() -> None:
 
 
 def comparison_tab() -> None:
-    result = load(outcomes.comparison, as_of=as_of, cohort=cohort)
+    result = load(rearrest_outcomes.comparison, as_of=as_of, cohort=cohort)
     if not result.available:
         st.info(
             "No comparison group has been supplied. An evaluator would fill `comparison_people` with people "
@@ -310,7 +311,7 @@ def comparison_tab() -> None:
         )
         groups = result.groups.set_index("group")
         columns = st.columns(3)
-        for column, group in zip(columns, (outcomes.PARTICIPANTS, outcomes.COMPARISON), strict=False):
+        for column, group in zip(columns, (rearrest_outcomes.PARTICIPANTS, rearrest_outcomes.COMPARISON), strict=False):
             column.metric(
                 f"Arrests per person-year: {label(group)}",
                 per_year(groups.loc[group, "per_person_year"]),
@@ -394,8 +395,8 @@ with st.expander("How this is counted"):
         st.markdown("The definitions are in docs/DATA_CONTRACT.md, which is not deployed with this dashboard.")
     for name, text in definitions:
         st.markdown(f"**{name}**\n\n> {text}")
+    reading_days = ", ".join(str(day) for day in rearrest_outcomes.DAYS_AT_MONTHS.values())
     st.markdown(
-        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days "
-        f"{', '.join(str(day) for day in outcomes.DAYS_AT_MONTHS.values())} (months × 365.25 ÷ 12). Narrowing by "
-        "year of referral applies to comparison people by the year of their index arrest."
+        f"Kaplan–Meier readings: 6, 12 and 24 months are read at days {reading_days} (months × 365.25 ÷ 12). "
+        "Narrowing by year of referral applies to comparison people by the year of their index arrest."
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, casework, queries
+from lead_data import access
+from lead_data.figures import casework, enrollment, participants
+from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_count
+from lead_data.figures.rearrests import rearrest_rate
 from ui.access import may_see, require_page
 from ui.casework import configured_deadlines
 from ui.charts import REFERRAL_TYPE_COLOURS, monthly_bars, monthly_line, service_bars, show
@@ -15,15 +18,15 @@ viewer = require_page(access.OVERVIEW)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-active = load(queries.active_count, as_of=as_of)
-referrals = load(queries.referral_count, as_of=as_of, period=period)
-rearrests = load(queries.rearrest_rate, as_of=as_of)
-caseload = load(queries.caseload_by_team, as_of=as_of)
-unassigned = load(queries.unassigned_count, as_of=as_of)
+active = load(enrollment.active_count, as_of=as_of)
+referrals = load(enrollment.referral_count, as_of=as_of, period=period)
+rearrests = load(rearrest_rate, as_of=as_of)
+caseload = load(caseload_by_team, as_of=as_of)
+unassigned = load(unassigned_count, as_of=as_of)
 past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=configured_deadlines())
-active_trend = load(queries.active_by_month, as_of=as_of, period=period)
-referral_trend = load(queries.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
-services = load(queries.service_linkage, as_of=as_of) if may_see(queries.service_linkage) else None
+active_trend = load(enrollment.active_by_month, as_of=as_of, period=period)
+referral_trend = load(enrollment.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
+services = load(participants.service_linkage, as_of=as_of) if may_see(participants.service_linkage) else None
 
 st.title("LEAD at a glance")
 st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({period.label()})")
@@ -32,7 +35,7 @@ st.caption(f"As of {as_of:%A %d %B %Y} · period: {settings.period_name} ({perio
 first_row, second_row = st.columns(4), st.columns(3)
 first_row[0].metric("Enrolled (ever)", rearrests.enrolled, border=True)
 first_row[1].metric("Active now", active, border=True)
-first_row[2].metric("Teams over cap", queries.caseload_balance(caseload).teams_over_cap, border=True)
+first_row[2].metric("Teams over cap", caseload_balance(caseload).teams_over_cap, border=True)
 first_row[3].metric("Unassigned clients", unassigned, border=True)
 second_row[0].metric(f"Referrals, {settings.period_name.lower()}", referrals, border=True)
 second_row[1].metric(

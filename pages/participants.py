@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, queries
+from lead_data import access, sql
+from lead_data.figures.participants import (
+    PARTICIPANTS_PER_PAGE,
+    STATUSES,
+    ParticipantFilters,
+    participant_count,
+    participant_list,
+    team_names,
+)
 from lead_data.models import REFERRAL_TYPES
 from ui.access import record_export, record_view, require_page
 from ui.casework import client_links
@@ -22,12 +30,12 @@ as_of = settings.as_of
 st.title("Participants")
 st.caption(f"Everyone enrolled by {as_of:%d %B %Y}, with their latest enrollment. Staff only: contains names.")
 
-teams = load(queries.team_names, as_of=as_of) + [queries.UNASSIGNED]
+teams = load(team_names, as_of=as_of) + [sql.UNASSIGNED]
 with st.container(border=True):
     row = st.columns([2, 2, 2, 2])
-    statuses = row[0].multiselect("Status", queries.STATUSES, default=["active"], format_func=label)
+    statuses = row[0].multiselect("Status", STATUSES, default=["active"], format_func=label)
     engagement = row[1].multiselect(
-        "Engagement", queries.ENGAGEMENT_LEVELS, format_func=label, help="Active participants only"
+        "Engagement", sql.ENGAGEMENT_LEVELS, format_func=label, help="Active participants only"
     )
     chosen_teams = row[2].multiselect("Team", teams)
     referral_types = row[3].multiselect("Referral type", REFERRAL_TYPES, format_func=label)
@@ -38,7 +46,7 @@ with st.container(border=True):
 
 intake_from = intake_range[0] if len(intake_range) >= 1 else None
 intake_to = intake_range[1] if len(intake_range) == 2 else None
-filters = queries.ParticipantFilters(
+filters = ParticipantFilters(
     statuses=tuple(statuses),
     engagement=tuple(engagement),
     teams=tuple(chosen_teams),
@@ -48,12 +56,12 @@ filters = queries.ParticipantFilters(
     min_days_since_contact=None if min_days is None else int(min_days),
     name=name,
 )
-total = load(queries.participant_count, as_of=as_of, filters=filters)
+total = load(participant_count, as_of=as_of, filters=filters)
 
 st.subheader(f"{total:,} participant{'' if total == 1 else 's'}")
-page = pager(total, key="participants-page", page_size=queries.PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
-participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
-every_participant = load_later(queries.participant_list, as_of=as_of, filters=filters)
+page = pager(total, key="participants-page", page_size=PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
+participants = labelled(load(participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
+every_participant = load_later(participant_list, as_of=as_of, filters=filters)
 
 record_view(viewer, access.PARTICIPANTS, {"as_of": as_of, **filters.for_audit(), "page": page.number})
 table(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access
-from lead_data.public import public_summary
+from lead_data.figures.public_summary import public_summary
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE, SMALLEST_SHOWN
 from lead_data.zone import place_labels
 from ui.access import require_page

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, queries
+from lead_data import access, sql
+from lead_data.figures import enrollment, rearrests
 from ui.access import require_page
 from ui.charts import SEVERITY_COLOURS, days_bars, monthly_bars, show
 from ui.data import load
@@ -14,12 +15,12 @@ viewer = require_page(access.REARRESTS)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
-by_month = load(queries.rearrests_by_month, as_of=as_of, period=period)
-in_period = queries.rearrests_in(by_month)
-first_rearrest = load(queries.days_to_first_rearrest, as_of=as_of)
-median_days = queries.median_of_counts(first_rearrest, "days", "participants")
-rate = queries.RearrestRate.of(first_rearrest, load(queries.enrolled_ever, as_of=as_of))
-before_after = load(queries.arrests_before_and_after, as_of=as_of)
+by_month = load(rearrests.rearrests_by_month, as_of=as_of, period=period)
+in_period = rearrests.rearrests_in(by_month)
+first_rearrest = load(rearrests.days_to_first_rearrest, as_of=as_of)
+median_days = sql.median_of_counts(first_rearrest, "days", "participants")
+rate = rearrests.RearrestRate.of(first_rearrest, load(enrollment.enrolled_ever, as_of=as_of))
+before_after = load(rearrests.arrests_before_and_after, as_of=as_of)
 
 st.title("Re-arrests")
 st.caption(

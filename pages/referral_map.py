@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, referral_map
+from lead_data import access
+from lead_data.figures import referral_places
 from ui import maps
 from ui.access import require_page
 from ui.data import load
@@ -15,8 +16,8 @@ settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
 site = current_site()
-places = load(referral_map.referral_places, as_of=as_of, site=site, period=period)
-counts = referral_map.location_counts(places, site)
+places = load(referral_places.referral_places, as_of=as_of, site=site, period=period)
+counts = referral_places.location_counts(places, site)
 
 st.title("Referral map")
 st.caption(
@@ -30,9 +31,9 @@ for column, count in zip(row, counts.itertuples(), strict=True):
     column.metric(count.label, count.referrals, border=True)
 
 if maps.drawn_one_by_one(counts):
-    deck = maps.referral_map(load(referral_map.referral_locations, as_of=as_of, site=site, period=period), site)
+    deck = maps.referral_map(load(referral_places.referral_locations, as_of=as_of, site=site, period=period), site)
     legend = maps.map_legend()
 else:
-    squares = load(referral_map.referral_grid, as_of=as_of, site=site, period=period)
+    squares = load(referral_places.referral_grid, as_of=as_of, site=site, period=period)
     deck, legend = maps.grid_map(squares, site), maps.grid_legend(squares, site)
 maps.show_map(deck, legend, places, site, counts)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, casework
+from lead_data import access
+from lead_data.figures import casework
 from ui.access import may_see, record_export, record_view, require_page
 from ui.casework import STEP_HELP, STEP_LABELS, client_links, configured_deadlines, queue_rows
 from ui.data import load, load_later

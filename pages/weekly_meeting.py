@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lead_data import access, casework, meeting, queries
+from lead_data import access
+from lead_data.figures import casework, meeting
+from lead_data.figures.caseload import caseload_by_team
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
 from ui.casework import client_links, configured_deadlines
@@ -39,9 +41,9 @@ viewer = require_page(access.WEEKLY_MEETING)
 settings = report_settings()
 as_of = settings.as_of
 
-changes = load(queries.weekly_changes, as_of=as_of)
-teams = load(queries.caseload_by_team, as_of=as_of)
-caseload = queries.caseload_change(teams, load(queries.caseload_by_team, as_of=as_of - timedelta(days=7)))
+changes = load(meeting.weekly_changes, as_of=as_of)
+teams = load(caseload_by_team, as_of=as_of)
+caseload = meeting.caseload_change(teams, load(caseload_by_team, as_of=as_of - timedelta(days=7)))
 agenda = load(meeting.meeting_agenda, as_of=as_of, names_per_team=meeting.NAMES_SHOWN)
 deadlines = configured_deadlines()
 past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)

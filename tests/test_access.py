@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from lead_data import queries, referral_map
 from lead_data.access import (
     PERMISSIONS,
     ROLES,
@@ -14,6 +13,7 @@ from lead_data.access import (
     may_load,
     needs,
 )
+from lead_data.figures import participants, referral_places
 
 ROLES_FILE = """
 [users]
@@ -92,8 +92,8 @@ def test_only_staff_see_participant_level_lists_and_data_quality():
 def test_treatment_and_service_details_never_reach_partners_or_the_public():
     for role in ("partner", "public"):
         assert not PERMISSIONS[role].services
-        assert not may_load(role, queries.service_linkage)
-    assert may_load("staff", queries.service_linkage) and may_load("leadership", queries.service_linkage)
+        assert not may_load(role, participants.service_linkage)
+    assert may_load("staff", participants.service_linkage) and may_load("leadership", participants.service_linkage)
 
 
 def test_the_public_sees_only_the_suppressed_summary():
@@ -102,7 +102,7 @@ def test_the_public_sees_only_the_suppressed_summary():
 
 def test_the_point_map_is_for_staff_and_leadership_only():
     assert [role for role in ROLES if PERMISSIONS[role].may_open("referral_map")] == ["staff", "leadership"]
-    assert [role for role in ROLES if may_load(role, referral_map.referral_locations)] == ["staff", "leadership"]
+    assert [role for role in ROLES if may_load(role, referral_places.referral_locations)] == ["staff", "leadership"]
 
 
 def test_a_mark_naming_no_real_permission_is_refused_when_the_module_loads():

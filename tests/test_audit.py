@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from lead_data.audit import EXPORT, VIEW, AuditLogUnavailable, record
-from lead_data.queries import ParticipantFilters
+from lead_data.figures.participants import ParticipantFilters
 
 
 def test_each_event_is_one_json_line_in_utc_appended(tmp_path):

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lead_data import quality as q
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import quality as q
 from lead_data.models import Base
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, locate

@@ -11,14 +11,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lead_data.caseload import (
+from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures.caseload import (
     FORECAST_SENTENCES_SHOWN,
     caseload_forecast,
     forecast_sentence,
     nearest_cap_first,
     next_intake_team,
 )
-from lead_data.db import DATABASE_URL_VARIABLE
 from tests.apptest import STAFF_USER, open_app
 
 D = date(2024, 6, 30)

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from lead_data import casework
 from lead_data.access import ROLES, RolesFileProblem, figure_access, load_role_map, may_load, role_arguments
-from lead_data.casework import (
+from lead_data.figures import casework
+from lead_data.figures.casework import (
     ASSESSMENT_DUE,
     AWAITING_INTAKE,
     AWAITING_VERIFICATION,
@@ -27,8 +27,8 @@ from lead_data.casework import (
     QueueDeadlines,
     queue_deadlines,
 )
+from lead_data.figures.participants import ListPage
 from lead_data.models import CareTeam, Officer
-from lead_data.queries import ListPage
 from lead_data.site import DEFAULT_SITE_FILE, load_site
 
 D = date(2024, 6, 30)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lead_data import casework
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import casework
 from lead_data.models import CareTeam
 from lead_data.site import SITE_VARIABLE
 from tests.apptest import (

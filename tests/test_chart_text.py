@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE
-from lead_data.queries import NOT_RECORDED
 from lead_data.site import load_site
+from lead_data.sql import NOT_RECORDED
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE
 from tests.apptest import open_app
 from ui.charts import (

@@ -22,9 +22,9 @@ from sqlalchemy import create_engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 import lead_data.demo
-from lead_data import queries
 from lead_data.demo import DEFAULT_SEED, build_demo_rows, write_demo
 from lead_data.demo.tuning import PROGRAM_START
+from lead_data.figures import rearrests
 from lead_data.models import (
     CONTACT_KINDS,
     CONTRACT_TABLES,
@@ -530,7 +530,7 @@ def test_about_sixty_enrolled_and_a_handful_re_arrested_a_year_after_launch(gene
     engine = create_engine(f"sqlite:///{generate(DEFAULT_SEED, DEFAULT_AS_OF)}")
     try:
         with engine.connect() as connection:
-            first_year = queries.rearrest_rate(connection, as_of=A_YEAR_AFTER_LAUNCH)
+            first_year = rearrests.rearrest_rate(connection, as_of=A_YEAR_AFTER_LAUNCH)
     finally:
         engine.dispose()
     assert 45 <= first_year.enrolled <= 80 and first_year.rearrested <= 6, first_year

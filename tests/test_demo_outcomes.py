@@ -16,8 +16,8 @@ import pytest
 
 import lead_data.demo.rows
 from lead_data.demo import DEFAULT_SEED, build_demo_rows
+from lead_data.figures.quality import check_url
 from lead_data.models import HOUSING_STATUSES
-from lead_data.quality import check_url
 from tests.conftest import DEMO_AS_OF, Generate, connect
 
 DEFAULT_AS_OF = DEMO_AS_OF  # the `demo` fixture's day

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lead_data import equity
 from lead_data.access import role_arguments
+from lead_data.figures import equity
 from lead_data.periods import Period
 from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, hidden_entries
 

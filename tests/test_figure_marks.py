@@ -1,17 +1,15 @@
 """Every figure function declares who may run it, on the function itself, and the declarations hold:
 run as each role with what that role may see, no figure returns more than the role's permissions allow.
 
-A figure is a public function of a ``lead_data`` query module whose first parameter is the connection:
-what ``ui.data.load`` runs. Renaming one cannot lift its restriction, and a new one without a mark
-is refused by ``load`` and fails here.
+A figure is a public function of any module of the ``lead_data`` package (subpackages included) whose
+first parameter is the connection: what ``ui.data.load`` runs. Renaming one cannot lift its restriction,
+and a new one without a mark is refused by ``load`` and fails here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import inspect
-import pkgutil
 from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
@@ -21,21 +19,29 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lead_data
-from lead_data import casework, equity, evaluation, meeting, officers, outcomes, quality, queries, referral_map
-from lead_data.access import PERMISSIONS, ROLES, figure_access, may_load, role_arguments
+from lead_data import evaluation, sql
+from lead_data.access import PERMISSIONS, ROLES, figure_access, figures_in, may_load, package_modules, role_arguments
 from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import (
+    caseload,
+    casework,
+    enrollment,
+    equity,
+    meeting,
+    officers,
+    participants,
+    quality,
+    referral_places,
+)
 from lead_data.models import CONTRACT_TABLES
 from lead_data.periods import Period
 from lead_data.site import load_site
 from tests.apptest import AUTH_SECRETS, STAFF_USER
 
-# Every module of the data package (the command line and the migrations hold no figures).
-FIGURE_MODULES: tuple[ModuleType, ...] = tuple(
-    importlib.import_module(f"lead_data.{module.name}")
-    for module in pkgutil.iter_modules(lead_data.__path__)
-    if module.name not in ("__main__", "migrations")
-)
+# Every module of the data package, however deep (the command line and the migrations hold no figures),
+# but the SQL toolkit: its frame(conn, statement) and scalar(conn, statement) run the figures' statements.
+FIGURE_MODULES: tuple[ModuleType, ...] = tuple(module for module in package_modules(lead_data) if module is not sql)
 D = date(2024, 6, 30)
 # What each figure parameter gets here; a figure with a parameter missing from this table fails the test.
 SAMPLE_INPUTS: dict[str, Any] = {
@@ -43,9 +49,9 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "today": D,
     "period": Period(date(2024, 1, 1), D),
     "site": load_site(),
-    "filters": queries.ParticipantFilters(),
-    "by": tuple(queries.REFERRAL_DIMENSIONS),
-    "cohort": outcomes.EVERYONE,
+    "filters": participants.ParticipantFilters(),
+    "by": tuple(enrollment.REFERRAL_DIMENSIONS),
+    "cohort": sql.EVERYONE,
     "tables": CONTRACT_TABLES,
     "key": b"figure-marks-test-key",
     "costs": load_unit_costs(),
@@ -78,6 +84,12 @@ def test_the_figures_are_found():
     assert {"participant_list", "unassigned_clients", "caseload_by_team", "public_summary", "check_database"} <= names
     assert {"rearrest_outcomes", "comparison", "evaluation_extract", "program_cost"} <= names
     assert {"referrals_by_group", "rearrested_within_year_by_group", "referrals_by_officer"} <= names
+    assert {"caseload_forecast", "weekly_changes", "referral_locations", "program_cost"} <= names
+
+
+def test_the_marked_figures_are_the_figures_found():
+    """``access.figures_in`` (what other tests and the docs use for "every figure") finds these same ones."""
+    assert set(figures_in(lead_data)) == set(FIGURES)
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda figure: figure.__name__)
@@ -91,12 +103,12 @@ def test_every_figure_declares_who_may_run_it(figure):
 @pytest.mark.parametrize(
     "figure, permission",
     [
-        (queries.participant_list, "participant_lists"),
-        (queries.unassigned_clients, "participant_lists"),
-        (queries.team_names, "participant_lists"),
+        (participants.participant_list, "participant_lists"),
+        (caseload.unassigned_clients, "participant_lists"),
+        (participants.team_names, "participant_lists"),
         (quality.check_database, "participant_lists"),
-        (queries.service_linkage, "services"),
-        (referral_map.referral_locations, "referral_points"),
+        (participants.service_linkage, "services"),
+        (referral_places.referral_locations, "referral_points"),
         (evaluation.evaluation_extract, "evaluation_extract"),
     ],
     ids=lambda value: getattr(value, "__name__", value),
@@ -110,7 +122,7 @@ def test_what_the_role_decides_is_the_role_s_own_permission():
         "with_names": "consented_agenda_names",
         "with_ids": "participant_lists",
     }
-    assert figure_access(queries.caseload_by_team).role_arguments == {"with_staff_names": "staff_names"}
+    assert figure_access(caseload.caseload_by_team).role_arguments == {"with_staff_names": "staff_names"}
     assert figure_access(officers.referrals_by_officer).role_arguments == {"with_officer_names": "officer_names"}
     for by_group in (equity.referrals_by_group, equity.days_to_intake_by_group, equity.exits_by_group):
         assert figure_access(by_group).role_arguments == {"with_small_counts": "small_counts"}
@@ -192,10 +204,10 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
         shown = "\n".join(
             as_text(figure)
             for figure in (
-                queries.participant_list(conn, as_of=D),
-                queries.caseload_by_team(conn, as_of=D, with_staff_names=True),
-                queries.service_linkage(conn, as_of=D),
-                referral_map.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
+                participants.participant_list(conn, as_of=D),
+                caseload.caseload_by_team(conn, as_of=D, with_staff_names=True),
+                participants.service_linkage(conn, as_of=D),
+                referral_places.referral_locations(conn, as_of=D, site=SAMPLE_INPUTS["site"]),
                 meeting.meeting_agenda(conn, as_of=D, with_names=True, with_ids=True),
                 casework.referral_queue(conn, as_of=D, deadlines=SAMPLE_INPUTS["deadlines"], with_names=True),
                 casework.client_record(conn, as_of=D, participant_id=SAMPLE_INPUTS["participant_id"]),
@@ -207,14 +219,16 @@ def test_the_check_sees_what_a_restricted_figure_shows(program):
 
 LOADS_AN_UNDECLARED_FIGURE = """
 import streamlit as st
-from lead_data import queries
+from datetime import date
+
+from lead_data.figures import enrollment
 from ui.data import load
 
 def unmarked_count(conn, *, as_of):
     return 7
 
-st.metric("Enrolled", load(queries.enrolled_ever, as_of=queries.date(2024, 6, 30)))
-st.metric("Unmarked", load(unmarked_count, as_of=queries.date(2024, 6, 30)))
+st.metric("Enrolled", load(enrollment.enrolled_ever, as_of=date(2024, 6, 30)))
+st.metric("Unmarked", load(unmarked_count, as_of=date(2024, 6, 30)))
 """
 
 

@@ -22,11 +22,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, Integer, create_engine, select
 
-from lead_data import equity, outcomes
-from lead_data import queries as q
-from lead_data.caseload import PACE_DAYS, caseload_forecast
+from lead_data import sql
 from lead_data.db import read_only_engine
-from lead_data.meeting import AGENDA_REASONS, meeting_agenda
+from lead_data.figures import caseload, enrollment, equity, meeting, participants, rearrest_outcomes
+from lead_data.figures.caseload import PACE_DAYS, caseload_forecast
+from lead_data.figures.meeting import AGENDA_REASONS, meeting_agenda
+from lead_data.figures.rearrests import (
+    BEFORE_AFTER_DAYS,
+    arrests_before_and_after,
+    days_to_first_rearrest,
+    rearrest_rate,
+    rearrests_by_month,
+    rearrests_in,
+)
 from lead_data.models import REACHED_CONTACT_KINDS, Base
 from lead_data.periods import Period
 from tests.conftest import BACKENDS
@@ -143,7 +151,7 @@ def last_contacts(t: Tables, as_of: date) -> pd.Series:
 
 def engagement_level(days: int) -> str:
     # "≤ 14 days engaged; 15–30 contact overdue; more than 30 in the wind."
-    return q.ENGAGED if days <= 14 else q.CONTACT_OVERDUE if days <= 30 else q.IN_THE_WIND
+    return sql.ENGAGED if days <= 14 else sql.CONTACT_OVERDUE if days <= 30 else sql.IN_THE_WIND
 
 
 def engagement(t: Tables, as_of: date, enrollments: pd.DataFrame) -> pd.DataFrame:
@@ -176,8 +184,8 @@ def caseload_by_team(t: Tables, as_of: date) -> list[dict]:
                 "open_slots": max(team.caseload_cap - len(mine), 0),
                 "utilisation": len(mine) / team.caseload_cap if team.caseload_cap else None,
                 "over_cap": len(mine) > team.caseload_cap,
-                "contact_overdue": int((mine["engagement"] == q.CONTACT_OVERDUE).sum()),
-                "in_the_wind": int((mine["engagement"] == q.IN_THE_WIND).sum()),
+                "contact_overdue": int((mine["engagement"] == sql.CONTACT_OVERDUE).sum()),
+                "in_the_wind": int((mine["engagement"] == sql.IN_THE_WIND).sum()),
             }
         )
     return rows
@@ -223,21 +231,21 @@ def period_of(as_of: date, drawn: tuple[int | None, int]) -> Period:
 @given(program=programs())
 def test_active_count_is_enrollments_with_intake_by_as_of_and_no_exit_by_as_of(database, program):
     with database.holding(program) as (conn, t):
-        assert q.active_count(conn, as_of=program.as_of) == len(active(t, program.as_of))
+        assert enrollment.active_count(conn, as_of=program.as_of) == len(active(t, program.as_of))
 
 
 @PROPERTY
 @given(program=programs())
 def test_enrolled_ever_is_distinct_people_with_an_intake_by_as_of(database, program):
     with database.holding(program) as (conn, t):
-        assert q.enrolled_ever(conn, as_of=program.as_of) == enrolled_ever(t, program.as_of)
+        assert enrollment.enrolled_ever(conn, as_of=program.as_of) == enrolled_ever(t, program.as_of)
 
 
 @PROPERTY
 @given(program=programs())
 def test_unassigned_count_is_active_enrollments_without_a_team(database, program):
     with database.holding(program) as (conn, t):
-        assert q.unassigned_count(conn, as_of=program.as_of) == unassigned(t, program.as_of)
+        assert caseload.unassigned_count(conn, as_of=program.as_of) == unassigned(t, program.as_of)
 
 
 @PROPERTY
@@ -246,7 +254,7 @@ def test_active_by_month_counts_active_enrollments_at_each_month_end_and_on_as_o
     as_of = program.as_of
     period = None if start_days is None else Period(as_of - timedelta(days=start_days), as_of)
     with database.holding(program) as (conn, t):
-        figure = q.active_by_month(conn, as_of=as_of, period=period)
+        figure = enrollment.active_by_month(conn, as_of=as_of, period=period)
     # "Active enrollments at the end of each month (the last month ends on D)", from the month of the
     # first intake; "Active" as the contract defines it, on each month's last day (D for D's month).
     intakes = t.enrollments.loc[t.enrollments["intake_on"] <= day(as_of), "intake_on"]
@@ -271,7 +279,7 @@ def test_caseload_by_team_counts_each_team_s_active_clients_and_their_engagement
     ]  # fmt: skip
     with database.holding(program) as (conn, t):
         expected = caseload_by_team(t, program.as_of)
-        figure = q.caseload_by_team(conn, as_of=program.as_of)
+        figure = caseload.caseload_by_team(conn, as_of=program.as_of)
     assert records(figure, columns) == approx_rows(expected)
 
 
@@ -314,7 +322,7 @@ def test_rearrests_in_the_period_are_rearrests_dated_in_the_period(database, pro
     as_of = program.as_of
     period = period_of(as_of, drawn_period)
     with database.holding(program) as (conn, t):
-        figure = q.rearrests_in(q.rearrests_by_month(conn, as_of=as_of, period=period))
+        figure = rearrests_in(rearrests_by_month(conn, as_of=as_of, period=period))
     found = rearrests(t, as_of)
     # Warrant-only arrests are re-arrests like any other: the contract splits them out ("New offense or
     # warrant-only") but never leaves them out of the count.
@@ -327,12 +335,12 @@ def test_rearrests_by_month_count_rearrests_dated_in_the_period_by_month_and_sev
     as_of = program.as_of
     period = period_of(as_of, drawn_period)
     with database.holding(program) as (conn, t):
-        figure = q.rearrests_by_month(conn, as_of=as_of, period=period)
+        figure = rearrests_by_month(conn, as_of=as_of, period=period)
     # "A filter on a period [start, end] applies to the event's own date": grouped by its month.
     found = rearrests(t, as_of)
     found = found[in_period(found["arrested_on"], period, as_of)]
     months = found["arrested_on"].dt.strftime("%Y-%m-01")
-    severities = found["severity"].fillna(q.NOT_RECORDED)
+    severities = found["severity"].fillna(sql.NOT_RECORDED)
     expected = sorted(Counter(zip(months, severities, strict=True)).items())
     assert records(figure, ["month", "severity", "rearrests"]) == [
         {"month": month, "severity": severity, "rearrests": n} for (month, severity), n in expected
@@ -344,7 +352,7 @@ def test_rearrests_by_month_count_rearrests_dated_in_the_period_by_month_and_sev
 def test_rearrest_rate_is_people_rearrested_over_people_enrolled_ever(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = q.rearrest_rate(conn, as_of=as_of)
+        figure = rearrest_rate(conn, as_of=as_of)
     # "Participants re-arrested: distinct participants with at least one re-arrest. Re-arrest rate:
     # participants re-arrested ÷ enrolled (ever), shown with both counts."
     rearrested, enrolled = rearrests(t, as_of)["participant_id"].nunique(), enrolled_ever(t, as_of)
@@ -357,7 +365,7 @@ def test_rearrest_rate_is_people_rearrested_over_people_enrolled_ever(database, 
 def test_days_to_first_rearrest_counts_days_from_first_intake_to_first_rearrest(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = q.days_to_first_rearrest(conn, as_of=as_of)
+        figure = days_to_first_rearrest(conn, as_of=as_of)
     # "Time to first re-arrest: days from T0 to the first re-arrest", T0 the earliest intake_on.
     first = (
         rearrests(t, as_of)
@@ -382,7 +390,7 @@ def test_service_linkage_counts_services_referred_in_the_period_and_those_starte
     as_of = program.as_of
     period = period_of(as_of, drawn_period)
     with database.holding(program) as (conn, t):
-        figure = q.service_linkage(conn, as_of=as_of, period=period)
+        figure = participants.service_linkage(conn, as_of=as_of, period=period)
     s = t.services[in_period(t.services["referred_on"], period, as_of)]
     # "Service linkage: a service counts as connected when started_on ≤ D."
     connected = s["started_on"].notna() & (s["started_on"] <= day(as_of))
@@ -411,7 +419,7 @@ def test_participant_list_shows_each_enrolled_person_s_status_engagement_and_tea
     columns = ["participant_id", "name", "status", "engagement", "team", "referral_type", "intake_on",
                "exited_on", "last_contact_on", "days_since_contact"]  # fmt: skip
     with database.holding(program) as (conn, t):
-        figure = q.participant_list(conn, as_of=as_of)
+        figure = participants.participant_list(conn, as_of=as_of)
     people = engagement(t, as_of, latest_enrollments(t, as_of))
     people = people.merge(t.participants, on="participant_id").merge(
         t.referrals[["referral_id", "referral_type"]], on="referral_id", how="left"
@@ -427,7 +435,7 @@ def test_participant_list_shows_each_enrolled_person_s_status_engagement_and_tea
                 "status": "exited" if exited else "active",
                 # Engagement is a flag on active participants only.
                 "engagement": None if exited else person.engagement,
-                "team": teams.get(person.team_id, q.UNASSIGNED),
+                "team": teams.get(person.team_id, sql.UNASSIGNED),
                 "referral_type": person.referral_type,
                 "intake_on": person.intake_on,
                 "exited_on": person.exited_on if exited else None,
@@ -455,7 +463,7 @@ def exits_in(t: Tables, period: Period, as_of: date) -> pd.DataFrame:
 def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_before(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = q.weekly_changes(conn, as_of=as_of)
+        figure = meeting.weekly_changes(conn, as_of=as_of)
 
     def figures(week: Period) -> dict[str, int]:
         end = week.end
@@ -522,7 +530,7 @@ def agenda_events(t: Tables, as_of: date) -> pd.DataFrame:
         )
     # "contact overdue or in the wind (on D)": an active client, once, at their longest gap
     flagged = engagement(t, as_of, active(t, as_of))
-    flagged = flagged[flagged["engagement"].isin((q.CONTACT_OVERDUE, q.IN_THE_WIND))]
+    flagged = flagged[flagged["engagement"].isin((sql.CONTACT_OVERDUE, sql.IN_THE_WIND))]
     flagged = flagged.sort_values("days_since_contact", ascending=False).drop_duplicates("participant_id")
     c = t.contacts
     for row in flagged.itertuples():
@@ -537,7 +545,7 @@ def agenda_events(t: Tables, as_of: date) -> pd.DataFrame:
             else mine["contacted_on"] >= row.intake_on
         )
         attempts = int(since.sum())
-        label = "Contact overdue" if row.engagement == q.CONTACT_OVERDUE else "In the wind"
+        label = "Contact overdue" if row.engagement == sql.CONTACT_OVERDUE else "In the wind"
         events.append(
             {
                 "participant_id": row.participant_id,
@@ -588,7 +596,7 @@ def test_meeting_agenda_lists_everyone_with_something_to_discuss_by_team_with_th
         clients.append(
             {
                 "participant_id": person.participant_id,
-                "team": teams.get(person.team_id, q.UNASSIGNED),
+                "team": teams.get(person.team_id, sql.UNASSIGNED),
                 "name": f"{person.first_name} {person.last_name}",
                 "reasons": reasons,
                 "good_news": "graduated" in reasons,
@@ -643,13 +651,13 @@ def first_rearrest_on(t: Tables, as_of: date) -> pd.Series:
 def test_rearrested_within_counts_people_followed_n_months_and_rearrested_by_then(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = outcomes.rearrest_outcomes(conn, as_of=as_of).within
+        figure = rearrest_outcomes.rearrest_outcomes(conn, as_of=as_of).within
     # "Re-arrested within N months: among participants with T0 + N calendar months ≤ D (followed that
     # long), those whose first re-arrest is on or before T0 + N months."
     people = first_intakes(t, as_of).set_index("participant_id")
     first = first_rearrest_on(t, as_of).reindex(people.index)
     expected = []
-    for months in outcomes.FOLLOW_UP_MONTHS:
+    for months in rearrest_outcomes.FOLLOW_UP_MONTHS:
         horizon = people["start_on"] + pd.DateOffset(months=months)
         followed = horizon <= day(as_of)
         rearrested = followed & (first <= horizon)
@@ -663,13 +671,13 @@ def test_equity_rearrested_within_a_year_sums_to_the_program_s_figure_in_every_b
     as_of = program.as_of
     with database.holding(program) as (conn, t):
         by_group = equity.rearrested_within_year_by_group(conn, as_of=as_of, with_small_counts=True)
-        overall = outcomes.rearrest_outcomes(conn, as_of=as_of).within.set_index("months").loc[12]
+        overall = rearrest_outcomes.rearrest_outcomes(conn, as_of=as_of).within.set_index("months").loc[12]
     # Counted in one pass by every combination of groups: each dimension's groups add up to the
     # program's row, which is the 12-month figure of the Outcomes page.
     for dimension, rows in by_group.groupby("dimension"):
         assert int(rows["followed"].sum()) == overall["followed"], dimension
         assert int(rows["rearrested"].sum()) == overall["rearrested"], dimension
-    sexes = t.participants.set_index("participant_id")["sex"].fillna(q.NOT_RECORDED)
+    sexes = t.participants.set_index("participant_id")["sex"].fillna(sql.NOT_RECORDED)
     people = first_intakes(t, as_of).set_index("participant_id")
     followed = people["start_on"] + pd.DateOffset(months=12) <= day(as_of)
     expected = sexes.reindex(people.index)[followed].value_counts()
@@ -682,15 +690,15 @@ def test_equity_rearrested_within_a_year_sums_to_the_program_s_figure_in_every_b
 def test_arrests_before_and_after_compares_180_days_before_referral_with_180_after_intake(database, program):
     as_of = program.as_of
     with database.holding(program) as (conn, t):
-        figure = q.arrests_before_and_after(conn, as_of=as_of)
+        figure = arrests_before_and_after(conn, as_of=as_of)
     # "For participants with at least 180 days since their first intake: arrests (not the diverted
     # one) in the 180 days before the referral date against re-arrests in the 180 days after intake."
     people = first_intakes(t, as_of)
-    people = people[(day(as_of) - people["start_on"]).dt.days >= q.BEFORE_AFTER_DAYS]
+    people = people[(day(as_of) - people["start_on"]).dt.days >= BEFORE_AFTER_DAYS]
     a = t.arrests[t.arrests["referral_id"].isna() & (t.arrests["arrested_on"] <= day(as_of))]
     joined = people.merge(a, on="participant_id")
-    before = (joined["referred_on"] - joined["arrested_on"]).dt.days.between(1, q.BEFORE_AFTER_DAYS)
-    after = (joined["arrested_on"] - joined["start_on"]).dt.days.between(1, q.BEFORE_AFTER_DAYS)
+    before = (joined["referred_on"] - joined["arrested_on"]).dt.days.between(1, BEFORE_AFTER_DAYS)
+    after = (joined["arrested_on"] - joined["start_on"]).dt.days.between(1, BEFORE_AFTER_DAYS)
     assert (figure.participants, figure.arrests_before, figure.rearrests_after) == (
         len(people),
         int(before.sum()),

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE
-from lead_data.meeting import Agenda, meeting_agenda
-from lead_data.queries import caseload_by_team
+from lead_data.figures.caseload import caseload_by_team
+from lead_data.figures.meeting import Agenda, meeting_agenda
 from tests.apptest import LEADERSHIP_USER, PARTNER_USER, STAFF_USER, open_app
 from ui.charts import caseload_bars, markdown_cells
 

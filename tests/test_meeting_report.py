@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from lead_data import queries
 from lead_data.db import read_only_engine
 from lead_data.demo import write_demo
-from lead_data.meeting import COUNT_COLUMNS, meeting_agenda
+from lead_data.figures import meeting
+from lead_data.figures.caseload import caseload_by_team
+from lead_data.figures.meeting import COUNT_COLUMNS, meeting_agenda
 from lead_data.meeting_report import plain_text, weekly_summary_pdf
 
 AS_OF = date(2026, 11, 26)
@@ -103,7 +104,7 @@ def test_the_summary_is_one_page_with_the_week_and_every_figure():
 
 def test_the_summary_shows_no_names_even_when_the_frames_carry_them():
     caseload = caseload_frame(4)
-    assert "peer" in caseload.columns  # as queries.caseload_by_team's frame has
+    assert "peer" in caseload.columns  # as caseload_by_team's frame has
     text = pdf_pages(
         weekly_summary_pdf(as_of=AS_OF, changes=changes_frame(), caseload=caseload, agenda=agenda_frame())
     )[0]
@@ -161,10 +162,10 @@ def test_the_summary_of_the_demo_database_matches_its_queries(tmp_path: Path):
     engine = read_only_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
-            changes = queries.weekly_changes(conn, as_of=AS_OF)
-            caseload = queries.caseload_change(
-                queries.caseload_by_team(conn, as_of=AS_OF),
-                queries.caseload_by_team(conn, as_of=AS_OF - timedelta(days=7)),
+            changes = meeting.weekly_changes(conn, as_of=AS_OF)
+            caseload = meeting.caseload_change(
+                caseload_by_team(conn, as_of=AS_OF),
+                caseload_by_team(conn, as_of=AS_OF - timedelta(days=7)),
             )
             agenda = meeting_agenda(conn, as_of=AS_OF, with_names=True).counts
     finally:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from lead_data import queries
+from lead_data.figures import participants
 
 D = date(2024, 6, 30)
 
@@ -23,7 +23,7 @@ def people(db):
 
 def found(db, name: str) -> list[int]:
     with db.connect() as conn:
-        rows = queries.participant_list(conn, as_of=D, filters=queries.ParticipantFilters(name=name))
+        rows = participants.participant_list(conn, as_of=D, filters=participants.ParticipantFilters(name=name))
     return rows["participant_id"].tolist()
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lead_data import officers
 from lead_data.access import PERMISSIONS, role_arguments
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import officers
 from lead_data.periods import Period
 from tests.apptest import USER_OF_ROLE, open_app
 

@@ -10,9 +10,10 @@ import pytest
 
 from lead_data import costs as c
 from lead_data import evaluation as ev
-from lead_data import outcomes as o
-from lead_data import queries as q
+from lead_data import sql
 from lead_data.export import csv_bytes
+from lead_data.figures import meeting, outcomes, rearrest_outcomes
+from lead_data.figures.public_summary import public_summary
 from lead_data.suppression import COMPLEMENT, HIDDEN
 
 D = date(2024, 6, 30)
@@ -26,9 +27,9 @@ def _enrolled(db, *, intake_on: date, referred_on: date | None = None, **enrollm
     return person, db.enrollment_referral(enrollment_id)
 
 
-def _within(db, as_of: date = D, cohort: o.Cohort = o.EVERYONE) -> dict[int, tuple[int, int]]:
+def _within(db, as_of: date = D, cohort: sql.Cohort = sql.EVERYONE) -> dict[int, tuple[int, int]]:
     with db.connect() as conn:
-        frame = o.rearrest_outcomes(conn, as_of=as_of, cohort=cohort).within
+        frame = rearrest_outcomes.rearrest_outcomes(conn, as_of=as_of, cohort=cohort).within
     return {int(row.months): (int(row.rearrested), int(row.followed)) for row in frame.itertuples()}
 
 
@@ -80,7 +81,7 @@ def test_kaplan_meier_matches_the_product_limit_estimate_worked_by_hand(db):
         if rearrest_day:
             db.arrest(person, D - timedelta(days=days_followed - rearrest_day))
     with db.connect() as conn:
-        result = o.rearrest_outcomes(conn, as_of=D).survival
+        result = rearrest_outcomes.rearrest_outcomes(conn, as_of=D).survival
     # Product limit, S(t) = Π (1 − d/n) over event days ≤ t:
     #   day 100: n = 5, d = 1 → S = 4/5 = 0.8
     #   day 150: censored (leaves the risk set)
@@ -111,7 +112,7 @@ def test_exit_does_not_censor_the_time_to_first_rearrest(db):
     person, _ = _enrolled(db, intake_on=date(2023, 1, 1), exited_on=date(2023, 3, 1))
     db.arrest(person, date(2023, 6, 1))  # 151 days after intake, three months after the exit
     with db.connect() as conn:
-        result = o.rearrest_outcomes(conn, as_of=D).survival
+        result = rearrest_outcomes.rearrest_outcomes(conn, as_of=D).survival
     assert result.curve[["day", "events", "share"]].iloc[-1].tolist() == [151, 1, 1.0]
     # Everyone was re-arrested by day 151, so the share stays 1 at 6 and 12 months.
     assert [reading.share for reading in result.readings] == [1.0, 1.0, 1.0]
@@ -121,7 +122,7 @@ def test_participants_without_a_rearrest_are_censored_at_the_as_of_date(db):
     person, _ = _enrolled(db, intake_on=date(2024, 1, 1))
     db.arrest(person, D + DAY)  # after D: does not exist yet
     with db.connect() as conn:
-        result = o.rearrest_outcomes(conn, as_of=D).survival
+        result = rearrest_outcomes.rearrest_outcomes(conn, as_of=D).survival
     assert (result.people, result.events) == (1, 0)
     assert result.curve["share"].tolist() == [0.0]
     assert result.readings[0].share is None  # followed 181 days, fewer than 183
@@ -139,7 +140,7 @@ def test_rearrests_split_new_offense_warrant_only_and_not_recorded_per_quarter(d
     db.arrest(person, date(2024, 4, 2), warrant_only=False, severity="felony")
     db.arrest(person, D + DAY, warrant_only=False)
     with db.connect() as conn:
-        frame = o.rearrest_outcomes(conn, as_of=D).by_kind
+        frame = rearrest_outcomes.rearrest_outcomes(conn, as_of=D).by_kind
     assert frame.to_dict("records") == [
         {"quarter": "2024-Q1", "kind": "new_offense", "severity": "felony", "rearrests": 1},
         {"quarter": "2024-Q1", "kind": "warrant_only", "severity": "not recorded", "rearrests": 1},
@@ -153,7 +154,7 @@ def test_rearrests_split_new_offense_warrant_only_and_not_recorded_per_quarter(d
 
 def _rates(db, as_of: date = D) -> dict[str, dict]:
     with db.connect() as conn:
-        frame = o.rates_before_and_after(conn, as_of=as_of)
+        frame = rearrest_outcomes.rates_before_and_after(conn, as_of=as_of)
     return {row["window"]: row for row in frame.to_dict("records")}
 
 
@@ -223,7 +224,7 @@ def assessed(db):
 
 def test_outcomes_by_month_since_referral_use_each_persons_latest_assessment_in_the_month(assessed):
     with assessed.connect() as conn:
-        frame = o.outcomes_by_month(conn, as_of=D).set_index("month")
+        frame = outcomes.outcomes_by_month(conn, as_of=D).set_index("month")
     assert frame.index.tolist() == [0, 1, 2, 24]
     assert frame["assessed"].tolist() == [1, 1, 1, 1]
     month_0 = frame.loc[0]  # shelter, employment not asked, legal income
@@ -235,14 +236,14 @@ def test_outcomes_by_month_since_referral_use_each_persons_latest_assessment_in_
 
 def test_null_answers_are_left_out_of_a_shares_n(assessed):
     with assessed.connect() as conn:
-        month_2 = o.outcomes_by_month(conn, as_of=D).set_index("month").loc[2]
+        month_2 = outcomes.outcomes_by_month(conn, as_of=D).set_index("month").loc[2]
     assert (month_2["housed_answered"], pd.isna(month_2["housed_share"])) == (0, True)
     assert (month_2["employed"], month_2["employed_answered"]) == (0, 1)
 
 
 def test_first_against_latest_assessment_for_people_with_two_or_more(assessed):
     with assessed.connect() as conn:
-        frame = o.first_and_latest_assessment(conn, as_of=D).set_index("measure")
+        frame = outcomes.first_and_latest_assessment(conn, as_of=D).set_index("measure")
     # One: first 2023-12-30 (unsheltered, not employed, income not asked), latest 2024-03-05 (housing
     # not asked, not employed, no income). Three: first housed (rest not asked), latest housed, employed,
     # income. Two has one assessment by D and is left out.
@@ -262,7 +263,7 @@ def test_exits_by_reason_and_quarter_of_exit(db):
     _enrolled(db, intake_on=date(2023, 1, 1), exited_on=date(2024, 4, 15), exit_reason="graduated")
     _enrolled(db, intake_on=date(2023, 1, 1), exited_on=D + DAY, exit_reason="moved")  # after D
     with db.connect() as conn:
-        frame = o.exits_by_reason(conn, as_of=D)
+        frame = outcomes.exits_by_reason(conn, as_of=D)
     assert frame.to_dict("records") == [
         {"quarter": "2024-Q1", "exit_reason": "graduated", "exits": 1},
         {"quarter": "2024-Q2", "exit_reason": "disengaged", "exits": 1},
@@ -275,7 +276,7 @@ def test_weekly_changes_count_graduations_apart_from_other_exits(db):
     _enrolled(db, intake_on=date(2023, 1, 1), exited_on=D - DAY, exit_reason="graduated")
     _enrolled(db, intake_on=date(2023, 1, 1), exited_on=D - timedelta(days=8), exit_reason="disengaged")
     with db.connect() as conn:
-        changes = q.weekly_changes(conn, as_of=D).set_index("figure")
+        changes = meeting.weekly_changes(conn, as_of=D).set_index("figure")
     assert changes.loc["Graduations", ["this_week", "last_week"]].tolist() == [2, 0]
     assert changes.loc["Other exits", ["this_week", "last_week"]].tolist() == [0, 1]
     assert "Exits" not in changes.index
@@ -291,9 +292,9 @@ def test_the_cohort_narrows_by_referral_type_and_year_of_the_first_referral(db):
     db.arrest(social, date(2023, 3, 1))
     db.enroll(social, intake_on=date(2023, 12, 1), referred_on=date(2023, 11, 30))  # a later referral: ignored
     assert _within(db)[6] == (2, 2)
-    assert _within(db, cohort=o.Cohort(referral_types=("social_contact",)))[6] == (1, 1)
-    assert _within(db, cohort=o.Cohort(referral_year=2022))[6] == (1, 1)
-    assert _within(db, cohort=o.Cohort(referral_types=("arrest_diversion",), referral_year=2023))[6] == (0, 0)
+    assert _within(db, cohort=sql.Cohort(referral_types=("social_contact",)))[6] == (1, 1)
+    assert _within(db, cohort=sql.Cohort(referral_year=2022))[6] == (1, 1)
+    assert _within(db, cohort=sql.Cohort(referral_types=("arrest_diversion",), referral_year=2023))[6] == (0, 0)
 
 
 # --- the comparison group ------------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def test_an_empty_comparison_group_is_unavailable_not_zero(db):
     db.arrest(person, date(2024, 2, 1))
     db.comparison_person(D + DAY)  # chosen, but indexed after D: does not exist yet
     with db.connect() as conn:
-        result = o.comparison(conn, as_of=D)
+        result = rearrest_outcomes.comparison(conn, as_of=D)
     assert not result.available
     assert result.rate_ratio.ratio is None and result.logrank_p is None
 
@@ -322,7 +323,7 @@ def test_comparison_clocks_start_at_the_referral_and_at_the_index_arrest(db):
     db.comparison_person(date(2023, 6, 30))  # no arrest: censored at D, 366 days
     db.comparison_person(D + DAY)  # indexed after D: not in the group
     with db.connect() as conn:
-        result = o.comparison(conn, as_of=D)
+        result = rearrest_outcomes.comparison(conn, as_of=D)
     assert result.available and result.comparison_people == 2
     groups = result.groups.set_index("group")
     assert groups.loc["participants", ["people", "arrests"]].tolist() == [1, 2]
@@ -344,7 +345,7 @@ def test_log_rank_and_rate_ratio_match_a_hand_computation(db):
         db.comparison_arrest(first, day)
     db.comparison_arrest(second, date(2024, 3, 30))  # day 8
     with db.connect() as conn:
-        result = o.comparison(conn, as_of=D)
+        result = rearrest_outcomes.comparison(conn, as_of=D)
     # Log-rank, participants' observed against expected first arrests at each first-arrest day:
     #   day 3: at risk 2 participants + 2 comparison, 1 event: E = 2/4 = 0.5, V = 2/4 × 2/4 × 3/3 = 0.25
     #   day 5: at risk 2 + 1, 1 event (a participant):   E = 2/3,       V = 2/3 × 1/3 × 2/2 = 0.222222
@@ -418,7 +419,7 @@ def test_criminal_justice_cost_per_person_year_and_program_cost(db, tmp_path):
     db.book(person, date(2023, 12, 1), released_on=date(2023, 12, 2))
     _enrolled(db, intake_on=date(2024, 6, 1))
     with db.connect() as conn:
-        rates = o.rates_before_and_after(conn, as_of=D).set_index("window")
+        rates = rearrest_outcomes.rates_before_and_after(conn, as_of=D).set_index("window")
         frame = c.criminal_justice_cost(rates, costs=costs)
         program = c.program_cost(conn, as_of=D, costs=costs)
     # Before: 1 arrest, 1 booking, 2 jail days = 1000 + 400.5 + 200 = 1600.5 over 2 × 365 days.
@@ -502,8 +503,8 @@ def test_age_bands_count_whole_years_on_the_referral_day(born, on, band):
 
 
 def test_how_this_is_counted_quotes_every_outcome_definition_from_the_contract():
-    definitions = dict(o.outcome_definitions())
-    contract = " ".join(o.CONTRACT.read_text().split())
+    definitions = dict(outcomes.outcome_definitions())
+    contract = " ".join(outcomes.CONTRACT.read_text().split())
     for name in (
         "Re-arrest (version 1)",
         "Re-arrested within N months",
@@ -523,7 +524,6 @@ def test_how_this_is_counted_quotes_every_outcome_definition_from_the_contract()
 
 
 def _public_headline(db) -> dict:
-    from lead_data.public import public_summary
     from lead_data.site import load_site
 
     with db.connect() as conn:

@@ -14,9 +14,9 @@ from sqlalchemy import event, literal, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from lead_data import meeting, quality, queries
 from lead_data.db import DATABASE_URL_VARIABLE
-from lead_data.queries import ListPage, ParticipantFilters, page_count
+from lead_data.figures import meeting, participants, quality
+from lead_data.figures.participants import ListPage, ParticipantFilters, page_count
 from lead_data.sqlfunctions import fold, folded
 from tests.apptest import STAFF_USER, open_app
 
@@ -39,13 +39,13 @@ def seven(db):
 
 def listed(db, *, page: ListPage | None = None, **filters) -> list[int]:
     with db.connect() as conn:
-        rows = queries.participant_list(conn, as_of=D, filters=ParticipantFilters(**filters), page=page)
+        rows = participants.participant_list(conn, as_of=D, filters=ParticipantFilters(**filters), page=page)
     return rows["participant_id"].tolist()
 
 
 def counted(db, **filters) -> int:
     with db.connect() as conn:
-        return queries.participant_count(conn, as_of=D, filters=ParticipantFilters(**filters))
+        return participants.participant_count(conn, as_of=D, filters=ParticipantFilters(**filters))
 
 
 # --- the participant list, a page at a time ------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_like_wildcards_in_a_search_are_plain_characters(db, search):
 
 @pytest.fixture
 def paged_page(db, seven, monkeypatch):
-    monkeypatch.setattr(queries, "PARTICIPANTS_PER_PAGE", 3)  # three rows a page: pages in a tiny program
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 3)  # three rows a page: pages in a tiny program
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     return seven
 

@@ -18,11 +18,18 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import create_engine
 
-from lead_data import queries
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.demo import write_demo
 from lead_data.export import csv_bytes
-from lead_data.public import NOT_AVAILABLE, TOTAL, PublicSummary, complete_quarters, last_month_end, public_summary
+from lead_data.figures import enrollment
+from lead_data.figures.public_summary import (
+    NOT_AVAILABLE,
+    TOTAL,
+    PublicSummary,
+    complete_quarters,
+    last_month_end,
+    public_summary,
+)
 from lead_data.site import load_site
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE
 from tests.apptest import PUBLIC_USER, STAFF_USER, metrics, open_app
@@ -113,7 +120,7 @@ def test_no_figure_differs_by_1_to_10_between_consecutive_month_ends_unless_both
     # ... and on a history where exact figures would have leaked: enrolled-ever changes by 1 to 10 a month.
     engine = create_engine(demo_url)
     with engine.connect() as conn:
-        enrolled = [queries.enrolled_ever(conn, as_of=end) for end, _ in publications]
+        enrolled = [enrollment.enrolled_ever(conn, as_of=end) for end, _ in publications]
     engine.dispose()
     assert any(1 <= later - earlier <= 10 for earlier, later in pairwise(enrolled))
 

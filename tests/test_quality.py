@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import Boolean, Column, Integer, MetaData, Table, create_engine, insert, text
 from sqlalchemy.types import TypeEngine
 
-from lead_data import quality as q
 from lead_data.db import display_url, read_only_engine
+from lead_data.figures import quality as q
 from lead_data.models import Base
 from tests.conftest import BACKENDS, database_url
 

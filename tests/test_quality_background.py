@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from lead_data import quality
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import quality
 from lead_data.models import CONTRACT_TABLES
 from tests.apptest import open_app
 from tests.program import ProgramDatabase

@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import pytest
 
-from lead_data import quality as q
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import quality as q
 from tests import test_quality
 from tests.apptest import open_app
 from tests.test_quality import LooseDatabase, summary

@@ -7,8 +7,22 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from lead_data import queries as q
-from lead_data import referral_map
+from lead_data import sql
+from lead_data.figures import meeting, participants, rearrests, referral_places
+from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_clients
+from lead_data.figures.enrollment import (
+    active_by_month,
+    active_count,
+    days_to_intake,
+    eligibility_funnel,
+    enrolled_ever,
+    exit_count,
+    ineligibility_reasons,
+    intake_count,
+    intakes_by_month,
+    referral_count,
+    referrals_by,
+)
 from lead_data.periods import Period
 from lead_data.site import load_site
 
@@ -25,7 +39,7 @@ def test_referrals_count_up_to_and_including_the_as_of_day(db):
     db.referral(person, datetime(2024, 7, 1, 0, 0))
     db.referral(person, date(2023, 1, 5))
     with db.connect() as conn:
-        assert q.referral_count(conn, as_of=D) == 2
+        assert referral_count(conn, as_of=D) == 2
 
 
 def test_referrals_in_a_period_use_the_referral_date_inclusive_at_both_ends(db):
@@ -33,8 +47,8 @@ def test_referrals_in_a_period_use_the_referral_date_inclusive_at_both_ends(db):
     for day in (date(2024, 5, 31), date(2024, 6, 1), date(2024, 6, 15), date(2024, 6, 30)):
         db.referral(person, datetime.combine(day, datetime.min.time()).replace(hour=23))
     with db.connect() as conn:
-        assert q.referral_count(conn, as_of=D, period=Period(date(2024, 6, 1), D)) == 3
-        assert q.referral_count(conn, as_of=date(2024, 6, 15), period=Period(date(2024, 6, 1), D)) == 2
+        assert referral_count(conn, as_of=D, period=Period(date(2024, 6, 1), D)) == 3
+        assert referral_count(conn, as_of=date(2024, 6, 15), period=Period(date(2024, 6, 1), D)) == 2
 
 
 def test_referrals_by_type_offense_unit_and_month(db):
@@ -45,9 +59,9 @@ def test_referrals_by_type_offense_unit_and_month(db):
     db.referral(person, date(2024, 6, 2), offense=None, officer_id=western)
     db.referral(person, date(2024, 6, 9), offense="drug")
     with db.connect() as conn:
-        by_month_type = q.referrals_by(conn, as_of=D, by=("month", "referral_type"))
-        by_offense = q.referrals_by(conn, as_of=D, by=("offense",))
-        by_unit = q.referrals_by(conn, as_of=D, by=("unit",))
+        by_month_type = referrals_by(conn, as_of=D, by=("month", "referral_type"))
+        by_offense = referrals_by(conn, as_of=D, by=("offense",))
+        by_unit = referrals_by(conn, as_of=D, by=("unit",))
     assert by_month_type.to_dict("records") == [
         {"month": "2024-05-01", "referral_type": "arrest_diversion", "referrals": 1},
         {"month": "2024-05-01", "referral_type": "social_contact", "referrals": 1},
@@ -62,7 +76,7 @@ def test_referrals_by_type_offense_unit_and_month(db):
 
 def test_referrals_cannot_be_grouped_by_an_unknown_column(db):
     with db.connect() as conn, pytest.raises(ValueError, match="cannot group"):
-        q.referrals_by(conn, as_of=D, by=("name",))
+        referrals_by(conn, as_of=D, by=("name",))
 
 
 # --- enrolled and active -------------------------------------------------------------------------
@@ -77,7 +91,7 @@ def test_enrolled_ever_counts_distinct_participants_with_intake_on_or_before_as_
     never = db.participant()
     db.referral(never, date(2024, 1, 1), eligibility="ineligible", ineligible_reason="open_case_or_warrant")
     with db.connect() as conn:
-        assert q.enrolled_ever(conn, as_of=D) == 2
+        assert enrolled_ever(conn, as_of=D) == 2
 
 
 def test_active_means_intake_by_as_of_and_no_exit_by_as_of(db):
@@ -88,7 +102,7 @@ def test_active_means_intake_by_as_of_and_no_exit_by_as_of(db):
     db.enroll(people[3], intake_on=D + DAY)  # not yet enrolled
     db.enroll(people[4], intake_on=D)  # intake on D: active
     with db.connect() as conn:
-        assert q.active_count(conn, as_of=D) == 3
+        assert active_count(conn, as_of=D) == 3
 
 
 def test_enrollments_in_a_period_are_counted_by_intake_date(db):
@@ -96,8 +110,8 @@ def test_enrollments_in_a_period_are_counted_by_intake_date(db):
         db.enroll(db.participant(), intake_on=intake, referral_type="social_contact")
     june = Period(date(2024, 6, 1), date(2024, 6, 30))
     with db.connect() as conn:
-        assert q.intake_count(conn, as_of=D, period=june) == 2
-        by_month = q.intakes_by_month(conn, as_of=D, period=june)
+        assert intake_count(conn, as_of=D, period=june) == 2
+        by_month = intakes_by_month(conn, as_of=D, period=june)
     assert by_month.to_dict("records") == [{"month": "2024-06-01", "referral_type": "social_contact", "intakes": 2}]
 
 
@@ -106,7 +120,7 @@ def test_exits_in_a_period_are_counted_by_exit_date(db):
     db.enroll(db.participant(), intake_on=date(2023, 1, 1), exited_on=date(2024, 6, 23))
     db.enroll(db.participant(), intake_on=date(2023, 1, 1))
     with db.connect() as conn:
-        assert q.exit_count(conn, as_of=D, period=Period(date(2024, 6, 24), D)) == 1
+        assert exit_count(conn, as_of=D, period=Period(date(2024, 6, 24), D)) == 1
 
 
 def test_active_at_each_month_end_follows_intakes_and_exits(db):
@@ -114,7 +128,7 @@ def test_active_at_each_month_end_follows_intakes_and_exits(db):
     db.enroll(db.participant(), intake_on=date(2024, 3, 31), exited_on=date(2024, 4, 30))
     db.enroll(db.participant(), intake_on=date(2024, 5, 2), exited_on=date(2024, 7, 4))
     with db.connect() as conn:
-        series = q.active_by_month(conn, as_of=D)
+        series = active_by_month(conn, as_of=D)
     assert series.to_dict("records") == [
         {"month": "2024-03-01", "active": 2},
         {"month": "2024-04-01", "active": 1},  # exit on the last day of April ends that month inactive
@@ -135,7 +149,7 @@ def test_funnel_counts_each_stage_as_a_subset_of_the_one_before(db):
     db.enroll(db.participant(), intake_on=date(2024, 6, 5), referred_on=date(2024, 6, 1))
     db.enroll(db.participant(), intake_on=D + DAY, referred_on=date(2024, 6, 2))  # intake after D
     with db.connect() as conn:
-        funnel = q.eligibility_funnel(conn, as_of=D)
+        funnel = eligibility_funnel(conn, as_of=D)
     assert dict(zip(funnel["stage"], funnel["referrals"], strict=True)) == {
         "referred": 6, "decided": 5, "eligible": 4, "sao_verified": 2, "enrolled": 1,
     }  # fmt: skip
@@ -147,7 +161,7 @@ def test_ineligibility_reasons_count_ineligible_referrals_with_missing_reason_sh
         db.referral(person, date(2024, 6, 1), eligibility="ineligible", ineligible_reason=reason)
     db.referral(person, date(2024, 6, 1), eligibility="eligible")
     with db.connect() as conn:
-        reasons = q.ineligibility_reasons(conn, as_of=D)
+        reasons = ineligibility_reasons(conn, as_of=D)
     assert reasons.to_dict("records") == [
         {"reason": "open_case_or_warrant", "referrals": 2},
         {"reason": "not recorded", "referrals": 1},
@@ -164,12 +178,12 @@ def test_days_to_intake_is_intake_minus_referral_date_and_its_median(db):
     ]:
         db.enroll(db.participant(), intake_on=intake, referred_on=referred)
     with db.connect() as conn:
-        days = q.days_to_intake(conn, as_of=D)
+        days = days_to_intake(conn, as_of=D)
     assert days.to_dict("records") == [
         {"days": 0, "enrollments": 1}, {"days": 3, "enrollments": 1},
         {"days": 7, "enrollments": 1}, {"days": 40, "enrollments": 1},
     ]  # fmt: skip
-    assert q.median_of_counts(days, "days", "enrollments") == 5.0
+    assert sql.median_of_counts(days, "days", "enrollments") == 5.0
 
 
 @pytest.mark.parametrize(
@@ -178,7 +192,7 @@ def test_days_to_intake_is_intake_minus_referral_date_and_its_median(db):
 )
 def test_median_of_counts_weights_each_value_by_its_count(rows, median):
     counts = pd.DataFrame(rows, columns=["days", "n"])
-    assert q.median_of_counts(counts, "days", "n") == median
+    assert sql.median_of_counts(counts, "days", "n") == median
 
 
 # --- re-arrests ------------------------------------------------------------------------------------
@@ -189,7 +203,7 @@ def test_rearrest_on_intake_day_is_not_counted(db):
     db.enroll(person, intake_on=date(2024, 3, 1))
     db.arrest(person, datetime(2024, 3, 1, 23, 0))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 0
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 0
 
 
 def test_arrest_the_day_after_intake_is_a_rearrest(db):
@@ -197,7 +211,7 @@ def test_arrest_the_day_after_intake_is_a_rearrest(db):
     db.enroll(person, intake_on=date(2024, 3, 1))
     db.arrest(person, datetime(2024, 3, 2, 0, 5))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D) == q.RearrestRate(rearrested=1, enrolled=1)
+        assert rearrests.rearrest_rate(conn, as_of=D) == rearrests.RearrestRate(rearrested=1, enrolled=1)
 
 
 def test_arrest_before_intake_is_not_a_rearrest(db):
@@ -205,7 +219,7 @@ def test_arrest_before_intake_is_not_a_rearrest(db):
     db.enroll(person, intake_on=date(2024, 3, 1), referred_on=date(2024, 2, 20))
     db.arrest(person, date(2024, 2, 25))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 0
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 0
 
 
 def test_diverted_arrest_is_not_a_rearrest(db):
@@ -213,7 +227,7 @@ def test_diverted_arrest_is_not_a_rearrest(db):
     enrollment = db.enroll(person, intake_on=date(2024, 3, 1), referred_on=date(2024, 3, 1))
     db.arrest(person, date(2024, 3, 5), referral_id=db.enrollment_referral(enrollment))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 0
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 0
 
 
 def test_rearrest_after_exit_still_counts(db):
@@ -221,7 +235,7 @@ def test_rearrest_after_exit_still_counts(db):
     db.enroll(person, intake_on=date(2023, 3, 1), exited_on=date(2023, 9, 1))
     db.arrest(person, date(2024, 1, 10))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 1
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 1
 
 
 def test_arrest_of_a_person_never_enrolled_is_not_a_rearrest(db):
@@ -229,8 +243,8 @@ def test_arrest_of_a_person_never_enrolled_is_not_a_rearrest(db):
     db.referral(person, date(2024, 1, 1), eligibility="ineligible", ineligible_reason="disqualifying_record")
     db.arrest(person, date(2024, 2, 1))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D) == q.RearrestRate(rearrested=0, enrolled=0)
-        assert q.rearrest_rate(conn, as_of=D).rate is None
+        assert rearrests.rearrest_rate(conn, as_of=D) == rearrests.RearrestRate(rearrested=0, enrolled=0)
+        assert rearrests.rearrest_rate(conn, as_of=D).rate is None
 
 
 def test_rearrest_after_as_of_does_not_exist_yet(db):
@@ -238,8 +252,8 @@ def test_rearrest_after_as_of_does_not_exist_yet(db):
     db.enroll(person, intake_on=date(2024, 3, 1))
     db.arrest(person, datetime(2024, 7, 1, 0, 1))
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 0
-        assert q.rearrest_rate(conn, as_of=D + DAY).rearrested == 1
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 0
+        assert rearrests.rearrest_rate(conn, as_of=D + DAY).rearrested == 1
 
 
 def test_rearrests_are_counted_from_the_earliest_intake(db):
@@ -248,7 +262,7 @@ def test_rearrests_are_counted_from_the_earliest_intake(db):
     db.enroll(person, intake_on=date(2024, 1, 1))
     db.arrest(person, date(2023, 1, 1))  # between enrollments: after the earliest intake
     with db.connect() as conn:
-        assert q.rearrest_rate(conn, as_of=D).rearrested == 1
+        assert rearrests.rearrest_rate(conn, as_of=D).rearrested == 1
 
 
 def test_rearrest_rate_is_participants_rearrested_over_enrolled_ever(db):
@@ -259,8 +273,8 @@ def test_rearrest_rate_is_participants_rearrested_over_enrolled_ever(db):
     db.arrest(people[0], date(2024, 3, 1))  # the same person twice counts once
     db.arrest(people[1], date(2024, 4, 1))
     with db.connect() as conn:
-        rate = q.rearrest_rate(conn, as_of=D)
-    assert rate == q.RearrestRate(rearrested=2, enrolled=4)
+        rate = rearrests.rearrest_rate(conn, as_of=D)
+    assert rate == rearrests.RearrestRate(rearrested=2, enrolled=4)
     assert rate.rate == 0.5
 
 
@@ -273,8 +287,10 @@ def test_rearrests_per_month_by_severity_count_events_in_the_period(db):
     db.arrest(other, date(2024, 5, 11), severity=None)
     db.arrest(other, date(2024, 2, 11), severity="misdemeanor")  # before the period
     with db.connect() as conn:
-        by_month = q.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 4, 1), D))
-        in_may = q.rearrests_in(q.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 5, 1), date(2024, 5, 31))))
+        by_month = rearrests.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 4, 1), D))
+        in_may = rearrests.rearrests_in(
+            rearrests.rearrests_by_month(conn, as_of=D, period=Period(date(2024, 5, 1), date(2024, 5, 31)))
+        )
     assert by_month.to_dict("records") == [
         {"month": "2024-04-01", "severity": "felony", "rearrests": 1},
         {"month": "2024-05-01", "severity": "felony", "rearrests": 1},
@@ -291,7 +307,7 @@ def test_days_to_first_rearrest_counts_from_first_intake_to_first_rearrest(db):
     db.arrest(quick, date(2024, 3, 1))
     db.arrest(slow, date(2024, 4, 10))
     with db.connect() as conn:
-        days = q.days_to_first_rearrest(conn, as_of=D)
+        days = rearrests.days_to_first_rearrest(conn, as_of=D)
     assert days.to_dict("records") == [{"days": 10, "participants": 1}, {"days": 100, "participants": 1}]
 
 
@@ -308,7 +324,7 @@ def test_arrests_before_and_after_use_180_day_windows_for_participants_enrolled_
     db.enroll(recent, intake_on=D - timedelta(days=179))  # fewer than 180 days since intake: left out
     db.arrest(recent, D - timedelta(days=200))
     with db.connect() as conn:
-        assert q.arrests_before_and_after(conn, as_of=D) == q.BeforeAndAfter(
+        assert rearrests.arrests_before_and_after(conn, as_of=D) == rearrests.BeforeAndAfter(
             participants=1, arrests_before=1, rearrests_after=1
         )
 
@@ -324,7 +340,7 @@ def test_caseload_counts_active_enrollments_per_team_against_its_cap(db):
     db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=roomy)
     db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=roomy, exited_on=date(2024, 2, 1))
     with db.connect() as conn:
-        caseload = q.caseload_by_team(conn, as_of=D).set_index("team")
+        caseload = caseload_by_team(conn, as_of=D).set_index("team")
     assert caseload.loc["Team A", ["caseload", "caseload_cap", "open_slots", "over_cap"]].tolist() == [3, 2, 0, True]
     assert caseload.loc["Team B", ["caseload", "caseload_cap", "open_slots", "over_cap"]].tolist() == [1, 28, 27, False]
     assert caseload.loc["Team A", "utilisation"] == pytest.approx(1.5)
@@ -336,14 +352,14 @@ def test_team_at_exactly_its_cap_is_not_over_cap(db):
     for _ in range(2):
         db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
     with db.connect() as conn:
-        row = q.caseload_by_team(conn, as_of=D).iloc[0]
+        row = caseload_by_team(conn, as_of=D).iloc[0]
     assert (row["caseload"], row["open_slots"], row["over_cap"]) == (2, 0, False)
 
 
 def test_active_team_with_no_clients_is_shown_with_zero_caseload(db):
     db.team("Team Empty")
     with db.connect() as conn:
-        caseload = q.caseload_by_team(conn, as_of=D)
+        caseload = caseload_by_team(conn, as_of=D)
     assert caseload[["team", "caseload", "open_slots"]].to_dict("records") == [
         {"team": "Team Empty", "caseload": 0, "open_slots": 28}
     ]
@@ -354,7 +370,7 @@ def test_inactive_team_with_active_enrollments_is_shown_and_flagged(db):
     db.team("Team Gone", active=False)  # no active clients: not shown
     db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=retired)
     with db.connect() as conn:
-        caseload = q.caseload_by_team(conn, as_of=D)
+        caseload = caseload_by_team(conn, as_of=D)
     assert caseload[["team", "team_active", "caseload"]].to_dict("records") == [
         {"team": "Team Old", "team_active": False, "caseload": 1}
     ]
@@ -367,8 +383,8 @@ def test_unassigned_active_enrollments_are_listed_never_dropped(db):
     db.enroll(waiting, intake_on=date(2024, 6, 20))
     db.enroll(db.participant(), intake_on=date(2024, 1, 1), exited_on=date(2024, 2, 1))  # exited: not listed
     with db.connect() as conn:
-        unassigned = q.unassigned_clients(conn, as_of=D)
-        assert q.active_count(conn, as_of=D) == 2
+        unassigned = unassigned_clients(conn, as_of=D)
+        assert active_count(conn, as_of=D) == 2
     assert unassigned[["participant_id", "days_since_intake", "engagement"]].to_dict("records") == [
         {"participant_id": waiting, "days_since_intake": 10, "engagement": "engaged"}
     ]
@@ -381,7 +397,7 @@ def test_caseload_balance_is_the_spread_among_active_teams(db):
         for _ in range(clients):
             db.enroll(db.participant(), intake_on=date(2024, 1, 1), team_id=team)
     with db.connect() as conn:
-        balance = q.caseload_balance(q.caseload_by_team(conn, as_of=D))
+        balance = caseload_balance(caseload_by_team(conn, as_of=D))
     assert (balance.active_teams, balance.largest, balance.smallest, balance.spread) == (2, 5, 2, 3)
 
 
@@ -390,7 +406,7 @@ def test_caseload_balance_is_the_spread_among_active_teams(db):
 
 def _engagement_of(db, person):
     with db.connect() as conn:
-        rows = q.participant_list(conn, as_of=D)
+        rows = participants.participant_list(conn, as_of=D)
     return rows.set_index("participant_id").loc[person, ["days_since_contact", "engagement"]].tolist()
 
 
@@ -425,7 +441,7 @@ def test_contacts_after_as_of_are_not_last_contact(db):
     db.contact(person, D - timedelta(days=16))
     db.contact(person, D + DAY)
     with db.connect() as conn:
-        row = q.participant_list(conn, as_of=D).iloc[0]
+        row = participants.participant_list(conn, as_of=D).iloc[0]
     assert (row["last_contact_on"].date(), row["engagement"]) == (D - timedelta(days=16), "contact_overdue")
 
 
@@ -436,7 +452,7 @@ def test_caseload_counts_contact_overdue_and_in_the_wind_clients_per_team(db):
         db.enroll(person, intake_on=date(2024, 1, 1), team_id=team)
         db.contact(person, D - timedelta(days=days_ago))
     with db.connect() as conn:
-        row = q.caseload_by_team(conn, as_of=D).iloc[0]
+        row = caseload_by_team(conn, as_of=D).iloc[0]
     assert (row["caseload"], row["contact_overdue"], row["in_the_wind"]) == (4, 2, 1)
 
 
@@ -460,13 +476,13 @@ def roster(db):
 
 def _ids(db, **filters):
     with db.connect() as conn:
-        rows = q.participant_list(conn, as_of=D, filters=q.ParticipantFilters(**filters))
+        rows = participants.participant_list(conn, as_of=D, filters=participants.ParticipantFilters(**filters))
     return rows["participant_id"].tolist()
 
 
 def test_participant_list_shows_each_enrolled_person_once_with_status(db, roster):
     with db.connect() as conn:
-        rows = q.participant_list(conn, as_of=D).set_index("participant_id")
+        rows = participants.participant_list(conn, as_of=D).set_index("participant_id")
     assert rows.loc[roster["cy"], "status"] == "exited"
     assert pd.isna(rows.loc[roster["cy"], "engagement"])
     assert rows.loc[roster["dee"], ["status", "team"]].tolist() == ["active", "Unassigned"]
@@ -477,7 +493,7 @@ def test_participant_filters_narrow_the_list(db, roster):
     assert _ids(db, statuses=("exited",)) == [roster["cy"]]
     assert _ids(db, engagement=("in_the_wind",)) == [roster["bo"]]
     assert _ids(db, teams=("Team A",)) == [roster["ada"], roster["cy"]]
-    assert _ids(db, teams=(q.UNASSIGNED,)) == [roster["dee"]]
+    assert _ids(db, teams=(sql.UNASSIGNED,)) == [roster["dee"]]
     assert _ids(db, referral_types=("social_contact",)) == [roster["bo"]]
     assert _ids(db, intake_from=date(2024, 6, 1), intake_to=date(2024, 6, 24)) == [roster["dee"]]
     assert _ids(db, min_days_since_contact=30) == [roster["bo"], roster["cy"]]
@@ -501,7 +517,7 @@ def test_participant_list_leaves_out_people_never_enrolled_or_enrolled_after_as_
     db.referral(referred, date(2024, 6, 1), eligibility="pending")
     db.enroll(db.participant(), intake_on=D + DAY)
     with db.connect() as conn:
-        assert q.participant_list(conn, as_of=D).empty
+        assert participants.participant_list(conn, as_of=D).empty
 
 
 # --- services and zone --------------------------------------------------------------------------
@@ -515,7 +531,7 @@ def test_service_counts_as_connected_when_started_on_or_before_as_of(db):
     db.service(person, category="sud_treatment", referred_on=D, started_on=D)
     db.service(person, category="legal", referred_on=D + DAY, started_on=D + DAY)
     with db.connect() as conn:
-        linkage = q.service_linkage(conn, as_of=D)
+        linkage = participants.service_linkage(conn, as_of=D)
     assert linkage.to_dict("records") == [
         {"category": "housing", "referred": 3, "connected": 1},
         {"category": "sud_treatment", "referred": 1, "connected": 1},
@@ -532,8 +548,8 @@ def test_referral_locations_classify_zone_outside_unknown_and_outside_the_city(d
     db.referral(person, date(2024, 6, 1), latitude=-39.2915, longitude=76.6216)  # signs swapped
     db.referral(person, D + DAY, latitude=39.2915, longitude=-76.6216)  # after D: does not exist
     with db.connect() as conn:
-        locations = referral_map.referral_locations(conn, as_of=D, site=load_site())
-    counts = referral_map.location_counts(locations, load_site())
+        locations = referral_places.referral_locations(conn, as_of=D, site=load_site())
+    counts = referral_places.location_counts(locations, load_site())
     assert dict(zip(counts["location"], counts["referrals"], strict=True)) == {
         "pilot_zone": 2, "outside_zone": 1, "location_unknown": 2, "outside_city": 1,
     }  # fmt: skip
@@ -553,9 +569,9 @@ def test_weekly_changes_compare_the_seven_days_ending_as_of_with_the_seven_befor
     db.arrest(first, D)
     db.referral(db.participant(), D - timedelta(days=13))
     with db.connect() as conn:
-        changes = q.weekly_changes(conn, as_of=D).set_index("figure")
-        caseload = q.caseload_change(
-            q.caseload_by_team(conn, as_of=D), q.caseload_by_team(conn, as_of=D - timedelta(days=7))
+        changes = meeting.weekly_changes(conn, as_of=D).set_index("figure")
+        caseload = meeting.caseload_change(
+            caseload_by_team(conn, as_of=D), caseload_by_team(conn, as_of=D - timedelta(days=7))
         )
     assert changes.loc["New referrals", ["this_week", "last_week"]].tolist() == [1, 2]
     assert changes.loc["Intakes", ["this_week", "last_week", "change"]].tolist() == [1, 1, 0]

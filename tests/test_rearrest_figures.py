@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import literal, select
 
-from lead_data import queries as q
+from lead_data.figures import rearrests
+from lead_data.figures.enrollment import enrolled_ever
 from lead_data.periods import Period
 from lead_data.sqlfunctions import add_days
 from tests.program import ProgramDatabase
@@ -28,8 +29,8 @@ THIS_YEAR = Period(date(2024, 1, 1), D)
 def rearrests_both_ways(db: ProgramDatabase, as_of: date = D) -> tuple[int, int]:
     """(re-arrests this year read from the period's arrests, people re-arrested by D read from first intakes)."""
     with db.connect() as conn:
-        in_period = q.rearrests_in(q.rearrests_by_month(conn, as_of=as_of, period=THIS_YEAR))
-        return in_period, q.rearrest_rate(conn, as_of=as_of).rearrested
+        in_period = rearrests.rearrests_in(rearrests.rearrests_by_month(conn, as_of=as_of, period=THIS_YEAR))
+        return in_period, rearrests.rearrest_rate(conn, as_of=as_of).rearrested
 
 
 def on_intake_day(db: ProgramDatabase) -> None:
@@ -116,12 +117,12 @@ def test_rearrests_in_a_period_leave_out_those_before_its_start_and_after_as_of(
     db.arrest(person, datetime(2024, 6, 30, 23, 59))  # D's last minute
     db.arrest(person, datetime(2024, 7, 1, 0, 0))  # after D: does not exist yet
     with db.connect() as conn:
-        by_month = q.rearrests_by_month(conn, as_of=D, period=THIS_YEAR)
+        by_month = rearrests.rearrests_by_month(conn, as_of=D, period=THIS_YEAR)
     assert by_month.to_dict("records") == [
         {"month": "2024-01-01", "severity": "misdemeanor", "rearrests": 1},
         {"month": "2024-06-01", "severity": "misdemeanor", "rearrests": 1},
     ]
-    assert q.rearrests_in(by_month) == 2
+    assert rearrests.rearrests_in(by_month) == 2
 
 
 def test_rearrests_since_the_start_end_with_the_period_before_as_of(db):
@@ -130,7 +131,7 @@ def test_rearrests_since_the_start_end_with_the_period_before_as_of(db):
     db.arrest(person, date(2023, 12, 31))
     db.arrest(person, date(2024, 1, 1))  # after the period, before D
     with db.connect() as conn:
-        by_month = q.rearrests_by_month(conn, as_of=D, period=Period(None, date(2023, 12, 31)))
+        by_month = rearrests.rearrests_by_month(conn, as_of=D, period=Period(None, date(2023, 12, 31)))
     assert by_month.to_dict("records") == [{"month": "2023-12-01", "severity": "misdemeanor", "rearrests": 1}]
 
 
@@ -143,21 +144,25 @@ def test_the_rate_from_days_to_first_rearrest_is_the_rearrest_rate(db):
     db.arrest(people[1], date(2024, 4, 10))
     db.arrest(people[2], date(2023, 12, 1))  # before intake
     with db.connect() as conn:
-        first_rearrest = q.days_to_first_rearrest(conn, as_of=D)
-        enrolled = q.enrolled_ever(conn, as_of=D)
-        rate = q.rearrest_rate(conn, as_of=D)
+        first_rearrest = rearrests.days_to_first_rearrest(conn, as_of=D)
+        enrolled = enrolled_ever(conn, as_of=D)
+        rate = rearrests.rearrest_rate(conn, as_of=D)
     assert first_rearrest.to_dict("records") == [{"days": 10, "participants": 1}, {"days": 100, "participants": 1}]
-    assert q.RearrestRate.of(first_rearrest, enrolled) == rate == q.RearrestRate(rearrested=2, enrolled=4)
+    assert (
+        rearrests.RearrestRate.of(first_rearrest, enrolled) == rate == rearrests.RearrestRate(rearrested=2, enrolled=4)
+    )
 
 
 def test_the_rate_of_nobody_rearrested_is_zero_and_of_nobody_enrolled_is_none(db):
     with db.connect() as conn:
-        nobody = q.RearrestRate.of(q.days_to_first_rearrest(conn, as_of=D), q.enrolled_ever(conn, as_of=D))
-    assert nobody == q.RearrestRate(rearrested=0, enrolled=0) and nobody.rate is None
+        nobody = rearrests.RearrestRate.of(
+            rearrests.days_to_first_rearrest(conn, as_of=D), enrolled_ever(conn, as_of=D)
+        )
+    assert nobody == rearrests.RearrestRate(rearrested=0, enrolled=0) and nobody.rate is None
     db.enroll(db.participant(), intake_on=date(2024, 1, 1))
     with db.connect() as conn:
-        one = q.RearrestRate.of(q.days_to_first_rearrest(conn, as_of=D), q.enrolled_ever(conn, as_of=D))
-    assert one == q.RearrestRate(rearrested=0, enrolled=1) and one.rate == 0
+        one = rearrests.RearrestRate.of(rearrests.days_to_first_rearrest(conn, as_of=D), enrolled_ever(conn, as_of=D))
+    assert one == rearrests.RearrestRate(rearrested=0, enrolled=1) and one.rate == 0
 
 
 # --- arrests before and after: the first enrollment and its windows ---------------------------------
@@ -179,7 +184,7 @@ def test_before_and_after_takes_the_first_enrollment_by_intake_then_by_id(db):
     db.arrest(later, date(2023, 6, 10))  # 10 days before the first enrollment's referral: counted
     db.arrest(later, date(2023, 7, 2))  # the day after the first intake: a re-arrest, counted
     with db.connect() as conn:
-        assert q.arrests_before_and_after(conn, as_of=D) == q.BeforeAndAfter(
+        assert rearrests.arrests_before_and_after(conn, as_of=D) == rearrests.BeforeAndAfter(
             participants=2, arrests_before=3, rearrests_after=1
         )
 
@@ -189,13 +194,13 @@ def test_before_and_after_counts_a_participant_180_days_after_first_intake_and_n
     db.enroll(person, intake_on=D - timedelta(days=180))
     db.arrest(person, D)  # 180 days after intake: counted
     with db.connect() as conn:
-        assert q.arrests_before_and_after(conn, as_of=D) == q.BeforeAndAfter(1, 0, 1)
-        assert q.arrests_before_and_after(conn, as_of=D - DAY) == q.BeforeAndAfter(0, 0, 0)
+        assert rearrests.arrests_before_and_after(conn, as_of=D) == rearrests.BeforeAndAfter(1, 0, 1)
+        assert rearrests.arrests_before_and_after(conn, as_of=D - DAY) == rearrests.BeforeAndAfter(0, 0, 0)
 
 
 def test_before_and_after_of_nobody_is_zero(db):
     with db.connect() as conn:
-        assert q.arrests_before_and_after(conn, as_of=D) == q.BeforeAndAfter(0, 0, 0)
+        assert rearrests.arrests_before_and_after(conn, as_of=D) == rearrests.BeforeAndAfter(0, 0, 0)
 
 
 # --- add_days ----------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, insert
 
-from lead_data import referral_map
 from lead_data.db import DATABASE_URL_VARIABLE
+from lead_data.figures import referral_places
 from lead_data.models import Referral
 from lead_data.periods import Period
 from lead_data.site import load_site
@@ -20,7 +20,7 @@ from ui import maps
 
 D = date(2024, 6, 30)
 PERIOD = Period(date(2024, 1, 1), D)
-MAP_PAGE = "pages/referral_map.py"
+MAP_PAGE = "pages/referral_places.py"
 DECK_LIMIT_BYTES = 2_000_000
 # 1,113.2 m is 0.01 degrees of latitude; at Baltimore's middle latitude, (39.1975 + 39.3715) / 2 =
 # 39.2845 degrees, a degree of longitude is cos(39.2845°) = 0.77401 as long, so a square is
@@ -45,7 +45,7 @@ def scattered(db):
 
 def test_the_grid_counts_each_referral_in_its_hand_computed_square(scattered):
     with scattered.connect() as conn:
-        squares = referral_map.referral_grid(
+        squares = referral_places.referral_grid(
             conn, as_of=D, site=load_site(), period=PERIOD, cell_metres=ROUND_CELL_METRES
         )
     # -76.6216 / 0.0129197 = -5930.60 and -76.6200 / 0.0129197 = -5930.48: column -5931 (the floor,
@@ -61,9 +61,9 @@ def test_the_grid_counts_each_referral_in_its_hand_computed_square(scattered):
 def test_the_grid_holds_every_referral_the_map_shows(scattered):
     site = load_site()
     with scattered.connect() as conn:
-        squares = referral_map.referral_grid(conn, as_of=D, site=site, period=PERIOD)
-        counts = referral_map.location_counts(
-            referral_map.referral_places(conn, as_of=D, site=site, period=PERIOD), site
+        squares = referral_places.referral_grid(conn, as_of=D, site=site, period=PERIOD)
+        counts = referral_places.location_counts(
+            referral_places.referral_places(conn, as_of=D, site=site, period=PERIOD), site
         )
     assert int(squares["referrals"].sum()) == maps.points_on_the_map(counts) == 3
 
@@ -71,8 +71,8 @@ def test_the_grid_holds_every_referral_the_map_shows(scattered):
 def test_places_count_exactly_what_the_points_count(scattered):
     site = load_site()
     with scattered.connect() as conn:
-        places = referral_map.referral_places(conn, as_of=D, site=site, period=PERIOD)
-        locations = referral_map.referral_locations(conn, as_of=D, site=site, period=PERIOD)
+        places = referral_places.referral_places(conn, as_of=D, site=site, period=PERIOD)
+        locations = referral_places.referral_locations(conn, as_of=D, site=site, period=PERIOD)
     assert places.values.tolist() == [
         ["location_unknown", "arrest_diversion", 1],
         ["outside_city", "arrest_diversion", 2],
@@ -80,7 +80,7 @@ def test_places_count_exactly_what_the_points_count(scattered):
         ["pilot_zone", "arrest_diversion", 1],
         ["pilot_zone", "social_contact", 1],
     ]
-    assert referral_map.location_counts(places, site).equals(referral_map.location_counts(locations, site))
+    assert referral_places.location_counts(places, site).equals(referral_places.location_counts(locations, site))
     assert maps.referrals_by_place(places, site).equals(maps.referrals_by_place(locations, site))
 
 
@@ -157,9 +157,9 @@ def test_twenty_thousand_referrals_draw_squares_under_two_megabytes_with_unchang
     add_referrals_in_bulk(db, 20_000)
     site = load_site()
     with db.connect() as conn:
-        locations = referral_map.referral_locations(conn, as_of=D, site=site, period=PERIOD)
-        squares = referral_map.referral_grid(conn, as_of=D, site=site, period=PERIOD)
-    point_counts = referral_map.location_counts(locations, site)
+        locations = referral_places.referral_locations(conn, as_of=D, site=site, period=PERIOD)
+        squares = referral_places.referral_grid(conn, as_of=D, site=site, period=PERIOD)
+    point_counts = referral_places.location_counts(locations, site)
     assert maps.points_on_the_map(point_counts) > maps.MAX_MAP_POINTS
 
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lead_data import quality, referral_map
-from lead_data.public import complete_quarters, public_summary
+from lead_data.figures import quality, referral_places
+from lead_data.figures.public_summary import complete_quarters, public_summary
 from lead_data.site import DEFAULT_SITE_FILE, RETIRED_PILOT_ZONE_VARIABLE, SITE_VARIABLE, SiteError, load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate, place_labels
 
@@ -249,8 +249,8 @@ def test_referral_counts_are_per_zone_and_outside_every_zone(db):
     )
     site = load_site(SANTA_FE)
     with db.connect() as conn:
-        counts = referral_map.location_counts(
-            referral_map.referral_locations(conn, as_of=date(2024, 6, 30), site=site), site
+        counts = referral_places.location_counts(
+            referral_places.referral_locations(conn, as_of=date(2024, 6, 30), site=site), site
         )
     assert dict(zip(counts["label"], counts["referrals"], strict=True)) == {
         "Railyard zone": 1,

@@ -12,8 +12,8 @@ import pytest
 
 from lead_data.db import DATABASE_URL_VARIABLE, DEMO_DATABASE_VARIABLE
 from lead_data.demo import write_demo
+from lead_data.figures.quality import check_url
 from lead_data.periods import DEFAULT_PERIOD, period_ending
-from lead_data.quality import check_url
 from lead_data.site import SITE_VARIABLE, load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate
 from tests.apptest import metrics, open_app

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from lead_data.public import complete_quarters, last_month_end, public_summary
+from lead_data.figures.public_summary import complete_quarters, last_month_end, public_summary
 from lead_data.site import load_site
 from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, Ratio, as_text, hidden_entries, rounded, suppress
 

@@ -8,8 +8,8 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from lead_data import casework
-from lead_data.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
+from lead_data.figures import casework
+from lead_data.figures.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
 from ui.charts import labelled
 from ui.settings import current_site
 

@@ -30,9 +30,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from lead_data.meeting import REASON_LABELS, Agenda
-from lead_data.queries import NOT_RECORDED, UNASSIGNED
+from lead_data.figures.meeting import REASON_LABELS, Agenda
 from lead_data.site import Site
+from lead_data.sql import NOT_RECORDED, UNASSIGNED
 from ui.settings import AS_OF_KEY
 
 LABELS: dict[str, str] = {

@@ -15,7 +15,6 @@ import streamlit as st
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DataError, InvalidRequestError, ProgrammingError, SQLAlchemyError
 
-from lead_data import quality
 from lead_data.db import (
     DATABASE_URL_VARIABLE,
     SECRETS_FILE,
@@ -28,6 +27,7 @@ from lead_data.db import (
     read_only_engine,
 )
 from lead_data.demo import write_demo
+from lead_data.figures import quality
 from ui import runlog
 from ui.access import require_figure, the_viewer
 

@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from lead_data.referral_map import grid_cell
+from lead_data.figures.referral_places import grid_cell
 from lead_data.site import Site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, place_labels
 from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, built_once, hex_to_rgb, label, labelled

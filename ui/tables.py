@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lead_data.export import csv_bytes
-from lead_data.queries import ListPage, page_count
+from lead_data.figures.participants import ListPage, page_count
 
 
 def table(

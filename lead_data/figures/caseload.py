@@ -1,4 +1,7 @@
-"""Caseload at the current pace: each pair's intakes and exits over the last 90 days, when it reaches
+"""Caseload: each care team against its cap, unassigned clients, the balance among teams, and the
+caseload at the current pace.
+
+The forecast: each pair's intakes and exits over the last 90 days, when it reaches
 its cap at that pace, and which pair is best placed for the next intake.
 
 Intakes and exits are counted by each enrollment's current team, as the caseload itself is (the
@@ -7,20 +10,149 @@ contract keeps no assignment history).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import (
+    Connection,
+    func,
+    or_,
+    select,
+    true,
+)
 
-from lead_data.access import aggregate
-from lead_data.models import Enrollment
+from lead_data import sql
+from lead_data.access import aggregate, needs, shown_by_role
+from lead_data.models import (
+    CareTeam,
+    Enrollment,
+    Staff,
+)
 from lead_data.periods import Period
-from lead_data.queries import _frame, _in_period, caseload_by_team
+from lead_data.sqlfunctions import (
+    days_between,
+)
 
 PACE_DAYS = 90  # the window the current pace is measured over
+
+
 HORIZON_DAYS = 28  # how far ahead the next-intake suggestion looks at that pace
+
+
 FORECAST_SENTENCES_SHOWN = 12  # the page's forecast sentences: a network's 400 teams are in its table
+
+
 DAYS_PER_WEEK = 7
+
+
+# --- each team against its cap ----------------------------------------------------------------
+
+
+@shown_by_role(with_staff_names="staff_names")
+def caseload_by_team(conn: Connection, *, as_of: date, with_staff_names: bool = False) -> pd.DataFrame:
+    """Each care team that is active or holds active enrollments, against its cap.
+
+    Columns: team_id, team, peer and case_manager (their names; only ``with_staff_names``),
+    team_active, caseload, caseload_cap, open_slots, utilisation (caseload ÷ cap), over_cap,
+    contact_overdue, in_the_wind. Ordered by team id. Unassigned active enrollments are not here:
+    see ``unassigned_clients``.
+    """
+    engagement = sql.active_engagement(as_of)
+    peer = Staff.__table__.alias("peer")
+    case_manager = Staff.__table__.alias("case_manager")
+    caseload = func.count(engagement.c.enrollment_id)
+
+    statement = (
+        select(
+            CareTeam.team_id,
+            CareTeam.name.label("team"),
+            peer.c.name.label("peer"),
+            case_manager.c.name.label("case_manager"),
+            CareTeam.active.label("team_active"),
+            caseload.label("caseload"),
+            CareTeam.caseload_cap,
+            sql.count_where(engagement.c.engagement == sql.CONTACT_OVERDUE).label("contact_overdue"),
+            sql.count_where(engagement.c.engagement == sql.IN_THE_WIND).label("in_the_wind"),
+        )
+        .select_from(CareTeam)
+        .outerjoin(engagement, engagement.c.team_id == CareTeam.team_id)
+        .outerjoin(peer, peer.c.staff_id == CareTeam.peer_id)
+        .outerjoin(case_manager, case_manager.c.staff_id == CareTeam.case_manager_id)
+        .group_by(
+            CareTeam.team_id, CareTeam.name, peer.c.name, case_manager.c.name, CareTeam.active, CareTeam.caseload_cap
+        )
+        .having(or_(CareTeam.active == true(), caseload > 0))
+        .order_by(CareTeam.team_id)
+    )
+    frame = sql.frame(conn, statement)
+    frame["team_active"] = frame["team_active"].astype(bool)
+    frame["open_slots"] = (frame["caseload_cap"] - frame["caseload"]).clip(lower=0)
+    frame["utilisation"] = (frame["caseload"] / frame["caseload_cap"].where(frame["caseload_cap"] > 0)).astype(float)
+    frame["over_cap"] = frame["caseload"] > frame["caseload_cap"]
+    columns = [
+        "team_id", "team", "peer", "case_manager", "team_active", "caseload", "caseload_cap",
+        "open_slots", "utilisation", "over_cap", "contact_overdue", "in_the_wind",
+    ]  # fmt: skip
+    if not with_staff_names:
+        columns = [column for column in columns if column not in ("peer", "case_manager")]
+    return frame[columns]
+
+
+@needs("participant_lists")
+def unassigned_clients(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """Active enrollments with no care team, longest waiting first.
+
+    Columns: participant_id, intake_on, days_since_intake, days_since_contact, engagement.
+    """
+    engagement = sql.active_engagement(as_of)
+    statement = (
+        select(
+            engagement.c.participant_id,
+            engagement.c.intake_on,
+            days_between(engagement.c.intake_on, sql.day(as_of)).label("days_since_intake"),
+            engagement.c.days_since_contact,
+            engagement.c.engagement,
+        )
+        .where(engagement.c.team_id.is_(None))
+        .order_by(engagement.c.intake_on, engagement.c.participant_id)
+    )
+    return sql.frame(conn, statement)
+
+
+@aggregate
+def unassigned_count(conn: Connection, *, as_of: date) -> int:
+    """Active enrollments with no care team."""
+    statement = select(func.count()).select_from(Enrollment).where(sql.is_active(as_of), Enrollment.team_id.is_(None))
+    return sql.scalar(conn, statement)
+
+
+@dataclass(frozen=True)
+class CaseloadBalance:
+    """Spread of caseloads among active teams (largest − smallest) and what it is made of."""
+
+    active_teams: int
+    largest: int
+    smallest: int
+    teams_over_cap: int
+
+    @property
+    def spread(self) -> int:
+        return self.largest - self.smallest
+
+
+def caseload_balance(caseload: pd.DataFrame) -> CaseloadBalance:
+    """Balance figures from ``caseload_by_team`` output; over-cap counts inactive teams too."""
+    active = caseload[caseload["team_active"]]
+    return CaseloadBalance(
+        active_teams=len(active),
+        largest=int(active["caseload"].max()) if len(active) else 0,
+        smallest=int(active["caseload"].min()) if len(active) else 0,
+        teams_over_cap=int(caseload["over_cap"].sum()),
+    )
+
+
+# --- at the current pace ------------------------------------------------------------------------
 
 
 @aggregate
@@ -36,7 +168,7 @@ def caseload_forecast(conn: Connection, *, as_of: date) -> pd.DataFrame:
     window = Period(as_of - timedelta(days=PACE_DAYS - 1), as_of)
     intakes = (
         select(Enrollment.team_id, func.count().label("intakes"))
-        .where(Enrollment.team_id.is_not(None), _in_period(Enrollment.intake_on, window, as_of))
+        .where(Enrollment.team_id.is_not(None), sql.in_period(Enrollment.intake_on, window, as_of))
         .group_by(Enrollment.team_id)
     )
     exits = (
@@ -44,15 +176,15 @@ def caseload_forecast(conn: Connection, *, as_of: date) -> pd.DataFrame:
         .where(
             Enrollment.team_id.is_not(None),
             Enrollment.exited_on.is_not(None),
-            _in_period(Enrollment.exited_on, window, as_of),
+            sql.in_period(Enrollment.exited_on, window, as_of),
         )
         .group_by(Enrollment.team_id)
     )
     teams = caseload_by_team(conn, as_of=as_of)[
         ["team_id", "team", "team_active", "caseload", "caseload_cap", "open_slots", "utilisation"]
     ]
-    forecast = teams.merge(_frame(conn, intakes), on="team_id", how="left").merge(
-        _frame(conn, exits), on="team_id", how="left"
+    forecast = teams.merge(sql.frame(conn, intakes), on="team_id", how="left").merge(
+        sql.frame(conn, exits), on="team_id", how="left"
     )
     for flow in ("intakes", "exits"):
         forecast[flow] = forecast[flow].fillna(0).astype(int)

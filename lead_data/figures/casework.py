@@ -1,7 +1,7 @@
 """The daily work of case managers and their supervisor: the referral queue, each worker's clients and
 their next action, and one client's timeline.
 
-Like ``queries``, every figure takes an open connection and the as-of date D (rows dated after D do
+Like every figure, each takes an open connection and the as-of date D (rows dated after D do
 not exist for it) and aggregates in SQL with bound parameters. The rules are in README.md
 ("Casework"):
 
@@ -13,7 +13,7 @@ not exist for it) and aggregates in SQL with bound parameters. The rules are in 
   referral, and a referral is *past its deadline* from the day after it (on the deadline day it is
   still on time). A referral older than the queue's window has left the queue (the person was not
   reached); the eligibility funnel still counts it.
-- **My clients.** Active enrollments, with engagement and days since contact as ``queries`` defines
+- **My clients.** Active enrollments, with engagement and days since contact as ``lead_data.sql`` defines
   them, attempts since the last reached contact (since intake when there is none), open service
   referrals (referred on or before D, not started by D) and the one next action that comes first
   of: *overdue contact* (more than 14 days since contact), *intake paperwork* (no release of
@@ -30,7 +30,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, true
 
+from lead_data import sql
 from lead_data.access import aggregate, needs
+from lead_data.figures.participants import ListPage
 from lead_data.models import (
     Arrest,
     Assessment,
@@ -44,19 +46,6 @@ from lead_data.models import (
     Referral,
     Service,
     Staff,
-)
-from lead_data.queries import (
-    ENGAGED_MAX_DAYS,
-    NOT_RECORDED,
-    UNASSIGNED,
-    ListPage,
-    _active_engagement,
-    _day,
-    _frame,
-    _is_active,
-    _labelled,
-    _on_or_before,
-    _scalar,
 )
 from lead_data.site import Site, SiteError
 from lead_data.sqlfunctions import date_of, days_between, fold, folded
@@ -138,25 +127,25 @@ def _queue(as_of: date, deadlines: QueueDeadlines) -> Any:
     already_active = (
         select(literal(1))
         .select_from(Enrollment)
-        .where(Enrollment.participant_id == Referral.participant_id, _is_active(as_of))
+        .where(Enrollment.participant_id == Referral.participant_id, sql.is_active(as_of))
         .exists()
     )
     window_start = datetime.combine(as_of - timedelta(days=deadlines.window_days), time.min)
-    days_waiting = days_between(referred_on, _day(as_of))
+    days_waiting = days_between(referred_on, sql.day(as_of))
     return (
         select(
             Referral.referral_id,
             Referral.participant_id,
             step.label("step"),
-            _labelled(Referral.referral_type).label("referral_type"),
-            _labelled(Officer.unit).label("unit"),
+            sql.labelled(Referral.referral_type).label("referral_type"),
+            sql.labelled(Officer.unit).label("unit"),
             referred_on.label("referred_on"),
             days_waiting.label("days_waiting"),
             deadline.label("deadline_days"),
         )
         .outerjoin(Officer, Officer.officer_id == Referral.officer_id)
         .where(
-            _on_or_before(Referral.referred_at, as_of, timestamp=True),
+            sql.on_or_before(Referral.referred_at, as_of, timestamp=True),
             Referral.referred_at >= window_start,
             Referral.eligibility != "ineligible",
             not_(taken_in),
@@ -200,7 +189,7 @@ def referral_queue(
     )
     if page is not None:
         statement = statement.limit(page.size).offset(page.offset)
-    frame = _frame(conn, statement)
+    frame = sql.frame(conn, statement)
     frame["past_deadline"] = frame["past_deadline"].astype(bool)
     frame["referred_on"] = pd.to_datetime(frame["referred_on"])
     if not with_names:
@@ -221,7 +210,7 @@ def referral_queue_counts(conn: Connection, *, as_of: date, deadlines: QueueDead
         func.sum(case((queue.c.days_waiting > queue.c.deadline_days, 1), else_=0)).label("past_deadline"),
         func.max(queue.c.days_waiting).label("longest_wait"),
     ).group_by(queue.c.step)
-    found = _frame(conn, statement).set_index("step")
+    found = sql.frame(conn, statement).set_index("step")
     counts = found.reindex(list(QUEUE_STEPS)).fillna(0).astype(int).rename_axis("step").reset_index()
     counts.insert(1, "deadline_days", [deadlines.for_step(step) for step in QUEUE_STEPS])
     return counts
@@ -236,7 +225,7 @@ def queue_total(counts: pd.DataFrame) -> int:
 def referrals_past_deadline(conn: Connection, *, as_of: date, deadlines: QueueDeadlines) -> int:
     """Referrals waiting on D past their step's deadline, over every step."""
     queue = _queue(as_of, deadlines)
-    return _scalar(conn, select(func.count()).where(queue.c.days_waiting > queue.c.deadline_days))
+    return sql.scalar(conn, select(func.count()).where(queue.c.days_waiting > queue.c.deadline_days))
 
 
 # --- my clients ----------------------------------------------------------------------------------
@@ -262,7 +251,7 @@ class Caseload:
 
 def _clients(as_of: date) -> Any:
     """Active enrollments with everything My clients shows, and a rank of their next action."""
-    engagement = _active_engagement(as_of)
+    engagement = sql.active_engagement(as_of)
     person = engagement.c.participant_id
     last_contact, intake_on = engagement.c.last_contact_on, engagement.c.intake_on
     attempts = (
@@ -303,10 +292,10 @@ def _clients(as_of: date) -> Any:
         .exists()
     )
     assessment_due = or_(
-        last_assessment.is_(None), days_between(last_assessment, _day(as_of)) >= ASSESSMENT_INTERVAL_DAYS
+        last_assessment.is_(None), days_between(last_assessment, sql.day(as_of)) >= ASSESSMENT_INTERVAL_DAYS
     )
     next_action = case(
-        (engagement.c.days_since_contact > ENGAGED_MAX_DAYS, OVERDUE_CONTACT),
+        (engagement.c.days_since_contact > sql.ENGAGED_MAX_DAYS, OVERDUE_CONTACT),
         (not_(release_signed), INTAKE_PAPERWORK),
         (assessment_due, ASSESSMENT_DUE),
         else_=None,
@@ -317,7 +306,7 @@ def _clients(as_of: date) -> Any:
             (Participant.first_name + " " + Participant.last_name).label("name"),
             Participant.last_name,
             engagement.c.team_id,
-            func.coalesce(CareTeam.name, UNASSIGNED).label("team"),
+            func.coalesce(CareTeam.name, sql.UNASSIGNED).label("team"),
             engagement.c.engagement,
             intake_on.label("intake_on"),
             last_contact.label("last_contact_on"),
@@ -378,7 +367,7 @@ def my_clients(conn: Connection, *, as_of: date, staff_id: int | None) -> Caselo
     statement = select(*(clients.c[column] for column in CLIENT_COLUMNS), on_own_team.label("own_team")).order_by(
         rank, clients.c.days_since_contact.desc(), clients.c.team, clients.c.last_name, clients.c.participant_id
     )
-    frame = _frame(conn, statement)
+    frame = sql.frame(conn, statement)
     for column in ("intake_on", "last_contact_on", "last_assessment_on"):
         frame[column] = pd.to_datetime(frame[column])
     own = frame["own_team"].astype(bool)
@@ -403,7 +392,7 @@ class ClientRecord:
     name: str
     date_of_birth: date | None
     status: str  # "active", "exited", or "referred" (never enrolled by D)
-    team: str | None  # the team of the latest enrollment; UNASSIGNED when it has none
+    team: str | None  # the team of the latest enrollment; sql.UNASSIGNED when it has none
     peer: str | None
     case_manager: str | None
     release: str  # "in force", "revoked", or "none"
@@ -415,7 +404,7 @@ CLIENT_CHOICES_SHOWN = 50
 
 
 def _client_choice_rows(as_of: date, search: str) -> Any:
-    referred = select(Referral.participant_id).where(_on_or_before(Referral.referred_at, as_of, timestamp=True))
+    referred = select(Referral.participant_id).where(sql.on_or_before(Referral.referred_at, as_of, timestamp=True))
     name = (Participant.first_name + " " + Participant.last_name).label("name")
     statement = select(Participant.participant_id, name).where(Participant.participant_id.in_(referred))
     term = fold(search)
@@ -440,13 +429,13 @@ def client_choices(
         .order_by(Participant.last_name, Participant.first_name, Participant.participant_id)
         .limit(limit)
     )
-    return _frame(conn, statement)
+    return sql.frame(conn, statement)
 
 
 @needs("participant_lists")
 def client_choice_count(conn: Connection, *, as_of: date, search: str = "") -> int:
     """How many people ``client_choices`` would offer without its limit."""
-    return _scalar(conn, select(func.count()).select_from(_client_choice_rows(as_of, search).subquery("choices")))
+    return sql.scalar(conn, select(func.count()).select_from(_client_choice_rows(as_of, search).subquery("choices")))
 
 
 @needs("participant_lists")
@@ -484,7 +473,7 @@ def client_record(conn: Connection, *, as_of: date, participant_id: int) -> Clie
         name=f"{person.first_name} {person.last_name}",
         date_of_birth=person.date_of_birth,
         status=_status(latest, as_of),
-        team=(latest.name or UNASSIGNED) if latest else None,
+        team=(latest.name or sql.UNASSIGNED) if latest else None,
         peer=names.get(latest.peer_id) if latest else None,
         case_manager=names.get(latest.case_manager_id) if latest else None,
         release=_release(conn, as_of, participant_id),
@@ -511,7 +500,7 @@ def _release(conn: Connection, as_of: date, participant_id: int) -> str:
 
 
 def _words(value: str | None) -> str:
-    return (value or NOT_RECORDED).replace("_", " ")
+    return (value or sql.NOT_RECORDED).replace("_", " ")
 
 
 def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFrame:
@@ -536,7 +525,7 @@ def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFram
             Officer.unit,
         )
         .outerjoin(Officer, Officer.officer_id == Referral.officer_id)
-        .where(Referral.participant_id == participant_id, _on_or_before(Referral.referred_at, as_of, timestamp=True))
+        .where(Referral.participant_id == participant_id, sql.on_or_before(Referral.referred_at, as_of, timestamp=True))
         .order_by(Referral.referred_at, Referral.referral_id)
     ).all()
     for referral in referrals:
@@ -555,7 +544,7 @@ def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFram
         .order_by(Enrollment.intake_on)
     ).all()
     for enrollment in enrollments:
-        add(enrollment.intake_on, "Intake", f"team: {enrollment.name or UNASSIGNED}")
+        add(enrollment.intake_on, "Intake", f"team: {enrollment.name or sql.UNASSIGNED}")
         if enrollment.exited_on is not None and enrollment.exited_on <= as_of:
             add(enrollment.exited_on, "Exited", _words(enrollment.exit_reason))
     contacts = conn.execute(
@@ -591,7 +580,7 @@ def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFram
         )
     arrests = conn.execute(
         select(Arrest.arrested_at, Arrest.severity, Arrest.charge, Arrest.warrant_only, Arrest.referral_id)
-        .where(Arrest.participant_id == participant_id, _on_or_before(Arrest.arrested_at, as_of, timestamp=True))
+        .where(Arrest.participant_id == participant_id, sql.on_or_before(Arrest.arrested_at, as_of, timestamp=True))
         .order_by(Arrest.arrested_at, Arrest.arrest_id)
     ).all()
     for arrest in arrests:
@@ -626,4 +615,4 @@ def _timeline(conn: Connection, as_of: date, participant_id: int) -> pd.DataFram
 
 
 def _yes_no(value: bool | None) -> str:
-    return NOT_RECORDED if value is None else "yes" if value else "no"
+    return sql.NOT_RECORDED if value is None else "yes" if value else "no"

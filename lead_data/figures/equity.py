@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, and_, case, literal, select, true
 
+from lead_data import sql
 from lead_data.access import shown_by_role
+from lead_data.figures.rearrest_outcomes import followed_and_rearrested
 from lead_data.models import INELIGIBLE_REASONS, Enrollment, Participant, Referral
-from lead_data.outcomes import EVERYONE, _cohort, _count_where, _first_rearrests, followed_and_rearrested
 from lead_data.periods import Period
-from lead_data.queries import NOT_RECORDED, _frame, _in_period, _labelled, median_of_counts
 from lead_data.sqlfunctions import add_months, date_of, days_between
 from lead_data.suppression import COMPLEMENT, HIDDEN, Equation, hidden_entries, is_small
 
@@ -53,10 +53,10 @@ AGE_BANDS: tuple[tuple[int, str], ...] = (
     (18, "18–24"),
 )
 UNDER_18 = "under 18"
-AGE_BAND_ORDER = (UNDER_18, *(band for _, band in reversed(AGE_BANDS)), NOT_RECORDED)
+AGE_BAND_ORDER = (UNDER_18, *(band for _, band in reversed(AGE_BANDS)), sql.NOT_RECORDED)
 REARREST_MONTHS = 12
 INELIGIBLE_REASON_COLUMNS = {
-    reason: f"ineligible_{reason.replace(' ', '_')}" for reason in (*INELIGIBLE_REASONS, NOT_RECORDED)
+    reason: f"ineligible_{reason.replace(' ', '_')}" for reason in (*INELIGIBLE_REASONS, sql.NOT_RECORDED)
 }
 _SEPARATOR = "\x1f"  # between a cell's column, dimension and group in its name: never in recorded text
 
@@ -64,13 +64,13 @@ _SEPARATOR = "\x1f"  # between a cell's column, dimension and group in its name:
 def age_band(date_of_birth: Any, on: Any) -> ColumnElement[str]:
     """The age band of someone born on ``date_of_birth`` on the day ``on``."""
     reached = [(add_months(date_of_birth, literal(12 * years)) <= on, band) for years, band in AGE_BANDS]
-    return case((date_of_birth.is_(None), NOT_RECORDED), *reached, else_=UNDER_18)
+    return case((date_of_birth.is_(None), sql.NOT_RECORDED), *reached, else_=UNDER_18)
 
 
 def _group_columns(referred_on: Any) -> list[ColumnElement[Any]]:
     return [
-        _labelled(Participant.race).label("race"),
-        _labelled(Participant.sex).label("sex"),
+        sql.labelled(Participant.race).label("race"),
+        sql.labelled(Participant.sex).label("sex"),
         age_band(Participant.date_of_birth, referred_on).label("age_band"),
     ]
 
@@ -232,7 +232,7 @@ def _difference(mine: float | str | None, overall: float | str | None) -> float 
 def _group_order(dimension: str, group: str) -> tuple[int, Any]:
     if dimension == "age_band":
         return (0, AGE_BAND_ORDER.index(group) if group in AGE_BAND_ORDER else len(AGE_BAND_ORDER))
-    return (group == NOT_RECORDED, group)
+    return (group == sql.NOT_RECORDED, group)
 
 
 def _counts_by_group(conn: Connection, rows: Any, conditions: Mapping[str, ColumnElement[bool]]) -> pd.DataFrame:
@@ -240,11 +240,11 @@ def _counts_by_group(conn: Connection, rows: Any, conditions: Mapping[str, Colum
 
     Columns: dimension (``ALL`` or a dimension), group, one column per condition.
     """
-    sums = [_count_where(condition).label(name) for name, condition in conditions.items()]
+    sums = [sql.count_where(condition).label(name) for name, condition in conditions.items()]
     groups = [rows.c[dimension] for dimension in DIMENSIONS]
     # One pass over the rows, by every combination of groups (a few hundred at most); each
     # dimension's groups and the program's row are sums of those combinations.
-    combinations = _frame(conn, select(*groups, *sums).group_by(*groups))
+    combinations = sql.frame(conn, select(*groups, *sums).group_by(*groups))
     counts = list(conditions)
     everyone = combinations[counts].sum().to_frame().T
     frames = [everyone.assign(dimension=ALL, group=EVERYONE_GROUP)]
@@ -296,11 +296,11 @@ def referrals_by_group(
         select(
             *_group_columns(date_of(Referral.referred_at)),
             Referral.eligibility,
-            _labelled(Referral.ineligible_reason).label("ineligible_reason"),
+            sql.labelled(Referral.ineligible_reason).label("ineligible_reason"),
             case((enrolled, 1), else_=0).label("enrolled"),
         )
         .join(Participant, Participant.participant_id == Referral.participant_id)
-        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+        .where(sql.in_period(Referral.referred_at, period, as_of, timestamp=True))
         .subquery("equity_referrals")
     )
     is_enrolled, ineligible = rows.c.enrolled == 1, rows.c.eligibility == "ineligible"
@@ -337,22 +337,22 @@ def days_to_intake_by_group(
         .select_from(Enrollment)
         .join(Referral, Referral.referral_id == Enrollment.referral_id)
         .join(Participant, Participant.participant_id == Enrollment.participant_id)
-        .where(_in_period(Enrollment.intake_on, period, as_of))
+        .where(sql.in_period(Enrollment.intake_on, period, as_of))
         .subquery("equity_intakes")
     )
     shown = _as_shown(_counts_by_group(conn, rows, {"enrollments": true()}), INTAKE_LAYOUT, with_small_counts)
-    by_days = [_frame(conn, select(rows.c.days, _count_where(true()).label("enrollments")).group_by(rows.c.days))]
-    medians = {(ALL, EVERYONE_GROUP): median_of_counts(by_days[0], "days", "enrollments")}
+    by_days = [sql.frame(conn, select(rows.c.days, sql.count_where(true()).label("enrollments")).group_by(rows.c.days))]
+    medians = {(ALL, EVERYONE_GROUP): sql.median_of_counts(by_days[0], "days", "enrollments")}
     for dimension in DIMENSIONS:
         group = rows.c[dimension]
-        counts = _frame(
+        counts = sql.frame(
             conn,
-            select(group.label("group"), rows.c.days, _count_where(true()).label("enrollments")).group_by(
+            select(group.label("group"), rows.c.days, sql.count_where(true()).label("enrollments")).group_by(
                 group, rows.c.days
             ),
         )
         for name, of_group in counts.groupby("group"):
-            medians[(dimension, str(name))] = median_of_counts(of_group, "days", "enrollments")
+            medians[(dimension, str(name))] = sql.median_of_counts(of_group, "days", "enrollments")
     overall = medians[(ALL, EVERYONE_GROUP)]
     median_days, differences = [], []
     for row in shown.itertuples():
@@ -378,8 +378,8 @@ def rearrested_within_year_by_group(conn: Connection, *, as_of: date, with_small
 
     Columns: dimension, group, followed, rearrested, rearrested_share, rearrested_share_difference.
     """
-    people = _cohort(as_of, EVERYONE)
-    first = _first_rearrests(as_of, people)
+    people = sql.cohort(as_of, sql.EVERYONE)
+    first = sql.first_rearrests(as_of, people)
     followed, rearrested = followed_and_rearrested(first, as_of=as_of, months=REARREST_MONTHS)
     rows = (
         select(
@@ -423,11 +423,11 @@ def exits_by_group(conn: Connection, *, as_of: date, period: Period, with_small_
         .where(
             Enrollment.intake_on <= as_of,
             Enrollment.exited_on.is_not(None),
-            _in_period(Enrollment.exited_on, period, as_of),
+            sql.in_period(Enrollment.exited_on, period, as_of),
         )
         .subquery("equity_exits")
     )
-    graduated = _labelled(rows.c.exit_reason) == "graduated"
+    graduated = sql.labelled(rows.c.exit_reason) == "graduated"
     conditions = {"exits": true(), "graduated": graduated, "other_exits": ~graduated}
     return _as_shown(_counts_by_group(conn, rows, conditions), EXIT_LAYOUT, with_small_counts)
 
@@ -442,7 +442,9 @@ def as_table(frame: pd.DataFrame, dimension: str, columns: Sequence[str]) -> pd.
     ("<11" and "*" included), shares as percentages, their differences in percentage points, days
     as numbers. Columns: group, then ``columns``."""
     rows = frame[(frame["dimension"] == ALL) | (frame["dimension"] == dimension)]
-    text = pd.DataFrame({"group": rows["group"].map(lambda group: "Not recorded" if group == NOT_RECORDED else group)})
+    text = pd.DataFrame(
+        {"group": rows["group"].map(lambda group: "Not recorded" if group == sql.NOT_RECORDED else group)}
+    )
     for column in columns:
         text[column] = rows[column].map(lambda value, column=column: _as_text(column, value))
     return text.reset_index(drop=True)

@@ -16,29 +16,22 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, and_, func, or_, select
 
-from lead_data.access import shown_by_role
+from lead_data import sql
+from lead_data.access import aggregate, shown_by_role
+from lead_data.figures.caseload import unassigned_count
+from lead_data.figures.enrollment import active_count, exit_count, intake_count, referral_count
+from lead_data.figures.rearrests import rearrests_by_month, rearrests_in
 from lead_data.models import Arrest, CareTeam, Consent, Contact, Enrollment, Officer, Participant, Referral
-from lead_data.periods import week_ending
-from lead_data.queries import (
-    CONTACT_OVERDUE,
-    IN_THE_WIND,
-    NOT_RECORDED,
-    UNASSIGNED,
-    _active_engagement,
-    _frame,
-    _in_period,
-    _labelled,
-    _rearrests,
-)
+from lead_data.periods import Period, week_ending
 
 NEW_INTAKE, REARRESTED, GRADUATED, EXITED = "new_intake", "rearrested", "graduated", "exited"
 # The order reasons are listed and counted in; a graduation is apart from other exits: it is good news.
-AGENDA_REASONS = (NEW_INTAKE, REARRESTED, CONTACT_OVERDUE, IN_THE_WIND, GRADUATED, EXITED)
+AGENDA_REASONS = (NEW_INTAKE, REARRESTED, sql.CONTACT_OVERDUE, sql.IN_THE_WIND, GRADUATED, EXITED)
 REASON_LABELS = {
     NEW_INTAKE: "New intake",
     REARRESTED: "Re-arrest",
-    CONTACT_OVERDUE: "Contact overdue",
-    IN_THE_WIND: "In the wind",
+    sql.CONTACT_OVERDUE: "Contact overdue",
+    sql.IN_THE_WIND: "In the wind",
     GRADUATED: "Graduated",
     EXITED: "Exited",
 }
@@ -183,17 +176,17 @@ def _new_intakes(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
         select(
             Enrollment.participant_id,
             Enrollment.intake_on,
-            _labelled(Referral.referral_type).label("referral_type"),
-            _labelled(Officer.unit).label("unit"),
+            sql.labelled(Referral.referral_type).label("referral_type"),
+            sql.labelled(Officer.unit).label("unit"),
         )
         .join(Referral, Referral.referral_id == Enrollment.referral_id)
         .outerjoin(Officer, Officer.officer_id == Referral.officer_id)
-        .where(_in_period(Enrollment.intake_on, week, as_of))
+        .where(sql.in_period(Enrollment.intake_on, week, as_of))
     )
-    rows = _frame(conn, statement)
+    rows = sql.frame(conn, statement)
     detail = [
         f"New intake {_short_day(row.intake_on)}: {_plain(row.referral_type)} referral, "
-        + (f"officer's unit {row.unit}" if row.unit != NOT_RECORDED else "officer's unit not recorded")
+        + (f"officer's unit {row.unit}" if row.unit != sql.NOT_RECORDED else "officer's unit not recorded")
         for row in rows.itertuples()
     ]
     return _events(rows, NEW_INTAKE, pd.Series(detail, dtype=str), rows["intake_on"])
@@ -201,18 +194,18 @@ def _new_intakes(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
 
 def _rearrests_in_week(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
     """Re-arrests (DATA_CONTRACT.md's rule) dated in the week, with charge, severity and kind."""
-    rearrests = _rearrests(as_of, week)
+    rearrests = sql.rearrests(as_of, week)
     statement = select(
         rearrests.c.participant_id,
         rearrests.c.arrested_on,
         func.coalesce(Arrest.charge, "charge not recorded").label("charge"),
-        _labelled(rearrests.c.severity).label("severity"),
+        sql.labelled(rearrests.c.severity).label("severity"),
         Arrest.warrant_only,
     ).join(Arrest, Arrest.arrest_id == rearrests.c.arrest_id)
-    rows = _frame(conn, statement)
+    rows = sql.frame(conn, statement)
     detail = [
         f"Re-arrested {_short_day(row.arrested_on)}: {row.charge}, "
-        + (f"{row.severity}, " if row.severity != NOT_RECORDED else "severity not recorded, ")
+        + (f"{row.severity}, " if row.severity != sql.NOT_RECORDED else "severity not recorded, ")
         + _arrest_kind(row.warrant_only)
         for row in rows.itertuples()
     ]
@@ -228,7 +221,7 @@ def _arrest_kind(warrant_only: object) -> str:
 def _engagement_flags(conn: Connection, as_of: date) -> pd.DataFrame:
     """Active clients contact overdue or in the wind on D: days since the last reached contact (or
     intake) and outreach attempts since then (after that contact; on or after intake without one)."""
-    engagement = _active_engagement(as_of)
+    engagement = sql.active_engagement(as_of)
     since_last = or_(
         Contact.contacted_on > engagement.c.last_contact_on,
         and_(engagement.c.last_contact_on.is_(None), Contact.contacted_on >= engagement.c.intake_on),
@@ -251,7 +244,7 @@ def _engagement_flags(conn: Connection, as_of: date) -> pd.DataFrame:
                 since_last,
             ),
         )
-        .where(engagement.c.engagement.in_((CONTACT_OVERDUE, IN_THE_WIND)))
+        .where(engagement.c.engagement.in_((sql.CONTACT_OVERDUE, sql.IN_THE_WIND)))
         .group_by(
             engagement.c.enrollment_id,
             engagement.c.participant_id,
@@ -262,9 +255,9 @@ def _engagement_flags(conn: Connection, as_of: date) -> pd.DataFrame:
         .order_by(engagement.c.participant_id, engagement.c.days_since_contact.desc())
     )
     # Two active enrollments of one person (a data error) would list them twice: keep the longer gap.
-    rows = _frame(conn, statement).drop_duplicates("participant_id").reset_index(drop=True)
+    rows = sql.frame(conn, statement).drop_duplicates("participant_id").reset_index(drop=True)
     detail = [
-        f"{'Contact overdue' if row.engagement == CONTACT_OVERDUE else 'In the wind'}: "
+        f"{'Contact overdue' if row.engagement == sql.CONTACT_OVERDUE else 'In the wind'}: "
         f"{int(row.days_since_contact)} days since "
         + ("the last contact" if pd.notna(row.last_contact_on) else "intake, never reached")
         + f", {int(row.attempts)} outreach attempt{'' if int(row.attempts) == 1 else 's'} since"
@@ -276,9 +269,9 @@ def _engagement_flags(conn: Connection, as_of: date) -> pd.DataFrame:
 def _exits(conn: Connection, as_of: date, week: Any) -> pd.DataFrame:
     """Exits in the week with their reason; a graduation is its own reason, the good news."""
     statement = select(
-        Enrollment.participant_id, Enrollment.exited_on, _labelled(Enrollment.exit_reason).label("exit_reason")
-    ).where(Enrollment.exited_on.is_not(None), _in_period(Enrollment.exited_on, week, as_of))
-    rows = _frame(conn, statement)
+        Enrollment.participant_id, Enrollment.exited_on, sql.labelled(Enrollment.exit_reason).label("exit_reason")
+    ).where(Enrollment.exited_on.is_not(None), sql.in_period(Enrollment.exited_on, week, as_of))
+    rows = sql.frame(conn, statement)
     graduated = rows["exit_reason"] == GRADUATED
     detail = [
         f"Graduated {_short_day(row.exited_on)}: good news"
@@ -318,7 +311,7 @@ def _people(conn: Connection, as_of: date, participant_ids: list[int]) -> pd.Dat
             (Participant.first_name + " " + Participant.last_name).label("name"),
             Participant.last_name,
             latest.c.team_id,
-            func.coalesce(CareTeam.name, UNASSIGNED).label("team"),
+            func.coalesce(CareTeam.name, sql.UNASSIGNED).label("team"),
             releases.c.participant_id.is_not(None).label("released"),
         )
         .select_from(latest)
@@ -327,6 +320,67 @@ def _people(conn: Connection, as_of: date, participant_ids: list[int]) -> pd.Dat
         .outerjoin(releases, releases.c.participant_id == latest.c.participant_id)
         .where(latest.c.recency == 1)
     )
-    people = _frame(conn, statement)
+    people = sql.frame(conn, statement)
     people["released"] = people["released"].astype(bool)
     return people
+
+
+# --- the week against the week before --------------------------------------------------------
+
+
+@aggregate
+def weekly_changes(conn: Connection, *, as_of: date) -> pd.DataFrame:
+    """This week (the 7 days ending D) against the 7 days before.
+
+    Columns: figure, this_week, last_week, change. Event counts are per week; active, unassigned and
+    teams over cap are as at the end of each week.
+    """
+
+    def figures(period: Period) -> dict[str, int]:
+        end = period.end
+        return {
+            "New referrals": referral_count(conn, as_of=end, period=period),
+            "Intakes": intake_count(conn, as_of=end, period=period),
+            "Re-arrests": rearrests_in(rearrests_by_month(conn, as_of=end, period=period)),
+            "Graduations": exit_count(conn, as_of=end, period=period, graduated=True),
+            "Other exits": exit_count(conn, as_of=end, period=period, graduated=False),
+            "Active participants": active_count(conn, as_of=end),
+            "Unassigned": unassigned_count(conn, as_of=end),
+            "Teams over cap": _teams_over_cap(conn, as_of=end),
+        }
+
+    now, before = figures(week_ending(as_of)), figures(week_ending(as_of, weeks_back=1))
+    return pd.DataFrame(
+        {
+            "figure": list(now),
+            "this_week": list(now.values()),
+            "last_week": [before[name] for name in now],
+            "change": [now[name] - before[name] for name in now],
+        }
+    )
+
+
+def _teams_over_cap(conn: Connection, *, as_of: date) -> int:
+    """Teams whose active enrollments on D outnumber their cap (``caseload_by_team``'s over_cap),
+    counted without working out each client's engagement."""
+    over_cap = (
+        select(CareTeam.team_id)
+        .join(Enrollment, Enrollment.team_id == CareTeam.team_id)
+        .where(sql.is_active(as_of))
+        .group_by(CareTeam.team_id, CareTeam.caseload_cap)
+        .having(func.count() > CareTeam.caseload_cap)
+        .subquery("over_cap")
+    )
+    return sql.scalar(conn, select(func.count()).select_from(over_cap))
+
+
+def caseload_change(now: pd.DataFrame, week_before: pd.DataFrame) -> pd.DataFrame:
+    """Each team's caseload now against a week before, from ``caseload_by_team`` at D and D − 7 days.
+
+    Columns: team, caseload, caseload_cap, over_cap, last_week, change.
+    """
+    before = week_before[["team_id", "caseload"]].rename(columns={"caseload": "last_week"})
+    merged = now.merge(before, on="team_id", how="left")
+    merged["last_week"] = merged["last_week"].fillna(0).astype(int)
+    merged["change"] = merged["caseload"] - merged["last_week"]
+    return merged[["team", "caseload", "caseload_cap", "over_cap", "last_week", "change"]]

@@ -18,11 +18,10 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from lead_data import sql
 from lead_data.access import aggregate, shown_by_role
 from lead_data.models import Officer, Referral
-from lead_data.outcomes import _count_where
 from lead_data.periods import Period
-from lead_data.queries import NOT_RECORDED, _frame, _in_period, _labelled
 from lead_data.sqlfunctions import date_of, month_of
 
 ALL_UNITS = "All units"
@@ -52,8 +51,8 @@ def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 def _by_unit_and_overall(conn: Connection, statement: Any, unit: ColumnElement[str]) -> pd.DataFrame:
     """``statement``'s aggregates per unit, then once more for every unit together (``ALL_UNITS``)."""
-    per_unit = _frame(conn, statement.add_columns(unit.label("unit")).group_by(unit).order_by(unit))
-    overall = _frame(conn, statement).assign(unit=ALL_UNITS)
+    per_unit = sql.frame(conn, statement.add_columns(unit.label("unit")).group_by(unit).order_by(unit))
+    overall = sql.frame(conn, statement).assign(unit=ALL_UNITS)
     return pd.concat([per_unit, overall], ignore_index=True)
 
 
@@ -63,9 +62,9 @@ def officers_trained_by_unit(conn: Connection, *, as_of: date) -> pd.DataFrame:
 
     Columns: unit (the last row ``ALL_UNITS``), officers, trained, trained_share (NaN for no officers).
     """
-    statement = select(func.count().label("officers"), _count_where(_trained_by(as_of)).label("trained")).select_from(
-        Officer
-    )
+    statement = select(
+        func.count().label("officers"), sql.count_where(_trained_by(as_of)).label("trained")
+    ).select_from(Officer)
     frame = _by_unit_and_overall(conn, statement, Officer.unit)
     frame = frame[["unit", "officers", "trained"]]
     return frame.assign(trained_share=_share(frame["trained"], frame["officers"]))
@@ -87,7 +86,7 @@ def officers_trained_by_month(conn: Connection, *, as_of: date) -> pd.DataFrame:
     )
     to_date = func.sum(trained.c.newly_trained).over(partition_by=trained.c.unit, order_by=trained.c.month)
     statement = select(trained, to_date.label("trained_to_date")).order_by(trained.c.month, trained.c.unit)
-    frame = _frame(conn, statement)
+    frame = sql.frame(conn, statement)
     return frame.astype({"newly_trained": int, "trained_to_date": int})
 
 
@@ -102,7 +101,7 @@ def officer_engagement_by_unit(conn: Connection, *, as_of: date, period: Period)
     social_contact_share (of referrals), referrals_before_training (by officers not trained yet:
     the training gap).
     """
-    in_period = _in_period(Referral.referred_at, period, as_of, timestamp=True)
+    in_period = sql.in_period(Referral.referred_at, period, as_of, timestamp=True)
     # Its own alias of officers, so the subquery is not correlated with the officers counted outside it.
     referrer = aliased(Officer)
     referring = (
@@ -111,15 +110,15 @@ def officer_engagement_by_unit(conn: Connection, *, as_of: date, period: Period)
         .where(in_period, _after_training(referrer))
     )
     officers = select(
-        _count_where(_trained_by(as_of)).label("trained"),
-        _count_where(and_(_trained_by(as_of), Officer.officer_id.in_(referring))).label("trained_referring"),
+        sql.count_where(_trained_by(as_of)).label("trained"),
+        sql.count_where(and_(_trained_by(as_of), Officer.officer_id.in_(referring))).label("trained_referring"),
     ).select_from(Officer)
     referrals = (
         select(
             func.count().label("referrals"),
-            _count_where(_after_training()).label("referrals_after_training"),
-            _count_where(Referral.referral_type == SOCIAL_CONTACT).label("social_contact"),
-            _count_where(_before_training()).label("referrals_before_training"),
+            sql.count_where(_after_training()).label("referrals_after_training"),
+            sql.count_where(Referral.referral_type == SOCIAL_CONTACT).label("social_contact"),
+            sql.count_where(_before_training()).label("referrals_before_training"),
         )
         .select_from(Referral)
         .outerjoin(Officer, Officer.officer_id == Referral.officer_id)
@@ -127,7 +126,7 @@ def officer_engagement_by_unit(conn: Connection, *, as_of: date, period: Period)
     )
     frame = pd.merge(
         _by_unit_and_overall(conn, officers, Officer.unit),
-        _by_unit_and_overall(conn, referrals, _labelled(Officer.unit)),
+        _by_unit_and_overall(conn, referrals, sql.labelled(Officer.unit)),
         on="unit",
         how="outer",
         sort=False,
@@ -136,7 +135,7 @@ def officer_engagement_by_unit(conn: Connection, *, as_of: date, period: Period)
     counts.append("referrals_before_training")
     frame[counts] = frame[counts].fillna(0).astype(int)
     # Units in name order, "not recorded" after them and every unit together last.
-    order = sorted(frame["unit"], key=lambda unit: (unit == ALL_UNITS, unit == NOT_RECORDED, unit))
+    order = sorted(frame["unit"], key=lambda unit: (unit == ALL_UNITS, unit == sql.NOT_RECORDED, unit))
     frame = frame.set_index("unit").loc[order].reset_index()
     return frame.assign(
         trained_referring_share=_share(frame["trained_referring"], frame["trained"]),
@@ -168,13 +167,13 @@ def referrals_by_officer(
     (by D), lead_trained_on (only ``with_officer_names``: a date can pick an officer out), referrals,
     social_contact, referrals_before_training.
     """
-    in_period = _in_period(Referral.referred_at, period, as_of, timestamp=True)
+    in_period = sql.in_period(Referral.referred_at, period, as_of, timestamp=True)
     made = (
         select(
             Referral.officer_id,
             func.count().label("referrals"),
-            _count_where(Referral.referral_type == SOCIAL_CONTACT).label("social_contact"),
-            _count_where(_before_training()).label("referrals_before_training"),
+            sql.count_where(Referral.referral_type == SOCIAL_CONTACT).label("social_contact"),
+            sql.count_where(_before_training()).label("referrals_before_training"),
         )
         .join(Officer, Officer.officer_id == Referral.officer_id)
         .where(in_period)
@@ -197,7 +196,7 @@ def referrals_by_officer(
         .where(or_(made.c.officer_id.is_not(None), _trained_by(as_of)))
         .order_by(func.coalesce(made.c.referrals, 0).desc(), Officer.unit, Officer.officer_id)
     )
-    frame = _frame(conn, statement).astype({"trained": bool})
+    frame = sql.frame(conn, statement).astype({"trained": bool})
     if not with_officer_names:
         frame = frame.drop(columns=["officer", "lead_trained_on"])
     return frame

@@ -23,8 +23,8 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from lead_data import outcomes, queries, referral_map
 from lead_data.access import aggregate
+from lead_data.figures import enrollment, rearrest_outcomes, rearrests, referral_places
 from lead_data.periods import Period
 from lead_data.site import Site
 from lead_data.suppression import COMPLEMENT, Equation, as_text, rounded, suppress
@@ -42,7 +42,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        """As ``queries.referrals_by`` names a quarter: '2024-Q2'."""
+        """As ``enrollment.referrals_by`` names a quarter: '2024-Q2'."""
         return f"{self.year}-Q{self.number}"
 
     @property
@@ -105,22 +105,22 @@ def public_summary(conn: Connection, *, as_of: date, site: Site) -> PublicSummar
     month_end = last_month_end(as_of)
     quarters = complete_quarters(month_end, site.launch_date)
 
-    rate = queries.rearrest_rate(conn, as_of=month_end)
+    rate = rearrests.rearrest_rate(conn, as_of=month_end)
     enrolled, rearrested = rounded(rate.enrolled), rounded(rate.rearrested)
     headline = {
         "enrolled": as_text(enrolled),
-        "active": as_text(rounded(queries.active_count(conn, as_of=month_end))),
+        "active": as_text(rounded(enrollment.active_count(conn, as_of=month_end))),
         "rearrested": as_text(rearrested),
         "rearrest_rate": _rate(rearrested, enrolled),
     }
-    within_year = outcomes.rearrested_within(conn, as_of=month_end).set_index("months").loc[12]
+    within_year = rearrest_outcomes.rearrested_within(conn, as_of=month_end).set_index("months").loc[12]
     followed, rearrested_in_year = rounded(int(within_year["followed"])), rounded(int(within_year["rearrested"]))
     headline["followed_12_months"] = as_text(followed)
     headline["rearrested_12_months"] = as_text(rearrested_in_year)
     headline["rearrest_12_month_share"] = _rate(rearrested_in_year, followed)
 
     by_type = (
-        queries.referrals_by(
+        enrollment.referrals_by(
             conn,
             as_of=quarters[-1].period.end,
             period=Period(quarters[0].period.start, quarters[-1].period.end),
@@ -133,8 +133,8 @@ def public_summary(conn: Connection, *, as_of: date, site: Site) -> PublicSummar
     type_counts = {(row.quarter, row.referral_type): int(row.referrals) for row in by_type.itertuples()}
     type_rows, place_rows = [], []
     for quarter in quarters:
-        places = referral_map.location_counts(
-            referral_map.referral_locations(conn, as_of=quarter.period.end, site=site, period=quarter.period), site
+        places = referral_places.location_counts(
+            referral_places.referral_locations(conn, as_of=quarter.period.end, site=site, period=quarter.period), site
         )
         shown = _quarter_shown(
             {kind: type_counts.get((quarter.label, kind), 0) for kind in types},

@@ -1,6 +1,6 @@
-"""Outcome figures of DATA_CONTRACT.md ("Outcome figures", contract version 2): is LEAD working?
+"""Re-arrest outcomes of DATA_CONTRACT.md ("Outcome figures", contract version 2): is LEAD working?
 
-Every function takes an open connection, the as-of date D and a ``Cohort`` (which participants
+Every function takes an open connection, the as-of date D and a ``sql.Cohort`` (which participants
 count: all, or those whose first referral was of some types, or in some year). A participant's
 start T0 is their earliest intake on or before D; their referral date R is the date of the
 referral behind that enrollment. SQL does the counting, with bound parameters and the
@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -36,7 +34,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import aliased
 
 # The parts used, not statsmodels.api: that imports every model (about 25 MB more in each server).
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
@@ -44,176 +41,39 @@ from statsmodels.genmod.families import Poisson
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.tools import add_constant
 
+from lead_data import sql
 from lead_data.access import aggregate
+from lead_data.figures.outcomes import DAYS_PER_YEAR
 from lead_data.models import (
     Arrest,
-    Assessment,
     Booking,
     ComparisonArrest,
     ComparisonPerson,
-    Enrollment,
-    Referral,
 )
-from lead_data.queries import NOT_RECORDED, _day, _frame, _labelled, _on_or_before
-from lead_data.sqlfunctions import add_months, date_of, days_between, month_number, month_of, quarter_of
+from lead_data.sqlfunctions import (
+    add_months,
+    date_of,
+    days_between,
+    quarter_of,
+)
 
 FOLLOW_UP_MONTHS = (6, 12, 24)
+
+
 # The Kaplan–Meier curve is in days; "N months" is read at N × 365.25 / 12 days, rounded.
 DAYS_AT_MONTHS = {months: round(months * 365.25 / 12) for months in FOLLOW_UP_MONTHS}  # 183, 365, 730
+
+
 WINDOW_DAYS = 365  # the before and after windows of the per-person-year rates
-DAYS_PER_YEAR = 365.25
-LAST_OUTCOME_MONTH = 24
+
+
 Z_95 = 1.959963984540054
+
+
 WARRANT_ONLY, NEW_OFFENSE = "warrant_only", "new_offense"
+
+
 PARTICIPANTS, COMPARISON = "participants", "comparison"
-CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "DATA_CONTRACT.md"
-
-
-@dataclass(frozen=True)
-class Cohort:
-    """Which participants an outcome figure counts; empty ``referral_types`` and None mean "all".
-
-    Both narrow by the referral behind a participant's first enrollment: its type, and the
-    calendar year of its date R.
-    """
-
-    referral_types: tuple[str, ...] = ()
-    referral_year: int | None = None
-
-    def describe(self) -> str:
-        types = " and ".join(kind.replace("_", " ") for kind in self.referral_types) or "all referral types"
-        year = f"referred in {self.referral_year}" if self.referral_year else "every referral year"
-        return f"{types}, {year}"
-
-    def for_audit(self) -> dict[str, Any]:
-        return {"referral_types": list(self.referral_types), "referral_year": self.referral_year}
-
-
-EVERYONE = Cohort()
-
-
-# --- shared building blocks ---------------------------------------------------------------------
-
-
-def _larger(first: Any, second: Any) -> ColumnElement[Any]:
-    return case((first > second, first), else_=second)
-
-
-def _smaller(first: Any, second: Any) -> ColumnElement[Any]:
-    return case((first < second, first), else_=second)
-
-
-def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _in_year(column: Any, year: int | None, *, timestamp: bool = False) -> ColumnElement[bool]:
-    if year is None:
-        return true()
-    # Half-open, in the column's own type (SQLite compares dates and timestamps as text).
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    if timestamp:
-        return and_(column >= datetime.combine(start, time.min), column < datetime.combine(end, time.min))
-    return and_(column >= start, column < end)
-
-
-def _cohort(as_of: date, cohort: Cohort, *, referral_columns: bool = True) -> Any:
-    """One row per participant with T0 ≤ D in the cohort: participant_id, start_on (T0), and unless
-    ``referral_columns`` is false (for figures that need only T0: they cost a date worked out per
-    participant) referred_on (R), referral_type and referral_month of the referral behind their first
-    enrollment."""
-    if referral_columns or cohort != EVERYONE:
-        people = _first_enrollments_with_referrals(as_of, cohort, referral_columns=referral_columns)
-    else:
-        # T0 alone: a minimum per participant, one hash aggregate on PostgreSQL (finding the first
-        # enrollment itself took three times as long there).
-        people = (
-            select(Enrollment.participant_id, func.min(Enrollment.intake_on).label("start_on"))
-            .where(Enrollment.intake_on <= as_of)
-            .group_by(Enrollment.participant_id)
-        )
-    # Made once and joined by participant: folded into the outer query, SQLite (with no statistics
-    # to go on) would work it out again for every row of the other side.
-    return people.cte("cohort").prefix_with("MATERIALIZED")
-
-
-def _first_enrollments_with_referrals(as_of: date, cohort: Cohort, *, referral_columns: bool) -> Any:
-    """``_cohort``'s rows from each participant's first enrollment and the referral behind it."""
-    # The first enrollment: the lowest enrollment_id among those with no earlier intake. Set-based
-    # (a minimum per participant), not a window ranking every enrollment: PostgreSQL then estimates
-    # the rows well and hashes the joins, and SQLite reads the (participant_id, intake_on) index.
-    earlier = aliased(Enrollment, name="earlier_enrollments")
-    first_enrollments = (
-        select(Enrollment.participant_id, func.min(Enrollment.enrollment_id).label("enrollment_id"))
-        .where(
-            Enrollment.intake_on <= as_of,
-            ~select(earlier.enrollment_id)
-            .where(earlier.participant_id == Enrollment.participant_id, earlier.intake_on < Enrollment.intake_on)
-            .exists(),
-        )
-        .group_by(Enrollment.participant_id)
-        .subquery("first_enrollments")
-    )
-    conditions = [_in_year(Referral.referred_at, cohort.referral_year, timestamp=True)]
-    if cohort.referral_types:
-        conditions.append(Referral.referral_type.in_(cohort.referral_types))
-    referral = (
-        [
-            date_of(Referral.referred_at).label("referred_on"),
-            Referral.referral_type,
-            month_of(Referral.referred_at).label("referral_month"),
-        ]
-        if referral_columns
-        else []
-    )
-    return (
-        select(Enrollment.participant_id, Enrollment.intake_on.label("start_on"), *referral)
-        .select_from(first_enrollments)
-        .join(Enrollment, Enrollment.enrollment_id == first_enrollments.c.enrollment_id)
-        .join(Referral, Referral.referral_id == Enrollment.referral_id)
-        .where(*conditions)
-    )
-
-
-def _after_start(arrested_at: Any, people: Any, as_of: date) -> ColumnElement[bool]:
-    """An arrest (of the participant of a ``people`` row, by a join or a correlated subquery) that is
-    one of their re-arrests by the contract's rule: T0 is their first intake, so it is not diverted
-    and dated strictly after T0, and on or before D."""
-    return and_(
-        Arrest.referral_id.is_(None),
-        # The bare comparison starts an index's range at T0 (on T0's own day the date rule decides).
-        arrested_at > people.c.start_on,
-        date_of(arrested_at) > people.c.start_on,
-        _on_or_before(arrested_at, as_of, timestamp=True),
-    )
-
-
-def _first_rearrests(as_of: date, people: Any) -> Any:
-    """Each participant of ``people`` (a ``_cohort``) with their start T0 (start_on) and their first
-    re-arrest on or before D (first_rearrest_on, null for none): their earliest arrest by ``_after_start``."""
-    # Grouped over the joined arrests rather than looked up per participant: PostgreSQL hashes the
-    # arrests once instead of probing the index 75,000 times; SQLite walks the same index either way.
-    earliest = (
-        select(people.c.participant_id, func.min(Arrest.arrested_at).label("first_rearrest_at"))
-        .join(
-            Arrest,
-            and_(Arrest.participant_id == people.c.participant_id, _after_start(Arrest.arrested_at, people, as_of)),
-        )
-        .group_by(people.c.participant_id)
-        .subquery("earliest_rearrests")
-    )
-    # Made once: the figures read it several times per participant. T0 as a date: null where it cannot
-    # be read as one (the Data quality page lists it), so that such a start is followed for no N.
-    return (
-        select(
-            people.c.participant_id,
-            date_of(people.c.start_on).label("start_on"),
-            date_of(earliest.c.first_rearrest_at).label("first_rearrest_on"),
-        )
-        .outerjoin(earliest, earliest.c.participant_id == people.c.participant_id)
-        .cte("first_rearrests")
-        .prefix_with("MATERIALIZED")
-    )
 
 
 # --- Kaplan–Meier --------------------------------------------------------------------------------
@@ -295,7 +155,7 @@ def latest_start_followed(as_of: date, months: int) -> date:
 
 
 def followed_and_rearrested(first: Any, *, as_of: date, months: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """The contract's "re-arrested within N months" for a row of ``first`` (``_first_rearrests``):
+    """The contract's "re-arrested within N months" for a row of ``first`` (``sql.first_rearrests``):
     whether it has a full N months of follow-up (T0 + N calendar months ≤ D), and whether it was
     re-arrested within them (first re-arrest ≤ T0 + N months)."""
     followed = first.c.start_on <= latest_start_followed(as_of, months)
@@ -304,19 +164,19 @@ def followed_and_rearrested(first: Any, *, as_of: date, months: int) -> tuple[Co
     return followed, and_(followed, first.c.first_rearrest_on.is_not(None), first.c.first_rearrest_on <= horizon)
 
 
-def _time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
-    """Per participant of ``people`` (a ``_cohort``): ``_rearrest_clock``'s columns."""
-    return _rearrest_clock(as_of, _first_rearrests(as_of, people)).subquery("time_to_first_rearrest")
+def time_to_first_rearrest_rows(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``sql.cohort``): ``_rearrest_clock``'s columns."""
+    return _rearrest_clock(as_of, sql.first_rearrests(as_of, people)).subquery("time_to_first_rearrest")
 
 
 def _rearrest_clock(as_of: date, first: Any) -> Select[Any]:
-    """Per row of ``first`` (``_first_rearrests``): participant_id, days from T0 to the first re-arrest
+    """Per row of ``first`` (``sql.first_rearrests``): participant_id, days from T0 to the first re-arrest
     (or to D), the event flag, and for each N of ``FOLLOW_UP_MONTHS`` followed_N and rearrested_N (1
     or 0, as ``followed_and_rearrested``)."""
     rearrested = first.c.first_rearrest_on.is_not(None)
     days = case(
         (rearrested, days_between(first.c.start_on, first.c.first_rearrest_on)),
-        else_=days_between(first.c.start_on, _day(as_of)),
+        else_=days_between(first.c.start_on, sql.day(as_of)),
     )
     flags = []
     for months in FOLLOW_UP_MONTHS:
@@ -368,17 +228,19 @@ class RearrestOutcomes:
 
 
 FOLLOW_UP_FLAGS = tuple(f"{flag}_{months}" for months in FOLLOW_UP_MONTHS for flag in ("followed", "rearrested"))
+
+
 # Which of rearrest_outcomes' two counts a row of its statement belongs to (a constant in the SQL text,
 # not a parameter, so that both backends type the union's column alike).
 CURVE_PART, KIND_PART = 0, 1
 
 
 def _rearrest_kind(warrant_only: Any) -> ColumnElement[str]:
-    return case((warrant_only == true(), WARRANT_ONLY), (warrant_only.is_(None), NOT_RECORDED), else_=NEW_OFFENSE)
+    return case((warrant_only == true(), WARRANT_ONLY), (warrant_only.is_(None), sql.NOT_RECORDED), else_=NEW_OFFENSE)
 
 
 @aggregate
-def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> RearrestOutcomes:
+def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: sql.Cohort = sql.EVERYONE) -> RearrestOutcomes:
     """Re-arrested within N months, the time to first re-arrest, and re-arrests by kind, from one
     pass over the cohort.
 
@@ -413,21 +275,21 @@ def rearrest_outcomes(conn: Connection, *, as_of: date, cohort: Cohort = EVERYON
 
 
 @aggregate
-def rearrested_within(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+def rearrested_within(conn: Connection, *, as_of: date, cohort: sql.Cohort = sql.EVERYONE) -> pd.DataFrame:
     """``rearrest_outcomes``' within-N-months counts alone (the public summary's): the same clock's
     follow-up flags summed in one row, without the curve's grouping by day or the re-arrests by kind
     (a quarter of the time). Columns: months, rearrested, followed, share (None when nobody is followed)."""
-    clock = _rearrest_clock(as_of, _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False)))
+    clock = _rearrest_clock(as_of, sql.first_rearrests(as_of, sql.cohort(as_of, cohort, referral_columns=False)))
     flags = clock.subquery("time_to_first_rearrest")
     return _within(
-        _frame(conn, select(*(func.coalesce(func.sum(flags.c[flag]), 0).label(flag) for flag in FOLLOW_UP_FLAGS)))
+        sql.frame(conn, select(*(func.coalesce(func.sum(flags.c[flag]), 0).label(flag) for flag in FOLLOW_UP_FLAGS)))
     )
 
 
-def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort) -> pd.DataFrame:
+def _rearrest_counts(conn: Connection, as_of: date, cohort: sql.Cohort) -> pd.DataFrame:
     """``rearrest_outcomes``' statement: per (days, event) the participants and their follow-up flags
     summed (part CURVE_PART), and the re-arrests per quarter, kind and severity (part KIND_PART)."""
-    first = _first_rearrests(as_of, _cohort(as_of, cohort, referral_columns=False))
+    first = sql.first_rearrests(as_of, sql.cohort(as_of, cohort, referral_columns=False))
     clock = _rearrest_clock(as_of, first).subquery("time_to_first_rearrest")
     curve = select(
         literal_column(str(CURVE_PART)).label("part"),
@@ -441,7 +303,7 @@ def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort) -> pd.DataFr
     ).group_by(clock.c.days, clock.c.event)
     quarter = quarter_of(Arrest.arrested_at)
     kind = _rearrest_kind(Arrest.warrant_only)
-    severity = _labelled(Arrest.severity)
+    severity = sql.labelled(Arrest.severity)
     rearrests = (
         select(
             literal_column(str(KIND_PART)),
@@ -464,13 +326,13 @@ def _rearrest_counts(conn: Connection, as_of: date, cohort: Cohort) -> pd.DataFr
                 Arrest.participant_id == first.c.participant_id,
                 Arrest.referral_id.is_(None),
                 Arrest.arrested_at >= first.c.first_rearrest_on,
-                _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+                sql.on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             ),
         )
         .group_by(quarter, kind, severity)
     )
     both = union_all(curve, rearrests).subquery("rearrest_counts")
-    return _frame(
+    return sql.frame(
         conn,
         select(both).order_by(both.c.part, both.c.days, both.c.event, both.c.quarter, both.c.kind, both.c.severity),
     )
@@ -500,15 +362,15 @@ def quarterly_totals(by_kind: pd.DataFrame, column: str) -> pd.DataFrame:
 # --- before and after, per person-year ------------------------------------------------------------
 
 
-def _per_participant_before_after(as_of: date, people: Any) -> Any:
-    """Per participant of ``people`` (a ``_cohort``): the after window's length and the counts in each window.
+def per_participant_before_after(as_of: date, people: Any) -> Any:
+    """Per participant of ``people`` (a ``sql.cohort``): the after window's length and the counts in each window.
 
     Before: the 365 days ending the day before R. After: the day after T0 to the earlier of D and
     T0 + 365 days. Jail days are the days of a booking inside the window, a booking counting every
     day from booked_on to released_on, both included; a booking still open on D (released_on null
     or after D) runs to D.
     """
-    after_days = _smaller(days_between(people.c.start_on, _day(as_of)), WINDOW_DAYS)
+    after_days = sql.smaller(days_between(people.c.start_on, sql.day(as_of)), WINDOW_DAYS)
     arrested_on = date_of(Arrest.arrested_at)
     days_before_referral = days_between(arrested_on, people.c.referred_on)
     arrests_before = (
@@ -516,7 +378,7 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
         .where(
             Arrest.participant_id == people.c.participant_id,
             Arrest.referral_id.is_(None),
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            sql.on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             days_before_referral >= 1,
             days_before_referral <= WINDOW_DAYS,
         )
@@ -530,19 +392,19 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
             Arrest.participant_id == people.c.participant_id,
             Arrest.referral_id.is_(None),
             arrested_on > people.c.start_on,
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            sql.on_or_before(Arrest.arrested_at, as_of, timestamp=True),
             days_between(people.c.start_on, arrested_on) <= after_days,
         )
         .scalar_subquery()
     )
     held_until = case(
-        (or_(Booking.released_on.is_(None), Booking.released_on > as_of), _day(as_of)), else_=Booking.released_on
+        (or_(Booking.released_on.is_(None), Booking.released_on > as_of), sql.day(as_of)), else_=Booking.released_on
     )
 
     def bookings_in(anchor: Any, first_day: int, last_day: Any) -> tuple[Any, Any]:
         """Bookings starting in, and jail days inside, the window [anchor + first_day, anchor + last_day]."""
         starts, ends = days_between(anchor, Booking.booked_on), days_between(anchor, held_until)
-        overlap = _smaller(ends, last_day) - _larger(starts, first_day) + 1
+        overlap = sql.smaller(ends, last_day) - sql.larger(starts, first_day) + 1
         mine = and_(Booking.participant_id == people.c.participant_id, Booking.booked_on <= as_of)
         booked = select(func.count()).where(mine, starts >= first_day, starts <= last_day).scalar_subquery()
         jail_days = (
@@ -570,7 +432,7 @@ def _per_participant_before_after(as_of: date, people: Any) -> Any:
 
 
 @aggregate
-def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
+def rates_before_and_after(conn: Connection, *, as_of: date, cohort: sql.Cohort = sql.EVERYONE) -> pd.DataFrame:
     """Arrests, jail bookings and jail days per person-year, the year before referral against the
     year after intake (after: re-arrests; before: arrests, the diverted one excluded).
 
@@ -579,7 +441,7 @@ def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EV
     arrests_per_person_year, bookings_per_person_year, jail_days_per_person_year (None when the
     window has no length yet).
     """
-    rows = _per_participant_before_after(as_of, _cohort(as_of, cohort))
+    rows = per_participant_before_after(as_of, sql.cohort(as_of, cohort))
     sums = (
         conn.execute(
             select(
@@ -619,173 +481,6 @@ def rates_before_and_after(conn: Connection, *, as_of: date, cohort: Cohort = EV
     return pd.DataFrame(records)
 
 
-@aggregate
-def active_participant_months(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> float:
-    """Months enrolled and active, summed over the cohort's enrollments up to D.
-
-    An enrollment is active from its intake day through the day before its exit (or through D);
-    a month is 365.25 ÷ 12 days.
-    """
-    people = _cohort(as_of, cohort)
-    still_active = or_(Enrollment.exited_on.is_(None), Enrollment.exited_on > as_of)
-    active_days = case(
-        (still_active, days_between(Enrollment.intake_on, _day(as_of)) + 1),
-        else_=days_between(Enrollment.intake_on, Enrollment.exited_on),
-    )
-    statement = (
-        select(func.coalesce(func.sum(active_days), 0))
-        .select_from(Enrollment)
-        .join(people, people.c.participant_id == Enrollment.participant_id)
-        .where(Enrollment.intake_on <= as_of)
-    )
-    return int(conn.execute(statement).scalar_one()) / (DAYS_PER_YEAR / 12)
-
-
-# --- housing, employment, income --------------------------------------------------------------------
-
-
-OUTCOME_MEASURES = {
-    "housed": lambda table: table.c.housing == "housed",
-    "employed": lambda table: table.c.employed == true(),
-    "legal_income": lambda table: table.c.legal_income == true(),
-}
-ANSWERED = {"housed": "housing", "employed": "employed", "legal_income": "legal_income"}
-
-
-def _measure_columns(
-    table: Any, *, only: ColumnElement[bool] | None = None, suffix: str = ""
-) -> list[ColumnElement[Any]]:
-    """Per measure, the yes answers and the answers (null left out), among ``table``'s rows or those
-    ``only`` picks."""
-    columns = []
-    for measure, is_yes in OUTCOME_MEASURES.items():
-        answered = table.c[ANSWERED[measure]].is_not(None)
-        if only is not None:
-            answered = and_(only, answered)
-        columns.append(_count_where(and_(answered, is_yes(table))).label(f"{measure}{suffix}"))
-        columns.append(_count_where(answered).label(f"{measure}_answered{suffix}"))
-    return columns
-
-
-def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
-    for measure in OUTCOME_MEASURES:
-        yes, answered = frame[measure], frame[f"{measure}_answered"]
-        frame[f"{measure}_share"] = (yes / answered.where(answered > 0)).astype(float)
-    return frame
-
-
-@aggregate
-def outcomes_by_month(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Housed, employed and with legal income by month k = 0…24 after the referral month.
-
-    Among participants assessed in month k (their latest assessment in it), each share's n is
-    the assessments that answered it (null answers are left out). Months nobody was assessed in
-    are absent. Columns: month (k), assessed, then per measure (housed, employed, legal_income):
-    the measure (yes answers), <measure>_answered, <measure>_share (None when nobody answered).
-    """
-    people = _cohort(as_of, cohort)
-    month = (month_number(Assessment.assessed_on) - month_number(people.c.referred_on)).label("month")
-    latest = (
-        select(
-            Assessment.participant_id,
-            Assessment.housing,
-            Assessment.employed,
-            Assessment.legal_income,
-            month,
-            func.row_number()
-            .over(
-                partition_by=(Assessment.participant_id, month),
-                order_by=(Assessment.assessed_on.desc(), Assessment.assessment_id.desc()),
-            )
-            .label("recency"),
-        )
-        .join(people, people.c.participant_id == Assessment.participant_id)
-        .where(Assessment.assessed_on <= as_of)
-        .subquery("latest_in_month")
-    )
-    statement = (
-        select(latest.c.month, func.count().label("assessed"), *_measure_columns(latest))
-        .where(latest.c.recency == 1, latest.c.month >= 0, latest.c.month <= LAST_OUTCOME_MONTH)
-        .group_by(latest.c.month)
-        .order_by(latest.c.month)
-    )
-    return _with_shares(_frame(conn, statement))
-
-
-@aggregate
-def first_and_latest_assessment(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """For participants with two or more assessments by D: their first against their latest.
-
-    Columns: measure (housed, employed, legal_income), participants (with two or more), first,
-    first_answered, first_share, latest, latest_answered, latest_share (NaN when nobody answered).
-    Null answers are left out of that share's n.
-    """
-    people = _cohort(as_of, cohort)
-    ordered = (
-        select(
-            Assessment.participant_id,
-            Assessment.housing,
-            Assessment.employed,
-            Assessment.legal_income,
-            func.row_number()
-            .over(partition_by=Assessment.participant_id, order_by=(Assessment.assessed_on, Assessment.assessment_id))
-            .label("position"),
-            func.count().over(partition_by=Assessment.participant_id).label("assessments"),
-        )
-        .join(people, people.c.participant_id == Assessment.participant_id)
-        .where(Assessment.assessed_on <= as_of)
-        .subquery("ordered_assessments")
-    )
-    first, latest = ordered.c.position == 1, ordered.c.position == ordered.c.assessments
-    statement = select(
-        _count_where(first).label("participants"),
-        *_measure_columns(ordered, only=first, suffix="_first"),
-        *_measure_columns(ordered, only=latest, suffix="_latest"),
-    ).where(ordered.c.assessments >= 2)
-    counts = conn.execute(statement).one()._mapping
-    records = []
-    for measure in OUTCOME_MEASURES:
-        record: dict[str, Any] = {"measure": measure, "participants": int(counts["participants"])}
-        for which in ("first", "latest"):
-            yes, answered = int(counts[f"{measure}_{which}"]), int(counts[f"{measure}_answered_{which}"])
-            record |= {
-                which: yes,
-                f"{which}_answered": answered,
-                f"{which}_share": yes / answered if answered else None,
-            }
-        records.append(record)
-    return pd.DataFrame(records)
-
-
-# --- exits ----------------------------------------------------------------------------------------
-
-
-@aggregate
-def exits_by_reason(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> pd.DataFrame:
-    """Exited enrollments of the cohort's participants by exit reason and quarter of exit.
-
-    A graduation is the good outcome; no reason is a failure. Columns: quarter ('YYYY-Qn'),
-    exit_reason ("not recorded" when null), exits.
-    """
-    people = _cohort(as_of, cohort)
-    quarter = quarter_of(Enrollment.exited_on).label("quarter")
-    reason = _labelled(Enrollment.exit_reason).label("exit_reason")
-    statement = (
-        select(quarter, reason, func.count().label("exits"))
-        .select_from(Enrollment)
-        .join(people, people.c.participant_id == Enrollment.participant_id)
-        .where(Enrollment.intake_on <= as_of, Enrollment.exited_on.is_not(None), Enrollment.exited_on <= as_of)
-        .group_by(quarter, reason)
-        .order_by(quarter, reason)
-    )
-    return _frame(conn, statement)
-
-
-def graduations_of(exits: pd.DataFrame) -> tuple[int, int]:
-    """Graduations and all exits in ``exits_by_reason``."""
-    return int(exits.loc[exits["exit_reason"] == "graduated", "exits"].sum()), int(exits["exits"].sum())
-
-
 # --- the comparison group ---------------------------------------------------------------------------
 
 
@@ -814,9 +509,9 @@ class Comparison:
         return self.comparison_people > 0
 
 
-def _participant_clock(as_of: date, cohort: Cohort) -> Any:
+def _participant_clock(as_of: date, cohort: sql.Cohort) -> Any:
     """Participants' comparison clock: from R, arrests strictly after R except the diverted one."""
-    people = _cohort(as_of, cohort)
+    people = sql.cohort(as_of, cohort)
     arrested_on = date_of(Arrest.arrested_at)
     arrests = (
         select(
@@ -828,7 +523,7 @@ def _participant_clock(as_of: date, cohort: Cohort) -> Any:
         .where(
             Arrest.referral_id.is_(None),
             arrested_on > people.c.referred_on,
-            _on_or_before(Arrest.arrested_at, as_of, timestamp=True),
+            sql.on_or_before(Arrest.arrested_at, as_of, timestamp=True),
         )
         .group_by(people.c.participant_id)
         .subquery("participant_arrests")
@@ -836,11 +531,11 @@ def _participant_clock(as_of: date, cohort: Cohort) -> Any:
     return _clock_rows(people.c.participant_id, people.c.referred_on, arrests, people, as_of, PARTICIPANTS)
 
 
-def _comparison_clock(as_of: date, cohort: Cohort) -> Any:
+def _comparison_clock(as_of: date, cohort: sql.Cohort) -> Any:
     """Comparison people's clock: from index_on, arrests strictly after it."""
     people = (
         select(ComparisonPerson.person_id, ComparisonPerson.index_on)
-        .where(ComparisonPerson.index_on <= as_of, _in_year(ComparisonPerson.index_on, cohort.referral_year))
+        .where(ComparisonPerson.index_on <= as_of, sql.in_year(ComparisonPerson.index_on, cohort.referral_year))
         .subquery("comparison_cohort")
     )
     arrested_on = date_of(ComparisonArrest.arrested_at)
@@ -851,7 +546,7 @@ def _comparison_clock(as_of: date, cohort: Cohort) -> Any:
             func.count().label("arrests"),
         )
         .join(ComparisonArrest, ComparisonArrest.person_id == people.c.person_id)
-        .where(arrested_on > people.c.index_on, _on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True))
+        .where(arrested_on > people.c.index_on, sql.on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True))
         .group_by(people.c.person_id)
         .subquery("comparison_arrest_counts")
     )
@@ -866,11 +561,11 @@ def _clock_rows(person: Any, clock_start: Any, arrests: Any, people: Any, as_of:
             person.label("person"),
             case(
                 (arrested, days_between(clock_start, arrests.c.first_arrest_on)),
-                else_=days_between(clock_start, _day(as_of)),
+                else_=days_between(clock_start, sql.day(as_of)),
             ).label("days"),
             case((arrested, 1), else_=0).label("event"),
             func.coalesce(arrests.c.arrests, 0).label("arrests"),
-            days_between(clock_start, _day(as_of)).label("follow_up_days"),
+            days_between(clock_start, sql.day(as_of)).label("follow_up_days"),
         )
         .select_from(people)
         .outerjoin(arrests, arrests.c.participant_id == person)
@@ -890,7 +585,7 @@ def _rate_ratio(rows: pd.DataFrame) -> RateRatio:
 
 
 @aggregate
-def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> Comparison:
+def comparison(conn: Connection, *, as_of: date, cohort: sql.Cohort = sql.EVERYONE) -> Comparison:
     """Participants against the comparison group, where the evaluator has supplied one.
 
     Clocks: comparison people from ``index_on``, counting arrests strictly after it; participants
@@ -901,11 +596,11 @@ def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> C
     interval (Poisson GLM, log person-years offset; people with no follow-up yet left out).
     """
     comparison_rows = _comparison_clock(as_of, cohort)
-    counted = _frame(conn, select(func.count().label("people")).select_from(comparison_rows.subquery()))
+    counted = sql.frame(conn, select(func.count().label("people")).select_from(comparison_rows.subquery()))
     if int(counted["people"].iloc[0]) == 0:
         return Comparison(comparison_people=0)
     both = _participant_clock(as_of, cohort).union_all(comparison_rows).subquery("clocks")
-    rows = _frame(conn, select(both).order_by(both.c.group, both.c.person))
+    rows = sql.frame(conn, select(both).order_by(both.c.group, both.c.person))
     groups = (
         rows.groupby("group", sort=False)
         .agg(people=("person", "size"), arrests=("arrests", "sum"), follow_up_days=("follow_up_days", "sum"))
@@ -931,43 +626,3 @@ def comparison(conn: Connection, *, as_of: date, cohort: Cohort = EVERYONE) -> C
         logrank_p=p_value,
         rate_ratio=_rate_ratio(rows),
     )
-
-
-# --- what the outcome tables hold -----------------------------------------------------------------------
-
-
-@aggregate
-def outcome_rows(conn: Connection, *, as_of: date) -> dict[str, int]:
-    """Rows dated on or before D in each outcome table of contract version 2 (they may be empty):
-    assessments, bookings, comparison_people, comparison_arrests."""
-    counts = {
-        "assessments": select(func.count()).where(Assessment.assessed_on <= as_of),
-        "bookings": select(func.count()).where(Booking.booked_on <= as_of),
-        "comparison_people": select(func.count()).where(ComparisonPerson.index_on <= as_of),
-        "comparison_arrests": select(func.count()).where(
-            _on_or_before(ComparisonArrest.arrested_at, as_of, timestamp=True)
-        ),
-    }
-    return {table: int(conn.execute(statement).scalar_one()) for table, statement in counts.items()}
-
-
-# --- the contract's own words -----------------------------------------------------------------------
-
-
-def outcome_definitions(path: Path = CONTRACT) -> list[tuple[str, str]]:
-    """The contract's definitions behind the outcome figures, quoted from DATA_CONTRACT.md: the
-    start and referral date, the version-1 re-arrest rule, and every outcome figure. Pairs of
-    (name, Markdown text). Empty when the contract file is not deployed with the dashboard.
-    """
-    if not path.is_file():
-        return []
-    text = path.read_text(encoding="utf-8")
-    figures, _, outcomes = text.partition("### Outcome figures")
-    rearrest = re.search(r"^- \*\*Re-arrest\*\*:.*?(?=^- )", figures, flags=re.S | re.M)
-    preamble = outcomes.strip().split("\n\n")[0]
-    bullets = re.findall(r"^- \*\*(.+?)\*\*(.*?)(?=^- |\Z)", outcomes, flags=re.S | re.M)
-    definitions = [("Start and referral date", " ".join(preamble.split()))]
-    if rearrest:
-        definitions.append(("Re-arrest (version 1)", " ".join(rearrest.group(0)[2:].split())))
-    definitions += [(name, " ".join(f"**{name}**{rest}".split())) for name, rest in bullets]
-    return definitions

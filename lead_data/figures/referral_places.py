@@ -11,10 +11,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from lead_data import sql
 from lead_data.access import needs
 from lead_data.models import Referral
 from lead_data.periods import Period
-from lead_data.queries import _frame, _in_period, _labelled
 from lead_data.site import Site
 from lead_data.sqlfunctions import date_of, floor_of
 from lead_data.zone import locate, place_labels, touch_the_city
@@ -32,16 +32,16 @@ def referral_locations(conn: Connection, *, as_of: date, site: Site, period: Per
         select(
             Referral.referral_id,
             date_of(Referral.referred_at).label("referred_on"),
-            _labelled(Referral.referral_type).label("referral_type"),
-            _labelled(Referral.offense).label("offense"),
+            sql.labelled(Referral.referral_type).label("referral_type"),
+            sql.labelled(Referral.offense).label("offense"),
             Referral.latitude,
             Referral.longitude,
             Referral.location_text,
         )
-        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+        .where(sql.in_period(Referral.referred_at, period, as_of, timestamp=True))
         .order_by(Referral.referral_id)
     )
-    frame = _frame(conn, statement)
+    frame = sql.frame(conn, statement)
     frame["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce").astype(float)
     frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype(float)
     frame["location"] = locate(site, frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
@@ -60,15 +60,15 @@ def referral_places(conn: Connection, *, as_of: date, site: Site, period: Period
     # SQL counts the referrals at each spot, and only the spots' coordinates come back to be placed.
     statement = (
         select(
-            _labelled(Referral.referral_type).label("referral_type"),
+            sql.labelled(Referral.referral_type).label("referral_type"),
             Referral.latitude,
             Referral.longitude,
             func.count().label("referrals"),
         )
-        .where(_in_period(Referral.referred_at, period, as_of, timestamp=True))
+        .where(sql.in_period(Referral.referred_at, period, as_of, timestamp=True))
         .group_by(Referral.referral_type, Referral.latitude, Referral.longitude)
     )
-    spots = _frame(conn, statement)
+    spots = sql.frame(conn, statement)
     spots["location"] = locate(site, spots["longitude"].to_numpy(), spots["latitude"].to_numpy())
     counts = spots.groupby(["location", "referral_type"], as_index=False)["referrals"].sum()
     return counts.astype({"referrals": int}).sort_values(["location", "referral_type"], ignore_index=True)
@@ -122,14 +122,14 @@ def referral_grid(
     statement = (
         select(column, row, func.count().label("referrals"))
         .where(
-            _in_period(Referral.referred_at, period, as_of, timestamp=True),
+            sql.in_period(Referral.referred_at, period, as_of, timestamp=True),
             Referral.longitude.between(west, east),
             Referral.latitude.between(south, north),
         )
         .group_by(column, row)
         .order_by(row, column)
     )
-    squares = _frame(conn, statement).rename(columns={"grid_column": "column", "grid_row": "row"})
+    squares = sql.frame(conn, statement).rename(columns={"grid_column": "column", "grid_row": "row"})
     squares = squares.astype({"column": int, "row": int, "referrals": int})
     grid = pd.DataFrame(
         {

@@ -31,9 +31,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from lead_data import casework, queries
 from lead_data.db import DEMO_DATABASE_VARIABLE, read_only_engine
 from lead_data.demo import write_demo
+from lead_data.figures import casework, meeting
 from lead_data.site import load_site
 from tests.e2e.browser import open_page
 
@@ -109,7 +109,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def figure(demo_database: Path) -> Iterator[Callable[..., Any]]:
-    """``figure(queries.some_figure, as_of=..., ...)``: the expected value, straight from lead_data."""
+    """``figure(enrollment.some_figure, as_of=..., ...)``: the expected value, straight from lead_data."""
     engine = read_only_engine(f"sqlite:///{demo_database}")
 
     def compute(query: Callable[..., Any], /, **inputs: Any) -> Any:
@@ -245,7 +245,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 def meeting_metrics(figure: Callable[..., Any], as_of: date) -> dict[str, int]:
     """The weekly meeting's metrics for the week ending ``as_of``, straight from lead_data."""
-    changes = figure(queries.weekly_changes, as_of=as_of)
+    changes = figure(meeting.weekly_changes, as_of=as_of)
     expected = dict(zip(changes["figure"], changes["this_week"].astype(int), strict=True))
     deadlines = casework.queue_deadlines(load_site())
     expected["Referrals past deadline"] = figure(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)

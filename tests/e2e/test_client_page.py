@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from lead_data import casework, queries
+from lead_data.figures import casework, participants
 from tests.e2e.browser import main_title, open_page, wait_until_rendered
 from tests.e2e.conftest import AS_OF, StreamlitServer
 
@@ -19,7 +19,9 @@ from tests.e2e.conftest import AS_OF, StreamlitServer
 def test_a_client_opens_from_the_participants_list(
     page: Page, base_url: str, figure: Callable[..., Any], streamlit_server: StreamlitServer
 ):
-    listed = figure(queries.participant_list, as_of=AS_OF, filters=queries.ParticipantFilters(statuses=("active",)))
+    listed = figure(
+        participants.participant_list, as_of=AS_OF, filters=participants.ParticipantFilters(statuses=("active",))
+    )
     chosen = listed.iloc[0]
     participant_id, name = int(chosen["participant_id"]), chosen["name"]
     expected = figure(casework.client_record, as_of=AS_OF, participant_id=participant_id)

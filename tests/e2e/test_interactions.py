@@ -18,7 +18,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from lead_data import queries, referral_map
+from lead_data.figures import enrollment, meeting, participants, rearrests, referral_places
+from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_clients
 from lead_data.periods import period_ending
 from lead_data.site import load_site
 from tests.e2e.browser import (
@@ -39,14 +40,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def overview_expected(figure: Callable[..., Any], as_of: date, period: str) -> dict[str, int]:
     """The overview's headline figures, computed by lead_data.queries."""
-    caseload = figure(queries.caseload_by_team, as_of=as_of)
+    caseload = figure(caseload_by_team, as_of=as_of)
     return {
-        "Enrolled (ever)": figure(queries.enrolled_ever, as_of=as_of),
-        "Active now": figure(queries.active_count, as_of=as_of),
-        "Referrals": figure(queries.referral_count, as_of=as_of, period=period_ending(as_of, period)),
-        "Participants re-arrested": figure(queries.rearrest_rate, as_of=as_of).rearrested,
-        "Teams over cap": queries.caseload_balance(caseload).teams_over_cap,
-        "Unassigned clients": len(figure(queries.unassigned_clients, as_of=as_of)),
+        "Enrolled (ever)": figure(enrollment.enrolled_ever, as_of=as_of),
+        "Active now": figure(enrollment.active_count, as_of=as_of),
+        "Referrals": figure(enrollment.referral_count, as_of=as_of, period=period_ending(as_of, period)),
+        "Participants re-arrested": figure(rearrests.rearrest_rate, as_of=as_of).rearrested,
+        "Teams over cap": caseload_balance(caseload).teams_over_cap,
+        "Unassigned clients": len(figure(unassigned_clients, as_of=as_of)),
         "Referrals past deadline": meeting_metrics(figure, as_of)["Referrals past deadline"],
     }
 
@@ -126,7 +127,9 @@ def downloaded_csv(page: Page) -> list[dict[str, str]]:
 
 def test_the_participants_csv_has_exactly_the_rows_on_screen(page: Page, figure):
     open_page(page, "/participants", as_of=AS_OF)
-    active = figure(queries.participant_list, as_of=AS_OF, filters=queries.ParticipantFilters(statuses=("active",)))
+    active = figure(
+        participants.participant_list, as_of=AS_OF, filters=participants.ParticipantFilters(statuses=("active",))
+    )
     on_screen = participants_shown(page)
     assert on_screen == len(active) > 0
     rows = downloaded_csv(page)
@@ -137,9 +140,9 @@ def test_the_participants_csv_has_exactly_the_rows_on_screen(page: Page, figure)
     name_box.fill("Cedar")
     name_box.press("Enter")
     cedars = figure(
-        queries.participant_list,
+        participants.participant_list,
         as_of=AS_OF,
-        filters=queries.ParticipantFilters(statuses=("active",), name="Cedar"),
+        filters=participants.ParticipantFilters(statuses=("active",), name="Cedar"),
     )
     assert 0 < len(cedars) < len(active)
     expect(page.get_by_test_id("stMain").get_by_role("heading", name=f"{len(cedars)} participants")).to_be_visible()
@@ -154,8 +157,8 @@ def test_the_referral_map_draws_its_points(page: Page, base_url: str, figure):
     open_page(page, "/referral_map", as_of=AS_OF)
     period = period_ending(AS_OF, "12m")
     site = load_site()
-    counts = referral_map.location_counts(
-        figure(referral_map.referral_locations, as_of=AS_OF, site=site, period=period), site
+    counts = referral_places.location_counts(
+        figure(referral_places.referral_locations, as_of=AS_OF, site=site, period=period), site
     )
     shown = {label: number(value) for label, value in metrics(page).items()}
     assert shown == dict(zip(counts["label"], counts["referrals"].astype(int), strict=True))
@@ -215,8 +218,8 @@ def test_tables_download_as_csv_through_their_own_buttons_only(page: Page, figur
             buttons.nth(index).locator("button").click()
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         files[download.value.suggested_filename] = list(csv.DictReader(io.StringIO(text)))
-    teams = figure(queries.caseload_by_team, as_of=AS_OF)
-    unassigned = figure(queries.unassigned_clients, as_of=AS_OF)
+    teams = figure(caseload_by_team, as_of=AS_OF)
+    unassigned = figure(unassigned_clients, as_of=AS_OF)
     assert [row["team"] for row in files[f"lead-caseload-{AS_OF.isoformat()}.csv"]] == teams["team"].tolist()
     assert len(files[f"lead-caseload-forecast-{AS_OF.isoformat()}.csv"]) == len(teams)
     assert len(files[f"lead-unassigned-clients-{AS_OF.isoformat()}.csv"]) == len(unassigned) > 0
@@ -239,7 +242,7 @@ def test_the_meeting_pdf_opens_as_one_page_with_the_weeks_figures(page: Page, fi
     assert len(pages) == 1
     text = pages[0].extract_text()
     assert f"{AS_OF:%d %B %Y}".lstrip("0") in text or f"{AS_OF:%d %B %Y}" in text
-    changes = figure(queries.weekly_changes, as_of=AS_OF)
+    changes = figure(meeting.weekly_changes, as_of=AS_OF)
     for row in changes.itertuples():
         assert re.search(rf"{re.escape(row.figure)}\s+{row.this_week}\s+{row.last_week}", text), row.figure
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
-from lead_data.meeting import NAMES_SHOWN, meeting_agenda
+from lead_data.figures.meeting import NAMES_SHOWN, meeting_agenda
 from tests.e2e.browser import horizontal_overflow, open_page, wait_until_rendered
 from tests.e2e.conftest import AS_OF, SCREENSHOTS
 
