@@ -139,7 +139,7 @@ def read_only_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_S
 _DEADLINE_KEY = "lead_statement_deadline"  # where a running statement's deadline waits to be ended
 
 
-class _SocketDeadline:
+class SocketDeadline:
     """Shuts a DBAPI connection's socket down unless ``end()`` is called within ``seconds``.
 
     A paused or wedged PostgreSQL server never answers, yet its kernel still acknowledges every
@@ -178,11 +178,11 @@ class _DeadlineWatch:
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._queue: list[tuple[float, int, _SocketDeadline]] = []
+        self._queue: list[tuple[float, int, SocketDeadline]] = []
         self._order = itertools.count()  # ties on time never compare the deadlines themselves
         self._thread: threading.Thread | None = None
 
-    def watch(self, deadline: _SocketDeadline, due: float) -> None:
+    def watch(self, deadline: SocketDeadline, due: float) -> None:
         with self._condition:
             if len(self._queue) >= self.COMPACT_AT:
                 self._queue = [entry for entry in self._queue if not entry[2].ended]
@@ -225,7 +225,7 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
 
     @event.listens_for(engine, "checkout")
     def ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        deadline = _SocketDeadline(dbapi_connection, PING_SECONDS)
+        deadline = SocketDeadline(dbapi_connection, PING_SECONDS)
         try:
             engine.dialect.do_ping(dbapi_connection)
         except dbapi_error as error:
@@ -237,7 +237,7 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
     @event.listens_for(engine, "before_cursor_execute")
     def start_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         _end_deadline(conn.info)
-        conn.info[_DEADLINE_KEY] = _SocketDeadline(cursor.connection, statement_deadline)
+        conn.info[_DEADLINE_KEY] = SocketDeadline(cursor.connection, statement_deadline)
 
     @event.listens_for(engine, "after_cursor_execute")
     def end_deadline(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
@@ -256,7 +256,7 @@ def _postgresql_read_only_engine(url: str, statement_timeout: float) -> Engine:
         if conn.invalidated:  # the connection is gone: nothing to wait for
             return
         _end_deadline(conn.info)
-        conn.info[_DEADLINE_KEY] = _SocketDeadline(conn.connection.dbapi_connection, PING_SECONDS)
+        conn.info[_DEADLINE_KEY] = SocketDeadline(conn.connection.dbapi_connection, PING_SECONDS)
 
     @event.listens_for(engine, "checkin")
     def end_deadline_on_checkin(dbapi_connection: Any, record: Any) -> None:

@@ -18,7 +18,7 @@ from lead_data.db import (
     CONNECT_TIMEOUT_SECONDS,
     DATABASE_URL_VARIABLE,
     PING_SECONDS,
-    _SocketDeadline,
+    SocketDeadline,
     read_only_engine,
 )
 from tests.apptest import metrics, open_app
@@ -100,9 +100,9 @@ def test_connecting_to_a_hung_server_gives_up_after_the_connect_timeout(own_post
 def test_a_deadline_cuts_its_connection_when_it_falls_due_and_never_once_ended(postgres_server):
     engine = create_engine(postgres_server.create_database())
     with engine.connect() as ended, engine.connect() as later, engine.connect() as due:
-        _SocketDeadline(later.connection.dbapi_connection, 30)
-        _SocketDeadline(ended.connection.dbapi_connection, 0.2).end()
-        _SocketDeadline(due.connection.dbapi_connection, 0.3)
+        SocketDeadline(later.connection.dbapi_connection, 30)
+        SocketDeadline(ended.connection.dbapi_connection, 0.2).end()
+        SocketDeadline(due.connection.dbapi_connection, 0.3)
         time.sleep(1)
         assert ended.execute(text("SELECT 1")).scalar() == 1
         assert later.execute(text("SELECT 1")).scalar() == 1
