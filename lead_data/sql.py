@@ -21,6 +21,8 @@ The contract's rules, each a building block quoting the rule it implements:
 
 Every building block is SQLAlchemy Core: a condition, a column or a statement a figure joins and
 selects from. The constructs of ``sqlfunctions`` keep them identical in meaning on SQLite and PostgreSQL.
+Figure modules import the module itself (``from lead_data import sql``) and write ``sql.frame``,
+``sql.cohort``, ``sql.day``: the short names stay free for a figure's own variables and parameters.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
+    ColumnExpressionArgument,
     Connection,
     Date,
     Select,
@@ -151,7 +154,7 @@ def median_of_counts(counts: pd.DataFrame, value: str, weight: str) -> float | N
 # --- enrollment -------------------------------------------------------------------------------
 
 
-def first_intakes(as_of: date) -> Select[Any]:
+def first_intakes(as_of: date) -> Select[int, date]:
     """Each enrolled participant's start T0: participant_id, start_on.
 
     The contract: "A participant's **start** T0 is their earliest ``intake_on`` [...]. Only participants
@@ -294,7 +297,7 @@ def first_rearrests(as_of: date, people: Any) -> Any:
 # --- contact and engagement -------------------------------------------------------------------
 
 
-def last_contact_on(participant_id: ColumnElement[int], as_of: date) -> ColumnElement[date]:
+def last_contact_on(participant_id: ColumnExpressionArgument[int], as_of: date) -> ColumnElement[date]:
     """The participant's last contact.
 
     The contract: "**Last contact**: latest ``contacted_on`` ≤ D with kind ``in_person`` or ``phone``

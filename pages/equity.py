@@ -1,6 +1,6 @@
 """Equity: referrals, eligibility, enrollment, days to intake, re-arrest and exits by race, sex and age
 band at referral, against the program's overall rate. Small counts are suppressed for every role but
-staff, by the figures themselves (lead_data.equity)."""
+staff, by the figures themselves (lead_data.figures.equity)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Officers: how far LEAD training has reached, unit by unit and over time, whether trained officers
 refer, and referrals still made by officers not yet trained (a training gap to close). Officer names
-for staff and leadership only, by the figure's own declaration (lead_data.officers)."""
+for staff and leadership only, by the figure's own declaration (lead_data.figures.officers)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Public summary, for community and business presentations: one month-end's figures, safe to compare
-with any other month-end's (see lead_data.public)."""
+with any other month-end's (see lead_data.figures.public_summary)."""
 
 from __future__ import annotations
 

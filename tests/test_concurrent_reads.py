@@ -25,7 +25,7 @@ THREADS = 24
 READERS = f"""
 import sys, threading
 from datetime import date, timedelta
-from lead_data import queries
+from lead_data.figures import meeting
 from lead_data.db import read_only_engine
 
 engine = read_only_engine(sys.argv[1])
@@ -35,7 +35,7 @@ def read(number):
     try:
         for round in range(3):
             with engine.connect() as conn:
-                queries.weekly_changes(conn, as_of=date(2026, 11, 26) - timedelta(days=number + round))
+                meeting.weekly_changes(conn, as_of=date(2026, 11, 26) - timedelta(days=number + round))
     except Exception as error:  # noqa: BLE001
         errors.append(repr(error))
 

@@ -1,4 +1,4 @@
-"""Equity figures (lead_data.equity): known answers on tiny databases, on both backends, and the
+"""Equity figures (lead_data.figures.equity): known answers on tiny databases, on both backends, and the
 small-cell suppression every role but staff gets, attacked by a reader who has every equation."""
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def mixed(db):
     return db
 
 
-# What a reader of the Equity page can add up, read off the page itself, not taken from lead_data.equity:
+# What a reader of the Equity page can add up, read off the page itself, not taken from lead_data.figures.equity:
 # count columns (each column's groups add up to its "All" row in every breakdown) and within a row.
 FIGURES = {
     "referrals_by_group": (

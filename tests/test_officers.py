@@ -1,4 +1,4 @@
-"""Officer engagement (lead_data.officers and the Officers page): known answers on both backends,
+"""Officer engagement (lead_data.figures.officers and the Officers page): known answers on both backends,
 and officer names only for the roles that may see them."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The pages' only road to the database: which one, opened read-only, queried through a cache.
 
-A page calls ``load(queries.some_figure, as_of=..., ...)``. Results are cached on the database URL,
+A page calls ``load(enrollment.some_figure, as_of=..., ...)``. Results are cached on the database URL,
 the figure and its inputs; a database error stops the page with a plain message (and a log line)
 instead of a traceback.
 """

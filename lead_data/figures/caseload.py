@@ -1,8 +1,8 @@
 """Caseload: each care team against its cap, unassigned clients, the balance among teams, and the
 caseload at the current pace.
 
-The forecast: each pair's intakes and exits over the last 90 days, when it reaches
-its cap at that pace, and which pair is best placed for the next intake.
+The forecast: each pair's intakes and exits over the last 90 days, when it reaches its cap at that
+pace, and which pair is best placed for the next intake.
 
 Intakes and exits are counted by each enrollment's current team, as the caseload itself is (the
 contract keeps no assignment history).

@@ -1,4 +1,5 @@
-"""The weekly partner meeting's client agenda: who to discuss this week, why, and what about.
+"""The weekly partner meeting: its client agenda (who to discuss this week, why, and what about), and
+this week's figures against last week's (``weekly_changes``, ``caseload_change``).
 
 The agenda is built from the week's events (intakes, re-arrests and exits dated in the 7 days ending
 D) and from the active enrollments whose engagement is contact overdue or in the wind, each read

@@ -1,6 +1,6 @@
 """What people do with the dashboard, in a real browser: filter, download, share a link, read the map.
 
-Expected figures come straight from ``lead_data.queries`` on the same demo file the server reads,
+Expected figures come straight from ``lead_data.figures`` on the same demo file the server reads,
 so each test checks the screen against the definition of the figure, not against itself.
 """
 
@@ -39,7 +39,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def overview_expected(figure: Callable[..., Any], as_of: date, period: str) -> dict[str, int]:
-    """The overview's headline figures, computed by lead_data.queries."""
+    """The overview's headline figures, computed by lead_data.figures."""
     caseload = figure(caseload_by_team, as_of=as_of)
     return {
         "Enrolled (ever)": figure(enrollment.enrolled_ever, as_of=as_of),
