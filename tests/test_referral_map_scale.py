@@ -20,7 +20,7 @@ from ui import maps
 
 D = date(2024, 6, 30)
 PERIOD = Period(date(2024, 1, 1), D)
-MAP_PAGE = "pages/referral_places.py"
+MAP_PAGE = "pages/referral_map.py"
 DECK_LIMIT_BYTES = 2_000_000
 # 1,113.2 m is 0.01 degrees of latitude; at Baltimore's middle latitude, (39.1975 + 39.3715) / 2 =
 # 39.2845 degrees, a degree of longitude is cos(39.2845°) = 0.77401 as long, so a square is
