@@ -14,8 +14,10 @@ from lead_data.caseload import (
     nearest_cap_first,
     next_intake_team,
 )
+from lead_data.labels import labelled
 from ui.access import may_see, record_export, record_view, require_page
-from ui.charts import caseload_bars, labelled, markdown_text, show
+from ui.agenda import markdown_text
+from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, casework
+from lead_data.labels import labelled
 from ui.access import DEMO, record_export, record_view, require_page
 from ui.casework import client_links
-from ui.charts import labelled
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table

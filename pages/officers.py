@@ -8,8 +8,9 @@ import streamlit as st
 
 from lead_data import access, officers
 from ui.access import require_page
-from ui.charts import ACCENT, category_bars, group_rate_bars, running_total_lines, show
+from ui.charts import category_bars, group_rate_bars, running_total_lines, show
 from ui.data import load
+from ui.palette import ACCENT
 from ui.settings import report_settings
 from ui.tables import table
 

@@ -9,21 +9,13 @@ import streamlit as st
 
 from lead_data import access, costs, evaluation, outcomes
 from lead_data.export import csv_bytes
+from lead_data.labels import label, labelled
 from lead_data.models import REFERRAL_TYPES
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
 from ui.access import record_export, require_page
-from ui.charts import (
-    EXIT_REASON_COLOURS,
-    REARREST_KIND_COLOURS,
-    SEVERITY_COLOURS,
-    label,
-    labelled,
-    outcome_share_lines,
-    quarterly_bars,
-    show,
-    survival_chart,
-)
+from ui.charts import outcome_share_lines, quarterly_bars, show, survival_chart
 from ui.data import database, load
+from ui.palette import EXIT_REASON_COLOURS, REARREST_KIND_COLOURS, SEVERITY_COLOURS
 from ui.settings import current_site, report_settings
 from ui.tables import table
 from ui.tabs import lazy_tabs

@@ -7,8 +7,9 @@ import streamlit as st
 from lead_data import access, casework, queries
 from ui.access import may_see, require_page
 from ui.casework import configured_deadlines
-from ui.charts import REFERRAL_TYPE_COLOURS, monthly_bars, monthly_line, service_bars, show
+from ui.charts import monthly_bars, monthly_line, service_bars, show
 from ui.data import load
+from ui.palette import REFERRAL_TYPE_COLOURS
 from ui.settings import report_settings
 
 viewer = require_page(access.OVERVIEW)

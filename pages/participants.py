@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from lead_data import access, queries
+from lead_data.labels import label, labelled
 from lead_data.models import REFERRAL_TYPES
 from ui.access import record_export, record_view, require_page
 from ui.casework import client_links
-from ui.charts import label, labelled
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import pager, table

@@ -6,8 +6,9 @@ import streamlit as st
 
 from lead_data import access, queries
 from ui.access import require_page
-from ui.charts import SEVERITY_COLOURS, days_bars, monthly_bars, show
+from ui.charts import days_bars, monthly_bars, show
 from ui.data import load
+from ui.palette import SEVERITY_COLOURS
 from ui.settings import report_settings
 
 viewer = require_page(access.REARRESTS)

@@ -13,17 +13,9 @@ import streamlit as st
 from lead_data import access, casework, meeting, queries
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
+from ui.agenda import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, markdown_cells, markdown_text
 from ui.casework import client_links, configured_deadlines
-from ui.charts import (
-    ALL_TEAMS,
-    agenda_counts,
-    agenda_rows,
-    agenda_team_choices,
-    caseload_bars,
-    markdown_cells,
-    markdown_text,
-    show,
-)
+from ui.charts import caseload_bars, show
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import exported, table
