@@ -63,7 +63,7 @@ elif because == casework.UNKNOWN_STAFF_ID:
 
 
 def show(frame, *, heading: str, file_name: str) -> None:
-    st.subheader(heading)
+    st.header(heading)
     if frame.empty:
         st.info("No active clients.")
         return

@@ -70,7 +70,7 @@ if survival.people == 0:
 
 # Each tab's section loads its own figures: only the open tab's runs (ui.tabs).
 def rearrest_tab() -> None:
-    st.subheader("Re-arrested within…")
+    st.header("Re-arrested within…")
     columns = st.columns(3)
     for column, row, reading in zip(columns, rearrest.within.itertuples(), survival.readings, strict=True):
         column.metric(
@@ -132,7 +132,7 @@ def jail_tab() -> None:
     recorded = load(outcomes.outcome_rows, as_of=as_of)
     rates = load(outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
     before, after = rates.loc["before"], rates.loc["after"]
-    st.subheader("Per person-year: the year before referral against the year after intake")
+    st.header("Per person-year: the year before referral against the year after intake")
     st.caption(
         f"{int(before['participants'])} participants; {before['person_years']:.1f} person-years before, "
         f"{after['person_years']:.1f} after (the after window is shorter for people who started less than a year ago)."
@@ -156,7 +156,7 @@ def jail_tab() -> None:
             "detention center's bookings it would show bookings and days in jail per person-year, before and after."
         )
 
-    st.subheader("Cost (an estimate)")
+    st.header("Cost (an estimate)")
     try:
         unit_costs = costs.load_unit_costs()
     except costs.CostsFileProblem as problem:
@@ -231,7 +231,7 @@ def wellbeing_tab() -> None:
                 )
         first_latest = load(outcomes.first_and_latest_assessment, as_of=as_of, cohort=cohort)
         people = int(first_latest["participants"].iloc[0])
-        st.subheader("First assessment against latest")
+        st.header("First assessment against latest")
         if people == 0:
             st.info("Nobody in this cohort has two or more assessments yet.")
         else:
@@ -373,7 +373,7 @@ sections = {
     "Jail and cost": jail_tab,
     "Housing, work, income": wellbeing_tab,
     "Exits": exits_tab,
-    "Comparison group": comparison_tab,
+    label("comparison"): comparison_tab,
     "Seattle (reference)": seattle_tab,
 }
 if viewer.permissions.evaluation_extract:

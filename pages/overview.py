@@ -71,7 +71,7 @@ with right:
     )
 
 if services is not None:
-    st.subheader("Linkage to services")
+    st.header("Linkage to services")
     if services.empty:
         st.info("No service referrals recorded yet.")
     else:

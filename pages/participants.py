@@ -50,7 +50,7 @@ filters = queries.ParticipantFilters(
 )
 total = load(queries.participant_count, as_of=as_of, filters=filters)
 
-st.subheader(f"{total:,} participant{'' if total == 1 else 's'}")
+st.header(f"{total:,} participant{'' if total == 1 else 's'}")
 page = pager(total, key="participants-page", page_size=queries.PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
 participants = labelled(load(queries.participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
 every_participant = load_later(queries.participant_list, as_of=as_of, filters=filters)

@@ -68,7 +68,7 @@ with left:
             )
         )
 with right:
-    st.subheader("Arrests before and after LEAD")
+    st.header("Arrests before and after LEAD")
     st.caption(
         f"{before_after.participants} participants enrolled at least 180 days: arrests in the 180 days "
         "before referral against re-arrests in the 180 days after intake (diverted arrests excluded)."

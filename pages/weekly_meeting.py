@@ -99,7 +99,7 @@ with right:
         },
     )
 
-st.subheader("Client agenda")
+st.header("Client agenda")
 team_choices = agenda_team_choices(teams, agenda)
 chosen = st.selectbox(
     "Team",
