@@ -24,6 +24,9 @@ canvas:focus-visible, [data-testid="stMain"]:focus-visible { outline-offset: -3p
 [role="tablist"] { flex-wrap: wrap; }
 .stElementContainer:has(.lead-chart-title) { display: none; }
 .lead-chart-title { font-weight: 600; font-size: 1.15rem; margin: 0; }
+/* The menu's section names are h2 (top-level sections, as a page's are: no skipped level before the
+   page's h1 and its h2s), drawn the size of the sidebar's h3 they were. */
+.st-key-navigation h2 { font-size: 1.125rem; font-weight: 600; padding: 0.75rem 0 1rem 0; }
 @media (max-width: 700px) {
   .stElementContainer:has(.lead-chart-title) { display: block; }
   .stPlotlyChart .gtitle { display: none; }
@@ -74,7 +77,7 @@ def draw_navigation(sections: dict[str, list[st.Page]]) -> None:
     """
     with st.sidebar.container(key=NAVIGATION_KEY):
         for section, pages in sections.items():
-            st.subheader(section, anchor=False)
+            st.header(section, anchor=False)
             for page in pages:
                 st.page_link(page, label=page.title, icon=page.icon)
 

@@ -18,8 +18,10 @@ from lead_data.figures.caseload import (
     unassigned_clients,
     unassigned_count,
 )
+from lead_data.labels import label, labelled
 from ui.access import may_see, record_export, record_view, require_page
-from ui.charts import caseload_bars, labelled, markdown_text, show
+from ui.agenda import markdown_text
+from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
@@ -76,12 +78,16 @@ else:
                 "Utilisation", format="percent", min_value=0, max_value=1.25
             ),
             "over_cap": st.column_config.CheckboxColumn("Over cap"),
-            "contact_overdue": st.column_config.NumberColumn("Contact overdue", help="15–30 days since last contact"),
-            "in_the_wind": st.column_config.NumberColumn("In the wind", help="More than 30 days since last contact"),
+            "contact_overdue": st.column_config.NumberColumn(
+                label("contact_overdue"), help="15–30 days since last contact"
+            ),
+            "in_the_wind": st.column_config.NumberColumn(
+                label("in_the_wind"), help="More than 30 days since last contact"
+            ),
         },
     )
 
-st.subheader("At the current pace")
+st.header("At the current pace")
 if not forecast.empty:
     st.caption(
         f"Intakes and exits of each pair over the last {PACE_DAYS} days, and when it reaches its cap if they go on "
@@ -108,7 +114,7 @@ if not forecast.empty:
         },
     )
 
-st.subheader(f"Unassigned clients ({unassigned})")
+st.header(f"Unassigned clients ({unassigned})")
 if not unassigned:
     st.success("Every active client has a care team.")
 elif may_see(unassigned_clients):

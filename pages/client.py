@@ -9,6 +9,7 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.figures import casework
+from lead_data.labels import label
 from ui.access import record_export, record_view, require_page
 from ui.casework import CLIENT_PARAMETER, client_links
 from ui.data import load
@@ -52,7 +53,7 @@ st.header(client.name)
 born = f"born {client.date_of_birth:%d %B %Y}" if client.date_of_birth else "date of birth not recorded"
 st.caption(f"ID {client.participant_id} · {born} · as of {as_of:%A %d %B %Y}. Staff only.")
 status, team, release = st.columns(3)
-status.metric("Status", {"referred": "Referred, never enrolled"}.get(client.status, client.status.capitalize()))
+status.metric("Status", {"referred": "Referred, never enrolled"}.get(client.status, label(client.status)))
 team.metric("Team", client.team or "Not enrolled")
 if client.peer or client.case_manager:
     team.caption(f"Peer: {client.peer or 'not recorded'} · Case manager: {client.case_manager or 'not recorded'}")

@@ -7,8 +7,9 @@ import streamlit as st
 from lead_data import access, sql
 from lead_data.figures import enrollment
 from ui.access import require_page
-from ui.charts import ACCENT, REFERRAL_TYPE_COLOURS, category_bars, days_bars, funnel, monthly_bars, show
+from ui.charts import category_bars, days_bars, funnel, monthly_bars, show
 from ui.data import load
+from ui.palette import ACCENT, REFERRAL_TYPE_COLOURS
 from ui.settings import report_settings
 
 viewer = require_page(access.ENROLLMENT)

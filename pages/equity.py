@@ -8,6 +8,7 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.figures import equity
+from lead_data.labels import label
 from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
 from ui.access import require_page
 from ui.charts import group_rate_bars, show
@@ -21,19 +22,19 @@ settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
 BREAKDOWNS = {"race": "Race", "sex": "Sex", "age_band": "Age band at referral"}
-LABELS = {
+HEADINGS = {
     "group": "Group",
-    "referred": "Referred",
+    "referred": label("referred"),
     "pending": "Pending",
-    "decided": "Decided",
-    "eligible": "Eligible",
+    "decided": label("decided"),
+    "eligible": label("eligible"),
     "ineligible": "Ineligible",
-    "enrolled": "Enrolled",
+    "enrolled": label("enrolled"),
     "eligible_rate": "Eligible (of decided)",
     "eligible_rate_difference": "vs program",
     "enrolled_rate": "Enrolled (of referred)",
     "enrolled_rate_difference": "vs program",
-    **{column: reason.replace("_", " ").capitalize() for reason, column in equity.INELIGIBLE_REASON_COLUMNS.items()},
+    **{column: label(reason) for reason, column in equity.INELIGIBLE_REASON_COLUMNS.items()},
     "enrollments": "Intakes",
     "median_days": "Median days to intake",
     "median_days_difference": "vs program",
@@ -42,7 +43,7 @@ LABELS = {
     "rearrested_share": "Share re-arrested",
     "rearrested_share_difference": "vs program",
     "exits": "Exits",
-    "graduated": "Graduated",
+    "graduated": label("graduated"),
     "other_exits": "Other exits",
     "graduated_share": "Share graduated",
     "graduated_share_difference": "vs program",
@@ -71,7 +72,7 @@ def section(frame, columns: list[str], *, file_name: str) -> None:
     table(
         equity.as_table(frame, dimension, columns),
         file_name=f"{stem}-{file_name}.csv",
-        column_config={column: LABELS[column] for column in ["group", *columns]},
+        column_config={column: HEADINGS[column] for column in ["group", *columns]},
     )
 
 
@@ -86,7 +87,7 @@ def rate_chart(frame, value: str, *, title: str, x_title: str) -> None:
 # Each tab's section loads its own figure: only the open tab's runs (ui.tabs).
 def referrals_tab() -> None:
     referrals = load(equity.referrals_by_group, as_of=as_of, period=period)
-    st.subheader("Referrals, eligibility and enrollment")
+    st.header("Referrals, eligibility and enrollment")
     st.caption(
         f"Referrals made in the period, counted per referral. {age_note} Enrolled: eligible, verified by the State's "
         "Attorney's Office and taken in, as the eligibility funnel's last stage."
@@ -113,20 +114,20 @@ def referrals_tab() -> None:
     with right:
         rate_chart(referrals, "enrolled_rate", title="Enrolled, of referrals", x_title="Share enrolled")
 
-    st.subheader("Why referrals were found ineligible")
+    st.header("Why referrals were found ineligible")
     section(referrals, ["ineligible", *equity.INELIGIBLE_REASON_COLUMNS.values()], file_name="ineligibility-reasons")
 
 
 def intake_tab() -> None:
     intakes = load(equity.days_to_intake_by_group, as_of=as_of, period=period)
-    st.subheader("Days from referral to intake")
+    st.header("Days from referral to intake")
     st.caption("Intakes in the period, as on the Enrollment page; the median for each group.")
     section(intakes, ["enrollments", "median_days", "median_days_difference"], file_name="days-to-intake")
 
 
 def rearrest_tab() -> None:
     rearrests = load(equity.rearrested_within_year_by_group, as_of=as_of)
-    st.subheader("Re-arrested within 12 months of intake")
+    st.header("Re-arrested within 12 months of intake")
     st.caption(
         "Everyone enrolled at least 12 months by the as-of date (not only this period), by the group they were in on "
         "the referral date: the share with a re-arrest within 12 months of their first intake, as on the Outcomes page."
@@ -139,7 +140,7 @@ def rearrest_tab() -> None:
 
 def exits_tab() -> None:
     exits = load(equity.exits_by_group, as_of=as_of, period=period)
-    st.subheader("Exits")
+    st.header("Exits")
     st.caption("Enrollments that ended in the period. A graduation is the good outcome; no exit reason is a failure.")
     section(
         exits, ["exits", "graduated", "other_exits", "graduated_share", "graduated_share_difference"], file_name="exits"

@@ -6,9 +6,9 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.figures import casework
+from lead_data.labels import labelled
 from ui.access import DEMO, record_export, record_view, require_page
 from ui.casework import client_links
-from ui.charts import labelled
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
@@ -64,7 +64,7 @@ elif because == casework.UNKNOWN_STAFF_ID:
 
 
 def show(frame, *, heading: str, file_name: str) -> None:
-    st.subheader(heading)
+    st.header(heading)
     if frame.empty:
         st.info("No active clients.")
         return

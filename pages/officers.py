@@ -8,9 +8,11 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.figures import officers
+from lead_data.labels import label
 from ui.access import require_page
-from ui.charts import ACCENT, category_bars, group_rate_bars, running_total_lines, show
+from ui.charts import category_bars, group_rate_bars, running_total_lines, show
 from ui.data import load
+from ui.palette import ACCENT
 from ui.settings import report_settings
 from ui.tables import table
 
@@ -112,7 +114,7 @@ with right:
         )
     )
 
-st.subheader("By unit")
+st.header("By unit")
 table(
     engagement,
     file_name=f"lead-officer-engagement-{as_of:%Y-%m-%d}.csv",
@@ -124,13 +126,13 @@ table(
         "referrals": "Referrals",
         "referrals_after_training": "After training",
         "referrals_per_trained_officer": st.column_config.NumberColumn("Per trained officer", format="%.1f"),
-        "social_contact": "Social contact",
+        "social_contact": label("social_contact"),
         "social_contact_share": st.column_config.NumberColumn("Social-contact share", format="percent"),
         "referrals_before_training": "Before training",
     },
 )
 
-st.subheader("By officer")
+st.header("By officer")
 st.caption(
     "Every officer trained by the as-of date or with a referral in the period, most referrals first."
     + ("" if viewer.permissions.officer_names else " Names and training dates are shown to staff and leadership.")
@@ -144,7 +146,7 @@ table(
         "trained": "Trained",
         "lead_trained_on": "Trained on",
         "referrals": "Referrals",
-        "social_contact": "Social contact",
+        "social_contact": label("social_contact"),
         "referrals_before_training": "Before training",
     },
 )

@@ -10,21 +10,13 @@ import streamlit as st
 from lead_data import access, costs, evaluation, sql
 from lead_data.export import csv_bytes
 from lead_data.figures import outcomes, rearrest_outcomes
+from lead_data.labels import label, labelled
 from lead_data.models import REFERRAL_TYPES
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
 from ui.access import record_export, require_page
-from ui.charts import (
-    EXIT_REASON_COLOURS,
-    REARREST_KIND_COLOURS,
-    SEVERITY_COLOURS,
-    label,
-    labelled,
-    outcome_share_lines,
-    quarterly_bars,
-    show,
-    survival_chart,
-)
+from ui.charts import outcome_share_lines, quarterly_bars, show, survival_chart
 from ui.data import database, load
+from ui.palette import EXIT_REASON_COLOURS, REARREST_KIND_COLOURS, SEVERITY_COLOURS
 from ui.settings import current_site, report_settings
 from ui.tables import table
 from ui.tabs import lazy_tabs
@@ -79,7 +71,7 @@ if survival.people == 0:
 
 # Each tab's section loads its own figures: only the open tab's runs (ui.tabs).
 def rearrest_tab() -> None:
-    st.subheader("Re-arrested within…")
+    st.header("Re-arrested within…")
     columns = st.columns(3)
     for column, row, reading in zip(columns, rearrest.within.itertuples(), survival.readings, strict=True):
         column.metric(
@@ -141,7 +133,7 @@ def jail_tab() -> None:
     recorded = load(outcomes.outcome_rows, as_of=as_of)
     rates = load(rearrest_outcomes.rates_before_and_after, as_of=as_of, cohort=cohort).set_index("window")
     before, after = rates.loc["before"], rates.loc["after"]
-    st.subheader("Per person-year: the year before referral against the year after intake")
+    st.header("Per person-year: the year before referral against the year after intake")
     st.caption(
         f"{int(before['participants'])} participants; {before['person_years']:.1f} person-years before, "
         f"{after['person_years']:.1f} after (the after window is shorter for people who started less than a year ago)."
@@ -165,7 +157,7 @@ def jail_tab() -> None:
             "detention center's bookings it would show bookings and days in jail per person-year, before and after."
         )
 
-    st.subheader("Cost (an estimate)")
+    st.header("Cost (an estimate)")
     try:
         unit_costs = costs.load_unit_costs()
     except costs.CostsFileProblem as problem:
@@ -240,7 +232,7 @@ def wellbeing_tab() -> None:
                 )
         first_latest = load(outcomes.first_and_latest_assessment, as_of=as_of, cohort=cohort)
         people = int(first_latest["participants"].iloc[0])
-        st.subheader("First assessment against latest")
+        st.header("First assessment against latest")
         if people == 0:
             st.info("Nobody in this cohort has two or more assessments yet.")
         else:
@@ -382,7 +374,7 @@ sections = {
     "Jail and cost": jail_tab,
     "Housing, work, income": wellbeing_tab,
     "Exits": exits_tab,
-    "Comparison group": comparison_tab,
+    label("comparison"): comparison_tab,
     "Seattle (reference)": seattle_tab,
 }
 if viewer.permissions.evaluation_extract:

@@ -10,8 +10,9 @@ from lead_data.figures.caseload import caseload_balance, caseload_by_team, unass
 from lead_data.figures.rearrests import rearrest_rate
 from ui.access import may_see, require_page
 from ui.casework import configured_deadlines
-from ui.charts import REFERRAL_TYPE_COLOURS, monthly_bars, monthly_line, service_bars, show
+from ui.charts import monthly_bars, monthly_line, service_bars, show
 from ui.data import load
+from ui.palette import REFERRAL_TYPE_COLOURS
 from ui.settings import report_settings
 
 viewer = require_page(access.OVERVIEW)
@@ -73,7 +74,7 @@ with right:
     )
 
 if services is not None:
-    st.subheader("Linkage to services")
+    st.header("Linkage to services")
     if services.empty:
         st.info("No service referrals recorded yet.")
     else:

@@ -14,10 +14,10 @@ from lead_data.figures.participants import (
     participant_list,
     team_names,
 )
+from lead_data.labels import label, labelled
 from lead_data.models import REFERRAL_TYPES
 from ui.access import record_export, record_view, require_page
 from ui.casework import client_links
-from ui.charts import label, labelled
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import pager, table
@@ -58,7 +58,7 @@ filters = ParticipantFilters(
 )
 total = load(participant_count, as_of=as_of, filters=filters)
 
-st.subheader(f"{total:,} participant{'' if total == 1 else 's'}")
+st.header(f"{total:,} participant{'' if total == 1 else 's'}")
 page = pager(total, key="participants-page", page_size=PARTICIPANTS_PER_PAGE, restart_on=(as_of, filters))
 participants = labelled(load(participant_list, as_of=as_of, filters=filters, page=page), *LABELLED_COLUMNS)
 every_participant = load_later(participant_list, as_of=as_of, filters=filters)

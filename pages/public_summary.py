@@ -7,6 +7,7 @@ import streamlit as st
 
 from lead_data import access
 from lead_data.figures.public_summary import public_summary
+from lead_data.labels import label
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE, SMALLEST_SHOWN
 from lead_data.zone import place_labels
 from ui.access import require_page
@@ -64,18 +65,18 @@ st.columns(2)[0].metric(
     border=True,
 )
 
-st.subheader("Referrals by quarter and type")
+st.header("Referrals by quarter and type")
 table(
     summary.referrals_by_type,
     file_name=f"lead-referrals-by-type-{summary.month_end:%Y-%m}.csv",
     column_config={
         "quarter": "Quarter",
-        "arrest_diversion": "Arrest diversion",
-        "social_contact": "Social contact",
+        "arrest_diversion": label("arrest_diversion"),
+        "social_contact": label("social_contact"),
         "not recorded": "Type not recorded",
     },
 )
-st.subheader("Where referrals happened, by quarter")
+st.header("Where referrals happened, by quarter")
 table(
     summary.referrals_by_place,
     file_name=f"lead-referrals-by-place-{summary.month_end:%Y-%m}.csv",

@@ -7,8 +7,9 @@ import streamlit as st
 from lead_data import access, sql
 from lead_data.figures import enrollment, rearrests
 from ui.access import require_page
-from ui.charts import SEVERITY_COLOURS, days_bars, monthly_bars, show
+from ui.charts import days_bars, monthly_bars, show
 from ui.data import load
+from ui.palette import SEVERITY_COLOURS
 from ui.settings import report_settings
 
 viewer = require_page(access.REARRESTS)
@@ -68,7 +69,7 @@ with left:
             )
         )
 with right:
-    st.subheader("Arrests before and after LEAD")
+    st.header("Arrests before and after LEAD")
     st.caption(
         f"{before_after.participants} participants enrolled at least 180 days: arrests in the 180 days "
         "before referral against re-arrests in the 180 days after intake (diverted arrests excluded)."

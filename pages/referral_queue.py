@@ -45,7 +45,7 @@ if not may_see(casework.referral_queue):
     st.stop()
 
 total = casework.queue_total(counts)
-st.subheader(f"{total:,} referral{'' if total == 1 else 's'} waiting")
+st.header(f"{total:,} referral{'' if total == 1 else 's'} waiting")
 page = pager(total, key="queue-page", page_size=casework.QUEUE_PER_PAGE, restart_on=as_of)
 queue = queue_rows(load(casework.referral_queue, as_of=as_of, deadlines=deadlines, page=page))
 every_referral = load_later(casework.referral_queue, as_of=as_of, deadlines=deadlines)

@@ -15,17 +15,9 @@ from lead_data.figures import casework, meeting
 from lead_data.figures.caseload import caseload_by_team
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
+from ui.agenda import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, markdown_cells, markdown_text
 from ui.casework import client_links, configured_deadlines
-from ui.charts import (
-    ALL_TEAMS,
-    agenda_counts,
-    agenda_rows,
-    agenda_team_choices,
-    caseload_bars,
-    markdown_cells,
-    markdown_text,
-    show,
-)
+from ui.charts import caseload_bars, show
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import exported, table
@@ -109,7 +101,7 @@ with right:
         },
     )
 
-st.subheader("Client agenda")
+st.header("Client agenda")
 team_choices = agenda_team_choices(teams, agenda)
 chosen = st.selectbox(
     "Team",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import time
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import HeadingBase
 
 import ui.access
 from lead_data.access import PERMISSIONS, ROLES
@@ -67,6 +69,14 @@ def everything_shown(at: AppTest) -> str:
     return "\n".join(walk(at.main) + walk(at.sidebar))
 
 
+def heading_levels(node) -> list[int]:
+    """The levels of the headings under ``node`` (h1 is 1), in the order a reader meets them."""
+    if isinstance(node, HeadingBase):
+        return [int(node.proto.tag.removeprefix("h"))]
+    children = getattr(node, "children", None) or {}
+    return [level for child in children.values() for level in heading_levels(child)]
+
+
 @pytest.fixture
 def program(db, monkeypatch):
     """A program with distinctive fake names: one with a release in force, one never, one revoked."""
@@ -94,6 +104,11 @@ def test_role_page_matrix(program, role, page):
         at = open_app(PAGES[page], user=user, first_page=first, as_of=D.isoformat())
         assert not any("not available" in error.value for error in at.error)
         assert at.title
+        # The page's h1, its sections h2 and theirs h3: no level skipped (Lighthouse's heading-order);
+        # the menu's sections are top-level sections too.
+        levels = heading_levels(at.main)
+        assert levels[0] == 1 and all(level <= before + 1 for before, level in pairwise(levels)), levels
+        assert set(heading_levels(at.sidebar)) == {2}
         return
     # Absent from the navigation ...
     with pytest.raises(ValueError, match="Could not find a navigation page"):

@@ -108,7 +108,7 @@ def test_staff_see_who_is_waiting_and_the_view_is_audited(program, roles_and_aud
 def test_a_long_queue_is_paged_under_its_total_and_the_chooser_offers_the_page_s_people(program, monkeypatch):
     monkeypatch.setattr(casework, "QUEUE_PER_PAGE", 1)
     at = open_app(QUEUE, user=STAFF_USER, as_of=AS_OF)
-    assert [heading.value for heading in at.main.subheader] == ["2 referrals waiting"]
+    assert [heading.value for heading in at.main.header] == ["2 referrals waiting"]
     assert at.dataframe[0].value["name"].tolist() == ["Wwlate Referral"]
     at.button(key="queue-page-next").click().run()
     assert at.dataframe[0].value["name"].tolist() == ["Xxontime Referral"]
@@ -171,7 +171,7 @@ def test_a_misconfigured_deadline_stops_the_queue_with_what_to_fix(program, monk
 
 def test_a_case_manager_sees_their_own_team_first(program, roles_and_audit_files):
     at = open_app(MY_CLIENTS, user=CASE_MANAGER_USER, as_of=AS_OF)
-    assert at.subheader[0].value == "Team A: 1 clients"
+    assert at.main.header[0].value == "Team A: 1 clients"
     own = at.dataframe[0].value
     assert own["name"].tolist() == ["Qqours Client"]
     assert own[["days_since_contact", "next_action"]].iloc[0].tolist() == [20, "Overdue contact"]
@@ -210,7 +210,7 @@ def test_only_staff_may_open_my_clients_or_a_client_page(program, user):
 
 def test_staff_open_a_client_by_id_and_the_view_is_audited(program, roles_and_audit_files):
     at = open_app(CLIENT, user=STAFF_USER, as_of=AS_OF, participant=str(program["ours"]))
-    assert at.header[0].value == "Qqours Client"
+    assert at.main.header[0].value == "Qqours Client"
     assert metrics(at)["Team"] == "Team A"
     assert at.dataframe[0].value["event"].tolist() == ["Referred", "SAO verified", "Intake", "Contact"]
     views = [line for line in audit_lines(roles_and_audit_files) if line["page"] == "client"]
@@ -253,7 +253,7 @@ def test_the_client_page_is_closed_when_the_audit_log_cannot_be_written(program,
     monkeypatch.setenv("LEAD_AUDIT_LOG", str(blocker / "audit.jsonl"))
     at = open_app(CLIENT, user=STAFF_USER, as_of=AS_OF, participant=str(program["ours"]))
     assert "audit log is unavailable" in at.error[0].value
-    assert not at.header and not at.dataframe
+    assert not at.main.header and not at.dataframe
 
 
 def test_the_participants_list_offers_each_client_s_page(program):
@@ -267,7 +267,7 @@ def test_on_the_demo_database_every_page_shows_every_team(monkeypatch, tmp_path)
     monkeypatch.setenv("LEAD_DEMO_DATABASE", str(tmp_path / "demo.sqlite"))
     at = open_app(MY_CLIENTS, user=None)
     assert "Demo database" in at.info[0].value
-    assert at.subheader[0].value.startswith("Every team:")
+    assert at.main.header[0].value.startswith("Every team:")
     queue = open_app(QUEUE, user=None)
     assert "name" in queue.dataframe[0].value.columns
     assert USER_OF_ROLE  # the demo has no sign-in: every screen as staff

@@ -13,23 +13,19 @@ from lead_data.site import load_site
 from lead_data.sql import NOT_RECORDED
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE
 from tests.apptest import open_app
+from ui.chart_text import ChartSeries, chart_series, chart_summary, chart_table, text_alternative
 from ui.charts import (
-    REFERRAL_TYPE_COLOURS,
-    ChartSeries,
     caseload_bars,
     category_bars,
-    chart_series,
-    chart_summary,
-    chart_table,
     days_bars,
     funnel,
     monthly_bars,
     outcome_share_lines,
     running_total_lines,
     survival_chart,
-    text_alternative,
 )
 from ui.maps import map_summary, referrals_by_place
+from ui.palette import REFERRAL_TYPE_COLOURS
 
 IN_ZONE = "pilot_zone"  # the place key of Baltimore's one zone
 

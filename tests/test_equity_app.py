@@ -99,7 +99,7 @@ def test_only_the_open_tabs_figure_is_loaded(program):
     assert figures_loaded_by_a_run(at) == {"referrals_by_group"}
     at = open_app(EQUITY, user=USER_OF_ROLE["staff"], as_of=D.isoformat(), **{TAB_PARAMETER: "Re-arrest"})
     assert figures_loaded_by_a_run(at) == {"rearrested_within_year_by_group"}
-    assert at.subheader[0].value == "Re-arrested within 12 months of intake"
+    assert at.main.header[0].value == "Re-arrested within 12 months of intake"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.figures.caseload import caseload_by_team
 from lead_data.figures.meeting import Agenda, meeting_agenda
 from tests.apptest import LEADERSHIP_USER, PARTNER_USER, STAFF_USER, open_app
-from ui.charts import caseload_bars, markdown_cells
+from ui.agenda import markdown_cells
+from ui.charts import caseload_bars
 
 D = date(2024, 6, 30)
 LONG_AGO = date(2024, 1, 1)

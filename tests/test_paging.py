@@ -137,7 +137,7 @@ def showing(at) -> str | None:
 def test_the_page_shows_the_first_page_with_the_total_and_next_and_previous_move(paged_page):
     ids = [paged_page["ids"][name] for name in LAST_NAMES]
     at = open_app("pages/participants.py", as_of=D.isoformat())
-    assert at.subheader[0].value == "7 participants"
+    assert at.main.header[0].value == "7 participants"
     assert (shown_ids(at), showing(at)) == (ids[:3], "Showing 1–3 of 7")
     assert at.button(key="participants-page-previous").disabled
     at.button(key="participants-page-next").click().run()
@@ -218,7 +218,7 @@ def test_the_view_audit_records_which_page_was_seen(paged_page, roles_and_audit_
 
 def test_before_anyone_active_was_taken_in_the_list_is_empty_and_has_no_pages(paged_page):
     at = open_app("pages/participants.py", as_of=(date(2024, 3, 1) - timedelta(days=1)).isoformat())
-    assert at.subheader[0].value == "0 participants"
+    assert at.main.header[0].value == "0 participants"
     assert at.dataframe[0].value.empty and showing(at) is None
 
 

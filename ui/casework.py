@@ -10,7 +10,7 @@ import streamlit as st
 
 from lead_data.figures import casework
 from lead_data.figures.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
-from ui.charts import labelled
+from lead_data.labels import labelled
 from ui.settings import current_site
 
 log = logging.getLogger("lead_dashboard")

@@ -1,167 +1,41 @@
-"""Chart helpers and the one palette every chart and the map use (Okabe–Ito, colour-blind safe).
+"""The chart builders (each a Plotly figure drawn in the palette's template, built once per data)
+and ``show``, which draws a chart with its PNG download and its text alternative (``ui.chart_text``).
 
-Colours carry one meaning each, on every page and on the map:
-
-- referral type: Arrest diversion blue, Social contact orange;
-- severity: Felony vermillion, Misdemeanor reddish purple, Other sky blue;
-- "Not recorded" and inactive teams: grey;
-- a chart with a single series (no categories) uses the neutral slate ``ACCENT``, never a
-  category's colour, so a plain bar is not mistaken for "arrest diversion";
-- over cap: vermillion, the colour of the worst case.
-
-Charts are drawn with their own projector-ready template (``theme=None``): Streamlit's Plotly theme
-replaces a figure's fonts with small grey ones, which wash out on a meeting-room projector. Every
-chart shows a camera button that downloads it as a PNG.
+Every chart shows a camera button that downloads it as a PNG.
 """
 
 from __future__ import annotations
 
 import html
-import numbers
 import pickle
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 
-from lead_data.figures.meeting import REASON_LABELS, Agenda
+from lead_data.labels import label, labelled
 from lead_data.site import Site
-from lead_data.sql import NOT_RECORDED, UNASSIGNED
+from ui.chart_text import text_alternative
+from ui.palette import (
+    ACCENT,
+    AXIS_COLOUR,
+    CAP_COLOUR,
+    CONNECTED_COLOUR,
+    NOT_RECORDED_COLOUR,
+    OUTCOME_MEASURE_COLOURS,
+    SURVIVAL_COLOURS,
+    TEXT_COLOUR,
+    coloured_by_label,
+    styled,
+    translucent,
+)
 from ui.settings import AS_OF_KEY
 
-LABELS: dict[str, str] = {
-    "arrest_diversion": "Arrest diversion",
-    "social_contact": "Social contact",
-    "drug": "Drug",
-    "prostitution": "Prostitution",
-    "other": "Other",
-    "felony": "Felony",
-    "misdemeanor": "Misdemeanor",
-    "engaged": "Engaged",
-    "contact_overdue": "Contact overdue",
-    "in_the_wind": "In the wind",
-    "under_supervision": "Under supervision",
-    "disqualifying_record": "Disqualifying record",
-    "open_case_or_warrant": "Open case or warrant",
-    "public_safety_threat": "Public safety threat",
-    "sud_treatment": "SUD treatment",
-    "mental_health": "Mental health",
-    "medical": "Medical",
-    "housing": "Housing",
-    "employment": "Employment",
-    "income_benefits": "Income / benefits",
-    "id_documents": "ID documents",
-    "legal": "Legal",
-    "referred": "Referred",
-    "decided": "Decided",
-    "eligible": "Eligible",
-    "sao_verified": "SAO verified",
-    "enrolled": "Enrolled",
-    "active": "Active",
-    "exited": "Exited",
-    NOT_RECORDED: "Not recorded",
-}
-
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
-NOT_RECORDED_COLOUR = "#8C8C8C"
-REFERRAL_TYPE_COLOURS = {
-    "Arrest diversion": OKABE_ITO["blue"],
-    "Social contact": OKABE_ITO["orange"],
-    "Not recorded": NOT_RECORDED_COLOUR,
-}
-SEVERITY_COLOURS = {
-    "Felony": OKABE_ITO["vermillion"],
-    "Misdemeanor": OKABE_ITO["reddish_purple"],
-    "Other": OKABE_ITO["sky_blue"],
-    "Not recorded": NOT_RECORDED_COLOUR,
-}
-ACCENT = "#3D4F63"  # neutral slate for single-series charts: no category's colour
-CAP_COLOUR = OKABE_ITO["vermillion"]
-CONNECTED_COLOUR = OKABE_ITO["bluish_green"]
-TEXT_COLOUR = "#111111"
-AXIS_COLOUR = "#333333"
-GRID_COLOUR = "#D4D4D4"
-# Streamlit's own font (served with the app), so chart text matches the page.
-FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
-TEMPLATE_NAME = "lead_projector"
-CHART_HEIGHT = 460
 # Downloaded PNGs are slide-shaped and sharp, whatever the size of the screen they came from.
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1200, 675, 2
-
-
-def _axis() -> dict:
-    return {
-        "showline": True,
-        "linecolor": AXIS_COLOUR,
-        "linewidth": 1.5,
-        "ticks": "outside",
-        "tickcolor": AXIS_COLOUR,
-        "tickfont": {"size": 15, "color": TEXT_COLOUR},
-        "title": {"font": {"size": 16, "color": TEXT_COLOUR}, "standoff": 10},
-        "gridcolor": GRID_COLOUR,
-        "zeroline": False,
-        "automargin": True,
-        "fixedrange": True,  # no accidental zooming on a touchpad during a meeting
-    }
-
-
-pio.templates[TEMPLATE_NAME] = go.layout.Template(
-    layout={
-        "font": {"family": FONT_FAMILY, "size": 16, "color": TEXT_COLOUR},
-        "title": {
-            "font": {"size": 21, "color": TEXT_COLOUR, "weight": 600},
-            "x": 0.005,
-            "xanchor": "left",
-            "xref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "pad": {"t": 8},
-            "subtitle": {"font": {"size": 15, "color": "#444444"}},
-        },
-        "paper_bgcolor": "#FFFFFF",
-        "plot_bgcolor": "#FFFFFF",
-        "colorway": list(OKABE_ITO.values()),
-        "xaxis": {**_axis(), "showgrid": False},
-        "yaxis": {**_axis(), "showgrid": True},
-        "legend": {"font": {"size": 15, "color": TEXT_COLOUR}},
-        "hoverlabel": {"font": {"size": 16, "family": FONT_FAMILY}},
-        "dragmode": False,
-        "modebar": {"color": "#4A4A4A", "activecolor": "#000000", "bgcolor": "rgba(255,255,255,0.8)"},
-        "separators": ".,",
-    }
-)
-# Every chart's template. As the default, Plotly applies it without validating it again; named on each
-# figure, it is validated whole every time (4–8 ms a chart, more than many pages' queries).
-pio.templates.default = TEMPLATE_NAME
-
-
-def label(code: object) -> str:
-    return LABELS.get(str(code), str(code))
-
-
-def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """A copy with the coded values of ``columns`` replaced by their display labels."""
-    frame = frame.copy()
-    for column in columns:
-        frame[column] = frame[column].map(label)
-    return frame
 
 
 def _pickled(value: pd.DataFrame | Site) -> bytes:
@@ -184,23 +58,19 @@ def monthly_line(frame: pd.DataFrame, *, value: str, title: str, y_title: str) -
     return styled(figure)
 
 
-def hex_to_rgb(colour: str) -> list[int]:
-    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-
-
 @built_once
 def monthly_bars(
     frame: pd.DataFrame, *, value: str, colour_by: str, colours: dict[str, str], title: str, y_title: str
 ) -> go.Figure:
-    """Stacked bars per month, coloured by a coded column."""
-    data = labelled(frame, colour_by)
+    """Stacked bars per month, coloured by a coded column (``colours`` keyed by code, as in ``ui.palette``)."""
+    data, shown_colours = labelled(frame, colour_by), coloured_by_label(colours)
     figure = px.bar(
         data,
         x="month",
         y=value,
         color=colour_by,
-        color_discrete_map=colours,
-        category_orders={colour_by: list(colours)},
+        color_discrete_map=shown_colours,
+        category_orders={colour_by: list(shown_colours)},
         title=title,
         labels={"month": "Month", value: y_title, colour_by: ""},
     )
@@ -265,36 +135,6 @@ def service_bars(services: pd.DataFrame) -> go.Figure:
     return styled(figure)
 
 
-def styled(figure: go.Figure) -> go.Figure:
-    """The projector layout (the template is every figure's default): the title at the top, the legend
-    (if any) between it and the plot, with room for the legend to take two rows on a narrow chart."""
-    with_legend = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name) > 1
-    figure.update_layout(
-        height=figure.layout.height or CHART_HEIGHT,
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "xanchor": "left",
-            "x": 0,
-            "title": None,
-            "font": {"size": 15},
-        },
-        margin={
-            "l": 10,
-            "r": 30,
-            "t": (94 if with_legend else 56) + (26 if figure.layout.title.subtitle.text else 0),
-            "b": 10,
-        },
-    )
-    for trace in figure.data:
-        if trace.type == "scatter" and trace.mode and "lines" in trace.mode:
-            # A line of counts starts at zero, or small changes look like collapses.
-            figure.update_yaxes(rangemode="tozero")
-            trace.update(line_width=3, marker_size=9)
-    return figure
-
-
 def _file_stem(figure: go.Figure) -> str:
     title = figure.layout.title.text or "chart"
     stem = "lead-" + re.sub(r"[^a-z0-9]+", "-", re.sub(r"<[^>]*>", "", title).lower()).strip("-")
@@ -336,160 +176,6 @@ def show(figure: go.Figure, *, filename: str | None = None) -> None:
     with st.expander("Show data"):
         # An HTML table, which screen readers read cell by cell (st.dataframe draws on a canvas).
         st.table(text.table, hide_index=True)
-
-
-# --- text alternatives -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    """What a chart draws, as data: one label per point of the category axis and, per series, the
-    value at each label (None where the series has no point)."""
-
-    title: str
-    category_title: str
-    categories: list[str]
-    series: dict[str, list[float | None]]
-    ordered: bool = False  # categories run in time or number order (months, days), not by size
-    stacked: bool = False  # bars stacked on each other: the total per category is what stands out
-    percent: bool = False  # values are shares (0–1)
-
-
-@dataclass(frozen=True)
-class TextAlternative:
-    """What ``show`` says instead of the picture: the chart's title, its one-sentence summary and its data."""
-
-    title: str
-    summary: str
-    table: pd.DataFrame
-
-
-_TEXT_ALTERNATIVE = "_lead_text_alternative"  # where a figure keeps its own
-
-
-def text_alternative(figure: go.Figure) -> TextAlternative:
-    """The figure's text alternative, worked out on its first showing and kept on the figure: charts
-    are built once, shared by every run and never changed after (``built_once``), so reading their
-    traces again on each run (1-2 ms a chart) would only find the same answer."""
-    known = getattr(figure, _TEXT_ALTERNATIVE, None)
-    if known is None:
-        data = chart_series(figure)
-        known = TextAlternative(title=data.title, summary=chart_summary(data), table=chart_table(data))
-        setattr(figure, _TEXT_ALTERNATIVE, known)
-    return known
-
-
-def chart_series(figure: go.Figure) -> ChartSeries:
-    """The data a figure draws, read from its traces. Traces without hover (a confidence band's
-    edges) are decoration and left out; a trace whose ``customdata`` holds one text per point (the
-    day ranges of ``days_bars``) names its points by that text."""
-    series: dict[str, dict[str, float | None]] = {}
-    categories: list[str] = []
-    positions: dict[str, Any] = {}  # each category's date or number, to order several traces' together
-    ordered = percent = False
-    category_title = value_title = ""
-    for trace in figure.data:
-        if trace.type not in ("bar", "scatter", "funnel") or trace.hoverinfo == "skip":
-            continue
-        horizontal = trace.orientation == "h" or (trace.type == "funnel" and trace.orientation != "v")
-        keys, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
-        category_axis, value_axis = (figure.layout.yaxis, figure.layout.xaxis)
-        if not horizontal:
-            category_axis, value_axis = value_axis, category_axis
-        category_title = category_title or (category_axis.title.text or "")
-        value_title = value_title or (value_axis.title.text or "")
-        percent = percent or (value_axis.tickformat or "").endswith("%")
-        keys, values = list(keys if keys is not None else []), list(values if values is not None else [])
-        if category_axis.type == "date":  # months arrive as ISO text; the axis reads them as dates
-            keys = [pd.Timestamp(key) for key in keys]
-        ordered = ordered or any(isinstance(key, (date, pd.Timestamp, numbers.Real)) for key in keys)
-        custom = trace.customdata
-        if custom is not None and len(custom) == len(keys) and all(isinstance(text, str) for text in custom):
-            keys = list(custom)
-        tickformat = category_axis.tickformat  # read once: a Plotly property read is slow, a curve has thousands
-        labels = [_category_label(key, tickformat) for key in keys]
-        name = trace.name or value_title or "Value"
-        points = series.setdefault(name, {})
-        for text, key, value in zip(labels, keys, values, strict=True):
-            if text not in positions:
-                categories.append(text)
-                positions[text] = key
-            points[text] = None if value is None or pd.isna(value) else float(value)
-    kinds = {type(key) for key in positions.values()}
-    if len(series) > 1 and (kinds == {pd.Timestamp} or kinds <= {int, float}):
-        categories.sort(key=positions.__getitem__)  # lines over different spans: earliest first
-    bar_traces = sum(1 for trace in figure.data if trace.type == "bar")
-    axis_order = [str(key) for key in (figure.layout.xaxis.categoryarray or ())]
-    if set(categories) <= set(axis_order):  # the order the axis draws, not the traces' order
-        categories = [key for key in axis_order if key in categories]
-    return ChartSeries(
-        title=re.sub(r"<[^>]*>", "", figure.layout.title.text or "Chart"),
-        category_title=category_title or "Category",
-        categories=categories,
-        series={name: [points.get(text) for text in categories] for name, points in series.items()},
-        ordered=ordered,
-        stacked=bar_traces > 1 and figure.layout.barmode in ("stack", "relative"),
-        percent=percent,
-    )
-
-
-def _category_label(key: object, tickformat: str | None) -> str:
-    if isinstance(key, (date, pd.Timestamp)):
-        return key.strftime(tickformat if tickformat and tickformat.startswith("%") else "%b %Y")
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
-
-
-def _value_text(value: float, percent: bool) -> str:
-    if percent:
-        return f"{value:.0%}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def chart_summary(data: ChartSeries) -> str:
-    """One sentence saying what a chart shows: its title, the span of its categories, and for each
-    series (or the stacked total) its highest and lowest value and where."""
-    if not data.categories:
-        return f"{data.title}: no data."
-    if data.ordered:
-        first, last = data.categories[0], data.categories[-1]
-        span = first if first == last else f"{first} to {last}"
-    else:
-        span = f"{len(data.categories)} {'category' if len(data.categories) == 1 else 'categories'}"
-    series = data.series
-    if data.stacked:
-        series = {"": [sum(value or 0 for value in values) for values in zip(*series.values(), strict=True)]}
-    readings = []
-    for name, values in series.items():
-        known = [(value, text) for value, text in zip(values, data.categories, strict=True) if value is not None]
-        if not known:
-            continue
-        highest = max(known, key=lambda point: point[0])
-        lowest = min(known, key=lambda point: point[0])
-        if len(known) > 1 and highest[0] == lowest[0]:
-            reading = f"{_value_text(highest[0], data.percent)} throughout"
-        elif len(known) == 1:
-            reading = f"{_value_text(highest[0], data.percent)} ({highest[1]})"
-        else:
-            reading = (
-                f"highest {_value_text(highest[0], data.percent)} ({highest[1]}), "
-                f"lowest {_value_text(lowest[0], data.percent)} ({lowest[1]})"
-            )
-        readings.append(f"{name} {reading}" if len(series) > 1 else reading)
-    return f"{data.title}, {span}: {'; '.join(readings) or 'no values'}."
-
-
-def chart_table(data: ChartSeries) -> pd.DataFrame:
-    """The chart's data as a table of text: one row per category, one column per series (and the
-    total of stacked bars); blank where a series has no point."""
-    columns: dict[str, list[str]] = {data.category_title: data.categories}
-    for name, values in data.series.items():
-        columns[name] = ["" if value is None else _value_text(value, data.percent) for value in values]
-    if data.stacked:
-        totals = [sum(value or 0 for value in values) for values in zip(*data.series.values(), strict=True)]
-        columns["Total"] = [_value_text(total, data.percent) for total in totals]
-    return pd.DataFrame(columns)
 
 
 @built_once
@@ -607,101 +293,22 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
     return styled(figure)
 
 
-# --- the weekly meeting's agenda ----------------------------------------------------------------
-
-ALL_TEAMS = "All teams"
-AGENDA_HEADINGS = {"team": "Team", "name": "Name", "reasons": "Why", "discuss": "What to discuss"}
-# Characters Markdown would read as formatting; st.table renders every cell as Markdown.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-
-
-def agenda_team_choices(teams: pd.DataFrame, agenda: Agenda) -> list[str]:
-    """The team filter's options: every team, then "Unassigned", after "All teams"."""
-    return [ALL_TEAMS, *dict.fromkeys([*teams["team"], *agenda.teams, UNASSIGNED])]
-
-
-def agenda_rows(listed: pd.DataFrame) -> pd.DataFrame:
-    """The named part of the agenda as people read it (and download it): no participant id."""
-    rows = listed[list(AGENDA_HEADINGS)].copy()
-    rows["reasons"] = rows["reasons"].map(lambda reasons: ", ".join(REASON_LABELS[reason] for reason in reasons))
-    return rows.rename(columns=AGENDA_HEADINGS)
-
-
-def agenda_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """Clients to discuss per team and reason, headed as on the page, for ``st.table``."""
-    return counts.assign(team=counts["team"].map(markdown_text)).rename(
-        columns={"team": "Team", **REASON_LABELS, "clients": "Clients"}
-    )
-
-
-def markdown_text(text: str) -> str:
-    """Database text (a name, a team, a charge) shown literally where Streamlit reads Markdown;
-    a line break starts a new line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
-
-
-def markdown_cells(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` for ``st.table``: database text shown literally; a graduation in green, as on every chart."""
-    shown = rows.map(markdown_text)
-    if "Why" in shown:
-        shown["Why"] = shown["Why"].str.replace("Graduated", ":green[**Graduated**]", regex=False)
-    return shown
-
-
 # --- outcomes ----------------------------------------------------------------------------------
-
-LABELS.update(
-    {
-        "new_offense": "New offense",
-        "warrant_only": "Warrant only",
-        "graduated": "Graduated",
-        "disengaged": "Disengaged",
-        "moved": "Moved",
-        "incarcerated": "Incarcerated",
-        "deceased": "Deceased",
-        "housed": "Housed",
-        "employed": "Employed",
-        "legal_income": "Legal income",
-        "participants": "LEAD participants",
-        "comparison": "Comparison group",
-        "before": "Year before referral",
-        "after": "Year after intake",
-    }
-)
-GOOD_OUTCOME_COLOUR = OKABE_ITO["bluish_green"]  # graduations, and being housed: the outcome hoped for
-REARREST_KIND_COLOURS = {"New offense": ACCENT, "Warrant only": "#93A6BA", "Not recorded": NOT_RECORDED_COLOUR}
-# A graduation stands out in green; every other exit reason is a shade of slate, none of them a "failure".
-EXIT_REASON_COLOURS = {
-    "Graduated": GOOD_OUTCOME_COLOUR,
-    "Disengaged": ACCENT,
-    "Moved": "#6F8298",
-    "Incarcerated": "#28323D",
-    "Deceased": "#000000",
-    "Other": "#A9B7C6",
-    "Not recorded": NOT_RECORDED_COLOUR,
-}
-OUTCOME_MEASURE_COLOURS = {"Housed": GOOD_OUTCOME_COLOUR, "Employed": ACCENT, "Legal income": OKABE_ITO["blue"]}
-SURVIVAL_COLOURS = {"LEAD participants": ACCENT, "Comparison group": "#000000"}
-
-
-def _translucent(colour: str, alpha: float) -> str:
-    red, green, blue = hex_to_rgb(colour)
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 @built_once
 def quarterly_bars(
     frame: pd.DataFrame, *, value: str, colour_by: str, colours: dict[str, str], title: str, y_title: str
 ) -> go.Figure:
-    """Stacked bars per calendar quarter ('YYYY-Qn'), coloured by a coded column."""
-    data = labelled(frame, colour_by)
+    """Stacked bars per calendar quarter ('YYYY-Qn'), coloured by a coded column (``colours`` keyed by code)."""
+    data, shown_colours = labelled(frame, colour_by), coloured_by_label(colours)
     figure = px.bar(
         data,
         x="quarter",
         y=value,
         color=colour_by,
-        color_discrete_map=colours,
-        category_orders={colour_by: list(colours), "quarter": sorted(data["quarter"].unique())},
+        color_discrete_map=shown_colours,
+        category_orders={colour_by: list(shown_colours), "quarter": sorted(data["quarter"].unique())},
         title=title,
         labels={"quarter": "Quarter", value: y_title, colour_by: ""},
     )
@@ -723,7 +330,7 @@ def survival_chart(
     figure = go.Figure()
     bands = []
     for group, (curve, longest) in curves.items():
-        name, colour = label(group), SURVIVAL_COLOURS[label(group)]
+        name, colour = label(group), SURVIVAL_COLOURS[group]
         data = curve
         if longest > int(curve["day"].iloc[-1]):
             data = pd.concat([curve, curve.iloc[[-1]].assign(day=longest)], ignore_index=True)
@@ -736,7 +343,7 @@ def survival_chart(
             mode="lines",
             line_shape="hv",
             fill="tonexty",
-            fillcolor=_translucent(colour, 0.18),
+            fillcolor=translucent(colour, 0.18),
             name=f"{name}: 95% band",
             hoverinfo="skip",
         )
@@ -782,7 +389,7 @@ def outcome_share_lines(by_month: pd.DataFrame) -> go.Figure:
             y=by_month[f"{measure}_share"],
             mode="lines+markers",
             name=name,
-            line_color=OUTCOME_MEASURE_COLOURS[name],
+            line_color=OUTCOME_MEASURE_COLOURS[measure],
             customdata=by_month[[measure, f"{measure}_answered"]],
             hovertemplate="Month %{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra>" + name + "</extra>",
         )

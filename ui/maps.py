@@ -15,9 +15,12 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from lead_data.figures.referral_places import grid_cell
+from lead_data.labels import label, labelled
 from lead_data.site import Site
+from lead_data.sql import NOT_RECORDED
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, place_labels
-from ui.charts import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, built_once, hex_to_rgb, label, labelled
+from ui.charts import built_once
+from ui.palette import NOT_RECORDED_COLOUR, REFERRAL_TYPE_COLOURS, hex_to_rgb
 
 # Up to this many referrals with plausible coordinates the map draws one dot each; past it, a grid.
 MAX_MAP_POINTS = 3_000
@@ -104,12 +107,11 @@ def zone_corners(site: Site) -> tuple[list[float], list[float]]:
 @built_once
 def referral_map(locations: pd.DataFrame, site: Site) -> pdk.Deck:
     """A deck with the zones' outlines and one dot per referral that has plausible coordinates."""
-    plausible = ~locations["location"].isin([LOCATION_UNKNOWN, OUTSIDE_CITY])
-    points = labelled(locations[plausible], "referral_type", "offense")
-    points = points.assign(
-        referred_on=points["referred_on"].astype(str),
-        colour=points["referral_type"].map(
-            lambda name: hex_to_rgb(REFERRAL_TYPE_COLOURS.get(name, NOT_RECORDED_COLOUR)) + [225]
+    plausible = locations[~locations["location"].isin([LOCATION_UNKNOWN, OUTSIDE_CITY])]
+    points = labelled(plausible, "referral_type", "offense").assign(
+        referred_on=plausible["referred_on"].astype(str),
+        colour=plausible["referral_type"].map(
+            lambda code: hex_to_rgb(REFERRAL_TYPE_COLOURS.get(code, NOT_RECORDED_COLOUR)) + [225]
         ),
     )[["referred_on", "referral_type", "offense", "longitude", "latitude", "colour"]]
     longitudes, latitudes = zone_corners(site)
@@ -220,9 +222,9 @@ def map_legend() -> str:
     swatches = "".join(
         f'<span style="margin-right:1.5em;white-space:nowrap"><span style="display:inline-block;width:1em;'
         f"height:1em;border-radius:50%;background:{colour};border:1.5px solid #fff;box-shadow:0 0 0 1px #555;"
-        f'vertical-align:middle"></span> {name}</span>'
-        for name, colour in REFERRAL_TYPE_COLOURS.items()
-        if name != "Not recorded"
+        f'vertical-align:middle"></span> {label(code)}</span>'
+        for code, colour in REFERRAL_TYPE_COLOURS.items()
+        if code != NOT_RECORDED
     )
     return f'<div style="font-size:1.15rem;line-height:2">{swatches}{ZONE_SWATCH}</div>'
 
@@ -277,7 +279,7 @@ def referrals_by_place(locations: pd.DataFrame, site: Site) -> pd.DataFrame:
     are any), zeros included, with a total per place: from one row per referral, or from rows that
     each count ``referrals`` of them (``referral_map.referral_places``)."""
     kinds = locations["referral_type"].map(label)
-    types = [name for name in REFERRAL_TYPE_COLOURS if name != "Not recorded"]
+    types = [label(code) for code in REFERRAL_TYPE_COLOURS if code != NOT_RECORDED]
     types += sorted(set(kinds) - set(types))
     places = place_labels(site)
     weights = locations["referrals"] if "referrals" in locations else pd.Series(1, index=locations.index)
