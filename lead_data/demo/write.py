@@ -50,7 +50,8 @@ def is_generated_demo(path: Path) -> bool:
     """Whether the SQLite file at path is a demo database this generator wrote."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-            return connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+            application_id: int = connection.execute("PRAGMA application_id").fetchone()[0]
+            return application_id == DEMO_APPLICATION_ID
     except sqlite3.Error:  # not there, not readable, or not a SQLite file
         return False
 
@@ -169,7 +170,8 @@ def bulk_load(tables: dict[str, BulkTable]) -> Load:
         dialect = connection.dialect.name
         if dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"the network-size demo loads into SQLite or PostgreSQL, not {dialect}")
-        driver = connection.connection.driver_connection
+        # sqlite3's connection or psycopg's, which share no type: the code below asks which by dialect.
+        driver: Any = connection.connection.driver_connection
         if dialect == "sqlite" and not driver.in_transaction:
             driver.execute("BEGIN")  # sqlite3 would run the DROP INDEX below outside any transaction
         restore = _set_aside_indexes(connection)
