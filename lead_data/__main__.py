@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -21,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lead_data.db import DatabaseProblem, describe_database_error, display_url, role_warnings
 from lead_data.demo import DEFAULT_SEED, PARTICIPANTS_PER_SCALE, write_demo, write_network_demo
 from lead_data.figures.quality import CANNOT_OPEN_EXIT, CLEAN_EXIT, FINDINGS_EXIT, check_url, format_report
-from lead_data.progress import TextProgress
+from lead_data.progress import stage_bar, step_bar
 from lead_data.schema import create_schema, head_revision, schema_revision
 from lead_data.site import SiteError, load_site
 
@@ -123,27 +124,24 @@ def run_demo(arguments: argparse.Namespace) -> int:
         target, shown, done = arguments.out, str(arguments.out), "Wrote the demo database to"
     else:
         target, shown, done = arguments.url, display_url(arguments.url), "Loaded the demo rows into"
-    progress = TextProgress()
     participants = arguments.participants
     if arguments.scale is not None:
         participants = round(arguments.scale * PARTICIPANTS_PER_SCALE)
     try:
-        if participants is None:
-            counts = write_demo(target, seed=arguments.seed, as_of=as_of, progress=progress)
-        else:
-            counts = write_network_demo(
-                target, participants=participants, seed=arguments.seed, as_of=as_of, progress=progress
-            )
+        with stage_bar() as progress:
+            if participants is None:
+                counts = write_demo(target, seed=arguments.seed, as_of=as_of, progress=progress)
+            else:
+                counts = write_network_demo(
+                    target, participants=participants, seed=arguments.seed, as_of=as_of, progress=progress
+                )
     except ValueError as error:
-        progress.abandon()
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return BAD_ARGUMENTS_EXIT
     except OSError as error:
-        progress.abandon()
         print(f"{PROG}: error: cannot write {shown}: {error.strerror or error}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
     except (SQLAlchemyError, CommandError) as error:
-        progress.abandon()
         print(f"{PROG}: error: cannot load into {shown}: {describe_error(error)}", file=sys.stderr)
         return CANNOT_WRITE_EXIT
     size = "" if participants is None else f"{participants:,} participants, "
@@ -177,7 +175,9 @@ def run_init_db(arguments: argparse.Namespace) -> int:
 
 def run_check(arguments: argparse.Namespace) -> int:
     try:
-        findings = check_url(arguments.url, today=arguments.today or load_site().today())
+        today = arguments.today or load_site().today()
+        with step_bar("Checking the tables") as progress:
+            findings = check_url(arguments.url, today=today, progress=progress)
         warnings = role_warnings(arguments.url)
     except (DatabaseProblem, SiteError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
@@ -204,7 +204,8 @@ def describe_error(error: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    return arguments.run(arguments)
+    run: Callable[[argparse.Namespace], int] = arguments.run  # set by each subcommand's parser
+    return run(arguments)
 
 
 if __name__ == "__main__":

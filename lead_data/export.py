@@ -20,7 +20,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(_neutralised)
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    text: str = safe.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8")
 
 
 def _neutralised(value: object) -> object:

@@ -88,7 +88,7 @@ def weekly_summary_pdf(
         ]
         for row in changes[list(CHANGE_COLUMNS)].itertuples(index=False)
     ]
-    pdf.table(
+    pdf.ruled_table(
         ["Figure", "This week", "Last week", "Change", ""],
         rows,
         widths=(0.34, 0.15, 0.15, 0.13, 0.23),
@@ -117,7 +117,7 @@ def weekly_summary_pdf(
         if bool(row.over_cap):
             highlighted.append(index)
     if rows:
-        pdf.table(
+        pdf.ruled_table(
             ["Team", "Caseload", "Cap", "", "Last week", "Change"],
             rows,
             widths=(0.34, 0.14, 0.12, 0.14, 0.14, 0.12),
@@ -152,7 +152,7 @@ def _agenda_section(pdf: _Page, agenda: pd.DataFrame) -> None:
     # The total first, so it is on the page even when the last teams give way to a note.
     rows = [["All teams", *(_count(counts[column].sum()) for column in AGENDA_COLUMNS[1:])]]
     rows += [[str(row[0]), *(_count(value) for value in row[1:])] for row in counts.itertuples(index=False)]
-    pdf.table(
+    pdf.ruled_table(
         list(AGENDA_HEADINGS),
         rows,
         widths=(0.22, 0.12, 0.11, 0.1, 0.11, 0.12, 0.11, 0.11),
@@ -188,11 +188,11 @@ def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _count(value: object) -> str:
+def _count(value: float) -> str:
     return "-" if pd.isna(value) else f"{int(value):,}"
 
 
-def _signed(value: object) -> str:
+def _signed(value: float) -> str:  # a count, or NaN where there is none
     if pd.isna(value):
         return "-"
     number = int(value)
@@ -248,7 +248,7 @@ class _Page(FPDF):
         self.set_text_color(*INK)
         self.ln(2)
 
-    def table(
+    def ruled_table(
         self,
         header: Sequence[str],
         rows: Sequence[Sequence[str]],

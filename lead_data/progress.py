@@ -1,53 +1,73 @@
-"""A text progress bar for long command-line work (generating the demo database).
+"""Progress of long command-line work (``python -m lead_data demo``, ``... check``), drawn by rich.
 
-On a terminal it redraws one line in place; into a file or a CI log, where a redrawn line would be
-noise, it writes one line per stage instead, each once that stage is over (so a command that stops
-on a mistake before any work is done still says only what the mistake was). Either way it writes
-to stderr, so stdout stays the command's result.
+The work itself only calls a small callback, so it knows nothing of how progress is shown (the
+dashboard shows the data-quality check's progress through the same callback: ``ui.background``):
+
+- ``StageProgress(stage, fraction)``: what is being done and how much of the whole is done, 0.0 to 1.0
+  (generating the demo);
+- ``StepProgress(done, steps, rows)``: steps done so far, steps in all, rows read so far (checking a
+  database, a step per table).
+
+A command opens a bar with ``stage_bar()`` or ``step_bar(...)`` around the work and hands the work the
+callback it yields. The bar appears once the work first reports. It goes to stderr, so stdout stays
+the command's result, and only to a terminal: into a file or a CI log, where a redrawn line is noise,
+nothing is written, and stderr holds only the command's warnings and errors. When the work stops on
+an exception the bar is wiped, so the error that follows is shown alone.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-BAR_WIDTH = 30
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+StageProgress = Callable[[str, float], None]
+StepProgress = Callable[[int, int, int], None]
 
 
-class TextProgress:
-    """A ``progress(stage, fraction)`` callback that draws ``[#####-----]  45%  Writing contacts``."""
+def no_progress(stage: str, fraction: float) -> None:
+    """A ``StageProgress`` that says nothing: the default of work run without a bar."""
 
-    def __init__(self, stream: TextIO | None = None, *, interactive: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.interactive = self.stream.isatty() if interactive is None else interactive
-        self.stage: str | None = None
-        self.pending: str | None = None  # a log's line for the stage under way
-        self.width = 0  # of the line last drawn in place
 
-    def __call__(self, stage: str, fraction: float) -> None:
-        fraction = min(1.0, max(0.0, fraction))
-        filled = round(BAR_WIDTH * fraction)
-        line = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {fraction:>4.0%}  {stage}"
-        if self.interactive:
-            self.stream.write("\r" + line.ljust(self.width))
-            self.width = len(line)
-            if fraction >= 1.0:
-                self.stream.write("\n")
-                self.width = 0
-        elif stage != self.stage:
-            if self.pending:
-                self.stream.write(self.pending + "\n")
-            self.pending = line
-            if fraction >= 1.0:
-                self.stream.write(line + "\n")
-                self.pending = None
-        self.stage = stage
-        self.stream.flush()
+@contextmanager
+def stage_bar() -> Iterator[StageProgress]:
+    """A bar named by the stage under way, filled to the fraction of the whole that is done."""
+    with _bar("", total=1.0) as (bar, task):
 
-    def abandon(self) -> None:
-        """The work stopped: wipe the bar (or forget the stage under way) before the error is shown."""
-        if self.interactive and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-        self.width = 0
-        self.pending = None
+        def report(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction, visible=True)
+
+        yield report
+
+
+@contextmanager
+def step_bar(doing: str) -> Iterator[StepProgress]:
+    """A bar of steps, named ``doing`` and the rows read so far: "Checking the tables (12,345 rows read)"."""
+    with _bar(doing, total=None) as (bar, task):
+
+        def report(done: int, steps: int, rows: int) -> None:
+            bar.update(task, description=f"{doing} ({rows:,} rows read)", completed=done, total=steps, visible=True)
+
+        yield report
+
+
+@contextmanager
+def _bar(description: str, *, total: float | None) -> Iterator[tuple[Progress, TaskID]]:
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    task = bar.add_task(description, total=total, visible=False)  # until the work first says how far it is
+    with bar:
+        try:
+            yield bar, task
+        except BaseException:
+            bar.update(task, visible=False)  # wiped as the bar stops: the error is shown alone
+            raise

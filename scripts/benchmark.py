@@ -18,16 +18,17 @@ AppTest, signed in as staff, and measures:
   each followed at once by the figures it computed (as ``ui.data.load`` recorded them with their
   inputs, ``ui.runlog.recording_figure_calls``) run directly on a pooled connection in the page's
   order; script is the server's time for the run as the router logs it (``ui.runlog.script_run``:
-  the sign-in, menu, sidebar and page, without AppTest's own work around the run), and the ratio
-  of the script's time to its figures' (what the page costs beyond its queries) is taken per run;
+  the sign-in, menu, sidebar and page, without AppTest's own work around the run); what the script
+  takes beyond its figures is what the page costs besides its queries;
 - for a page that computes a long figure in the background (Data quality: ``ui.background``), how
   long after its cold run began the figure was ready;
 - peak memory (VmHWM) after every page ran, and the bytes of the Referral map's pydeck JSON.
 
 Every page runs once untimed first, as on a server that has already started. Goals (issue 10):
-cold <= 1.0 s, warm <= 0.15 s, script/figures <= 1.5, peak <= 400 MB, map <= 2 MB; each figure is
-marked ✓ or ✗. Prints a Markdown table per backend and writes the figures as JSON (default
-artifacts/benchmark-<backend>-scale<S>.json).
+cold <= 1.0 s, warm <= 0.15 s, peak <= 400 MB, map <= 2 MB, and (issue 20) script <= figures +
+max(0.5 × figures, 30 ms): the router's few milliseconds and a table's drawing fit in a page whose
+figures take 10-20 ms; each figure is marked ✓ or ✗. Prints a Markdown table per backend and writes
+the figures as JSON (default artifacts/benchmark-<backend>-scale<S>.json).
 """
 
 from __future__ import annotations
@@ -67,7 +68,15 @@ if TYPE_CHECKING:  # only the measuring process imports Streamlit's testing runt
 
 BACKENDS = ("sqlite", "postgresql")
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-GOALS = {"cold_s": 1.0, "warm_s": 0.15, "ratio": 1.5, "peak_memory_mb": 400, "map_payload_bytes": 2_000_000}
+GOALS = {
+    "cold_s": 1.0,
+    "warm_s": 0.15,
+    # A page's script may take its figures' time plus this share of it, or plus the floor if more.
+    "script_over_figures_share": 0.5,
+    "script_over_figures_floor_s": 0.030,
+    "peak_memory_mb": 400,
+    "map_payload_bytes": 2_000_000,
+}
 MAP_PAGE = "pages/referral_map.py"
 CLIENT_PAGE = "pages/client.py"
 PAGE_TIMEOUT_SECONDS = 600  # a page of a slow database at scale 1 still finishes and is measured
@@ -75,6 +84,12 @@ ROLES_FILE_VARIABLE, AUDIT_LOG_VARIABLE = "LEAD_ROLES_FILE", "LEAD_AUDIT_LOG"
 
 
 # --- the pages ------------------------------------------------------------------------------------
+
+
+def allowed_script_seconds(figures_seconds: float) -> float:
+    """The most a page's script may take (the goal): its figures' time + max(0.5 × it, 30 ms)."""
+    margin = max(GOALS["script_over_figures_share"] * figures_seconds, GOALS["script_over_figures_floor_s"])
+    return figures_seconds + margin
 
 
 def router_pages() -> list[tuple[str, str]]:
@@ -86,7 +101,7 @@ def router_pages() -> list[tuple[str, str]]:
     assigned = {
         target.id: node.value
         for node in tree.body
-        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
         if isinstance(target, ast.Name)
     }
@@ -221,7 +236,8 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
         ran_cleanly(at, title)
         return at, wall, sum(runs), calls, statements[0]
 
-    measured, map_bytes = [], 0
+    measured: list[dict[str, Any]] = []
+    map_bytes = 0
     for path, title in pages:
         colds, warms, results = [], [], []
         for _ in range(repeat):
@@ -254,30 +270,29 @@ def measure(url: str, as_of: date, repeat: int, only: tuple[str, ...] = ()) -> d
     for page in measured:
         # Cold runs again, each followed at once by its figures run directly: a run and its figures
         # meet the same load on a machine whose times move by up to a half from minute to minute.
-        scripts, passes, ratios = [], [], []
+        scripts, passes = [], []
         for _ in range(repeat):
             _, _, script, calls, _ = cold_run(page["path"], page["page"])
             wait_for_background_figures()
             computed = [call for call in calls if call.computed]
             scripts.append(script)
             passes.append(direct_seconds(computed))
-            if computed:
-                ratios.append(script / sum(passes[-1]))
         timed = [
             {"figure": call.figure.__name__, "seconds": statistics.median(seconds)}
             for call, seconds in zip(computed, zip(*passes, strict=True), strict=True)
         ]
+        figures_s = statistics.median(sum(seconds) for seconds in passes)
         page.update(
             script_s=statistics.median(scripts),
             figures=timed,
-            figures_s=statistics.median(sum(seconds) for seconds in passes),
-            ratio=statistics.median(ratios) if ratios else None,
+            figures_s=figures_s,
+            allowed_script_s=allowed_script_seconds(figures_s),
             slowest_figure=max(timed, key=lambda figure: figure["seconds"]) if timed else None,
         )
         page["meets"] = {
             "cold_s": page["cold_s"] <= GOALS["cold_s"],
             "warm_s": page["warm_s"] <= GOALS["warm_s"],
-            "ratio": page["ratio"] is None or page["ratio"] <= GOALS["ratio"],
+            "script_s": page["script_s"] <= page["allowed_script_s"],
         }
     engine.dispose()
     return {
@@ -378,18 +393,17 @@ def markdown(document: dict[str, Any]) -> str:
             f"({result['imports_memory_mb']:.0f} MB of it once the app's modules are imported); "
             f"the map sends {result['map_payload_bytes'] / 1e6:.2f} MB {mark(result['meets']['map_payload_bytes'])}.",
             "",
-            "| Page | Cold s | Warm s | Queries | Script s | Figures s | Script/figures | Slowest figure |",
-            "|---|--:|--:|--:|--:|--:|--:|---|",
+            "| Page | Cold s | Warm s | Queries | Figures s | Script s (allowed) | Slowest figure |",
+            "|---|--:|--:|--:|--:|--:|---|",
         ]
         for page in result["pages"]:
             meets = page["meets"]
-            ratio = "–" if page["ratio"] is None else f"{page['ratio']:.2f} {mark(meets['ratio'])}"
             slowest = page["slowest_figure"]
             slowest_text = f"{slowest['figure']} {slowest['seconds']:.3f} s" if slowest else "–"
             lines.append(
                 f"| {page['page']} | {page['cold_s']:.3f} {mark(meets['cold_s'])} | {page['warm_s']:.3f} "
-                f"{mark(meets['warm_s'])} | {page['queries']} | {page['script_s']:.3f} | {page['figures_s']:.3f} "
-                f"| {ratio} | {slowest_text} |"
+                f"{mark(meets['warm_s'])} | {page['queries']} | {page['figures_s']:.3f} | {page['script_s']:.3f} "
+                f"({page['allowed_script_s']:.3f}) {mark(meets['script_s'])} | {slowest_text} |"
             )
         lines += [
             f"\n{page['page']}: the cold run showed progress; the figure computed in the background was ready "
@@ -400,8 +414,9 @@ def markdown(document: dict[str, Any]) -> str:
         lines.append("")
     goals = GOALS
     lines.append(
-        f"Goals: cold <= {goals['cold_s']} s, warm <= {goals['warm_s']} s, script/figures <= {goals['ratio']}, "
-        f"peak memory <= {goals['peak_memory_mb']} MB, map <= {goals['map_payload_bytes'] / 1e6:g} MB."
+        f"Goals: cold <= {goals['cold_s']} s, warm <= {goals['warm_s']} s, script <= figures + "
+        f"max({goals['script_over_figures_share']:g} × figures, {goals['script_over_figures_floor_s'] * 1000:g} ms) "
+        f"(allowed), peak memory <= {goals['peak_memory_mb']} MB, map <= {goals['map_payload_bytes'] / 1e6:g} MB."
     )
     return "\n".join(lines)
 

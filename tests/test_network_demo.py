@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from lead_data.__main__ import main
 from lead_data.demo import PARTICIPANTS_PER_SCALE, is_generated_demo, write_network_demo
 from lead_data.demo.network import MIN_PARTICIPANTS, PARTICIPANTS_PER_TEAM
-from lead_data.demo.write import BulkTable, bulk_load, no_progress
+from lead_data.demo.write import BulkTable, bulk_load
 from lead_data.figures.quality import check_url
 from lead_data.models import CONTRACT_TABLES, DEFAULT_CASELOAD_CAP, EXIT_REASONS, Base
+from lead_data.progress import no_progress
 from lead_data.schema import create_schema
 from lead_data.site import load_site
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate

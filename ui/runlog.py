@@ -98,7 +98,8 @@ def script_run() -> Iterator[ScriptRun]:
 def recording_figure_calls() -> Iterator[list[FigureCall]]:
     """Every figure loaded while this is open, in any session, in order: for one benchmark at a time."""
     global _recorded_calls
-    _recorded_calls = calls = []
+    calls: list[FigureCall] = []
+    _recorded_calls = calls
     try:
         yield calls
     finally:
@@ -109,7 +110,8 @@ def recording_figure_calls() -> Iterator[list[FigureCall]]:
 def recording_script_runs() -> Iterator[list[float]]:
     """The duration in seconds (unrounded) of every run that ends while this is open, in any session."""
     global _recorded_run_seconds
-    _recorded_run_seconds = durations = []
+    durations: list[float] = []
+    _recorded_run_seconds = durations
     try:
         yield durations
     finally:

@@ -11,7 +11,7 @@ that answers anyone holding it, before any click and with nothing audited.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +26,7 @@ def table(
     file_name: str,
     column_config: dict[str, Any] | None = None,
     on_export: Callable[[], None] | None = None,
-    height: int | str = "auto",
+    height: int | Literal["auto", "content", "stretch"] = "auto",
     all_rows: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """``frame`` as a table, with a "Download CSV" button for exactly its rows and columns, or, when

@@ -32,20 +32,18 @@ from lead_data.demo.rows import build_demo_rows
 from lead_data.demo.tuning import DEFAULT_SEED
 from lead_data.demo.write import (
     DEMO_APPLICATION_ID,
-    Progress,
     check_target,
     insert_rows,
     is_generated_demo,
-    no_progress,
     row_counts,
     write_to,
 )
+from lead_data.progress import StageProgress, no_progress
 
 __all__ = [
     "DEFAULT_SEED",
     "DEMO_APPLICATION_ID",
     "PARTICIPANTS_PER_SCALE",
-    "Progress",
     "build_demo_rows",
     "is_generated_demo",
     "write_demo",
@@ -54,7 +52,7 @@ __all__ = [
 
 
 def write_demo(
-    target: Path | str, *, seed: int = DEFAULT_SEED, as_of: date | None = None, progress: Progress | None = None
+    target: Path | str, *, seed: int = DEFAULT_SEED, as_of: date | None = None, progress: StageProgress | None = None
 ) -> dict[str, int]:
     """Write the demo for (seed, as_of) and return row counts per table.
 

@@ -6,7 +6,7 @@ A key of 0, NaT, NaN, a boolean of -1 or None stand for NULL in a column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -49,22 +49,21 @@ def plain_values(column: Any, array: np.ndarray) -> list[Any]:
     if isinstance(kind, DateTime):
         return [f"{text[:10]} {text[11:]}.000000" for text in np.datetime_as_string(array, unit="s").tolist()]
     if isinstance(kind, Date):
-        texts = np.datetime_as_string(array, unit="D").astype(object)
-        texts[np.isnat(array)] = None
-        return texts.tolist()
-    if isinstance(kind, Boolean):
+        values = np.datetime_as_string(array, unit="D").astype(object)
+        values[np.isnat(array)] = None
+    elif isinstance(kind, Boolean):
         values = (array == 1).astype(object)
         values[array < 0] = None
-        return values.tolist()
-    if isinstance(kind, Integer) and column.nullable:
+    elif isinstance(kind, Integer) and column.nullable:
         values = array.astype(object)
         values[array == 0] = None
-        return values.tolist()
-    if isinstance(kind, Float):
+    elif isinstance(kind, Float):
         values = array.astype(object)
         values[np.isnan(array)] = None
-        return values.tolist()
-    return array.tolist()
+    else:
+        values = array
+    plain: list[Any] = values.tolist()  # numpy types tolist() as Any: it cannot know the dtype
+    return plain
 
 
 # --- drawing ----------------------------------------------------------------------------------------
@@ -83,12 +82,14 @@ def dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
 
 
 def timestamps(days: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    return (days * SECONDS_PER_DAY + seconds).astype("datetime64[s]")
+    seconds_since_epoch: np.ndarray = days * SECONDS_PER_DAY + seconds
+    return seconds_since_epoch.astype("datetime64[s]")
 
 
 def weights(values: tuple[Any, ...] | list[Any]) -> np.ndarray:
     array = np.asarray(values, dtype=float)
-    return array / array.sum()
+    total: float = array.sum()
+    return array / total
 
 
 def pick(rng: np.random.Generator, options: tuple[tuple[Any, int], ...] | dict[Any, int], size: int) -> np.ndarray:
@@ -99,10 +100,11 @@ def pick(rng: np.random.Generator, options: tuple[tuple[Any, int], ...] | dict[A
     return values[rng.choice(len(pairs), size=size, p=weights([weight for _, weight in pairs]))]
 
 
-def coded_text(values: tuple[str, ...] | list[str], codes: np.ndarray) -> np.ndarray:
+def coded_text(values: Sequence[str | None], codes: np.ndarray) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = list(values)
-    return array[codes]
+    texts: np.ndarray = array[codes]
+    return texts
 
 
 def ids(count: int) -> np.ndarray:

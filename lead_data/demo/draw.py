@@ -232,22 +232,24 @@ def settle_enrollments_on_as_of(rng: random.Random, enrolled: list[Case], as_of:
     retired team) and the enrollments planned to last longest are the ones kept active."""
     unassigned = rng.randint(*UNASSIGNED_CLIENTS)
     on_retired_team = rng.randint(*CLIENTS_LEFT_ON_RETIRED_TEAM)
-    naturally_active = sum(1 for case in enrolled if case.planned_exit_on > as_of)
+    naturally_active = sum(1 for case in enrolled if case.planned_exit_day > as_of)
     team_count = max(1, math.ceil((naturally_active - unassigned - on_retired_team) / TYPICAL_CASELOAD))
     caseloads = _team_caseloads(rng, team_count, len(enrolled) - unassigned - on_retired_team)
     active_numbers = [n for n in range(1, len(caseloads) + 2) if n != RETIRED_TEAM_NUMBER]
 
     active_count = min(len(enrolled), sum(caseloads) + unassigned + on_retired_team)
     protected_since = as_of - timedelta(days=PROTECTED_RECENT_INTAKE_DAYS)
-    by_staying_power = sorted(enrolled, key=lambda c: (c.intake_on > protected_since, c.planned_exit_on), reverse=True)
+    by_staying_power = sorted(
+        enrolled, key=lambda c: (c.intake_day > protected_since, c.planned_exit_day), reverse=True
+    )
     active, leaving = by_staying_power[:active_count], by_staying_power[active_count:]
     on_teams = _set_aside_retired_and_unassigned(rng, active, unassigned, on_retired_team)
 
     for case in leaving:
-        if case.planned_exit_on <= as_of:
-            case.exited_on = case.planned_exit_on
+        if case.planned_exit_day <= as_of:
+            case.exited_on = case.planned_exit_day
         else:  # sent out before its planned time; leaves within the last three months
-            case.exited_on = as_of - timedelta(days=rng.randrange(min(90, (as_of - case.intake_on).days)))
+            case.exited_on = as_of - timedelta(days=rng.randrange(min(90, (as_of - case.intake_day).days)))
         case.exit_reason = case.planned_exit_reason
     _assign_teams_as_the_program_grew(
         rng, enrolled, set(on_teams), dict(zip(active_numbers, caseloads, strict=True)), as_of
@@ -260,7 +262,7 @@ def _set_aside_retired_and_unassigned(
 ) -> list[Case]:
     """The retired team keeps its longest-standing clients and some of the newest intakes wait
     unassigned; return the other active clients, who are on the active teams."""
-    by_intake = sorted(active, key=lambda c: c.intake_on)
+    by_intake = sorted(active, key=lambda c: c.intake_day)
     for case in by_intake[:on_retired_team]:
         case.team_id = RETIRED_TEAM_NUMBER
     rest = by_intake[on_retired_team:]
@@ -282,14 +284,14 @@ def _assign_teams_as_the_program_grew(
     as_of. A few enrollments that ended name no team."""
     numbers = sorted([*caseloads_on_as_of, RETIRED_TEAM_NUMBER])
     places_left = dict(caseloads_on_as_of)
-    on_retired_team = [case.intake_on for case in enrolled if case.is_active and case.team_id == RETIRED_TEAM_NUMBER]
+    on_retired_team = [case.intake_day for case in enrolled if case.is_active and case.team_id == RETIRED_TEAM_NUMBER]
     last_intake = max(on_retired_team, default=PROGRAM_START)
     retired_after = last_intake + timedelta(days=rng.randint(0, max(0, (as_of - last_intake).days)))
     opened: list[int] = []
     caseload = dict.fromkeys(numbers, 0)
     endings: list[tuple[date, int]] = []  # (exit day, team) of the enrollments counted in caseload
-    for case in sorted(enrolled, key=lambda c: (c.intake_on, c.referred_at)):
-        while endings and endings[0][0] <= case.intake_on:
+    for case in sorted(enrolled, key=lambda c: (c.intake_day, c.referred_at)):
+        while endings and endings[0][0] <= case.intake_day:
             caseload[heapq.heappop(endings)[1]] -= 1
         if case in on_teams:
             case.team_id = _next_team(opened, [n for n in numbers if places_left.get(n, 0) > 0], caseload)
@@ -297,7 +299,7 @@ def _assign_teams_as_the_program_grew(
         elif not case.is_active:
             if rng.random() < EXITED_WITHOUT_TEAM_SHARE:
                 continue
-            taking = [n for n in numbers if n != RETIRED_TEAM_NUMBER or case.intake_on <= retired_after]
+            taking = [n for n in numbers if n != RETIRED_TEAM_NUMBER or case.intake_day <= retired_after]
             case.team_id = _next_team(opened, taking, caseload)
         if case.team_id is None:
             continue
@@ -337,7 +339,7 @@ def decide_engagement_on_as_of(rng: random.Random, active: list[Case], as_of: da
         (remaining, (0, ENGAGED_DAYS)),
     ):
         for case in clients:
-            days_enrolled = (as_of - case.intake_on).days
+            days_enrolled = (as_of - case.intake_day).days
             case.last_reached_on = as_of - timedelta(days=rng.randint(fewest_days, min(most_days, days_enrolled)))
 
 
@@ -350,7 +352,7 @@ def _take_clients(
     most_days_enrolled: float = math.inf,
 ) -> list[Case]:
     """Up to count clients enrolled for fewest to most days on as_of, moved out of remaining."""
-    pool = [case for case in remaining if fewest_days_enrolled <= (as_of - case.intake_on).days <= most_days_enrolled]
+    pool = [case for case in remaining if fewest_days_enrolled <= (as_of - case.intake_day).days <= most_days_enrolled]
     chosen = rng.sample(pool, min(count, len(pool)))
     for case in chosen:
         remaining.remove(case)
@@ -360,5 +362,5 @@ def _take_clients(
 def last_reached_before_exit(rng: random.Random, case: Case) -> date:
     """Graduates are seen up to the end; disengaged clients stop answering weeks before exit."""
     quiet_days = QUIET_DAYS_BEFORE_EXIT.get(case.exit_reason, USUAL_QUIET_DAYS_BEFORE_EXIT)
-    last_reached = case.exited_on - timedelta(days=rng.randint(*quiet_days))
-    return max(case.intake_on, last_reached)
+    last_reached = case.exit_day - timedelta(days=rng.randint(*quiet_days))
+    return max(case.intake_day, last_reached)

@@ -28,7 +28,7 @@ from lead_data.demo import columns as col
 from lead_data.demo import outcomes as pilot_outcomes
 from lead_data.demo import tuning as pilot
 from lead_data.demo.columns import Columns
-from lead_data.demo.write import Progress, bulk_load, check_target, no_progress, write_to
+from lead_data.demo.write import bulk_load, check_target, write_to
 from lead_data.models import (
     CONTACT_KINDS,
     DEFAULT_CASELOAD_CAP,
@@ -40,6 +40,7 @@ from lead_data.models import (
     SERVICE_CATEGORIES,
     STAFF_ROLES,
 )
+from lead_data.progress import StageProgress, no_progress
 
 PARTICIPANTS_PER_SCALE = 100_000
 MIN_PARTICIPANTS = 1_000  # four care teams: enough for every caseload case (over cap, inactive) to appear
@@ -79,7 +80,7 @@ def write_network_demo(
     participants: int,
     seed: int = pilot.DEFAULT_SEED,
     as_of: date,
-    progress: Progress | None = None,
+    progress: StageProgress | None = None,
 ) -> dict[str, int]:
     """Write the network demo of that many participants for (seed, as_of); return row counts per table.
 

@@ -73,9 +73,30 @@ class Case:
     def is_enrolled(self) -> bool:
         return self.intake_on is not None
 
+    # The days an enrolled case always has, typed as dates: intake and the planned exit are drawn
+    # together at enrollment, the exit when the case ends. Asking a case without one is a bug in
+    # the drawing, not a state of the data.
+    @property
+    def intake_day(self) -> date:
+        return _drawn(self.intake_on, "intake_on")
+
+    @property
+    def planned_exit_day(self) -> date:
+        return _drawn(self.planned_exit_on, "planned_exit_on")
+
+    @property
+    def exit_day(self) -> date:
+        return _drawn(self.exited_on, "exited_on")
+
     @property
     def is_active(self) -> bool:
         return self.intake_on is not None and self.exited_on is None
+
+
+def _drawn(day: date | None, name: str) -> date:
+    if day is None:
+        raise ValueError(f"the case has no {name} yet: it is read before it is drawn")
+    return day
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,7 @@ def link_repeat_referrals(rng: random.Random, cases: list[Case]) -> None:
             case
             for case in exited
             if case.person not in used
-            and case.exited_on + timedelta(days=DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL) <= later.referred_on
+            and case.exit_day + timedelta(days=DAYS_BETWEEN_EXIT_AND_NEW_REFERRAL) <= later.referred_on
             and (
                 case.person.date_of_birth is None
                 or _age_on(case.person.date_of_birth, later.referred_on) <= OLDEST_AGE_AT_REFERRAL

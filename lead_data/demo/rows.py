@@ -142,14 +142,14 @@ def _contact_history(rng: random.Random, case: Case, as_of: date) -> list[tuple[
     only attempts until exit or as_of."""
     end = case.exited_on or as_of
     history = []
-    attempts_after = case.intake_on
+    attempts_after = case.intake_day
     if case.last_reached_on is not None:
-        history.append((case.intake_on, "in_person"))
-        day = case.intake_on + _contact_gap(rng, 0)
+        history.append((case.intake_day, "in_person"))
+        day = case.intake_day + _contact_gap(rng, 0)
         while day < case.last_reached_on:
             history.append((day, rng.choices(CONTACT_KINDS, CONTACT_KIND_WEIGHTS)[0]))
-            day += _contact_gap(rng, (day - case.intake_on).days)
-        if case.last_reached_on > case.intake_on:
+            day += _contact_gap(rng, (day - case.intake_day).days)
+        if case.last_reached_on > case.intake_day:
             history.append((case.last_reached_on, rng.choice(REACHED_CONTACT_KINDS)))
         attempts_after = case.last_reached_on
     day = attempts_after + timedelta(days=rng.randint(*ATTEMPT_GAP))
@@ -168,7 +168,7 @@ def _number_rows(cases: list[Case]) -> None:
         if case.person.participant_id == 0:
             case.person.participant_id = next_participant_id
             next_participant_id += 1
-    enrolled = sorted((case for case in cases if case.is_enrolled), key=lambda c: (c.intake_on, c.referral_id))
+    enrolled = sorted((case for case in cases if case.is_enrolled), key=lambda c: (c.intake_day, c.referral_id))
     for enrollment_id, case in enumerate(enrolled, start=1):
         case.enrollment_id = enrollment_id
 
@@ -316,7 +316,7 @@ def _diverted_arrest(rng: random.Random, case: Case) -> Row:
     }
 
 
-def _other_arrest(rng: random.Random, zone: shapely.Polygon, person: Person, arrested_on: date) -> Row:
+def _other_arrest(rng: random.Random, zone: shapely.MultiPolygon, person: Person, arrested_on: date) -> Row:
     charge, severity, warrant_only, _ = rng.choices(OTHER_ARRESTS, [arrest[3] for arrest in OTHER_ARRESTS])[0]
     place = draw_place(rng, zone)
     return {
@@ -343,7 +343,8 @@ def _prior_arrest_days(rng: random.Random, case: Case) -> list[date]:
     if case.person.date_of_birth is not None:
         earliest = max(earliest, case.person.date_of_birth + timedelta(days=ADULT_AGE_DAYS))
     per_day = _arrest_pace(rng, PRIOR_ARRESTS_PER_PERSON_YEAR)
-    days, day = [], case.referred_on - timedelta(days=LATEST_PRIOR_ARREST_DAYS - 1)
+    days: list[date] = []
+    day = case.referred_on - timedelta(days=LATEST_PRIOR_ARREST_DAYS - 1)
     while per_day > 0:
         days_back = 1 + rng.expovariate(per_day)
         if days_back > (day - earliest).days:
@@ -356,12 +357,14 @@ def _prior_arrest_days(rng: random.Random, case: Case) -> list[date]:
 def _first_intakes(cases: list[Case]) -> dict[int, tuple[Person, date]]:
     """Each enrolled person with the date of their earliest intake, by participant id."""
     first: dict[int, tuple[Person, date]] = {}
-    for case in sorted((c for c in cases if c.is_enrolled), key=lambda c: c.intake_on):
-        first.setdefault(case.person.participant_id, (case.person, case.intake_on))
+    for case in sorted((c for c in cases if c.is_enrolled), key=lambda c: c.intake_day):
+        first.setdefault(case.person.participant_id, (case.person, case.intake_day))
     return first
 
 
-def _never_enrolled_arrests(rng: random.Random, zone: shapely.Polygon, cases: list[Case], as_of: date) -> list[Row]:
+def _never_enrolled_arrests(
+    rng: random.Random, zone: shapely.MultiPolygon, cases: list[Case], as_of: date
+) -> list[Row]:
     enrolled_people = set(_first_intakes(cases))
     rows = []
     for case in cases:
@@ -378,7 +381,7 @@ def _never_enrolled_arrests(rng: random.Random, zone: shapely.Polygon, cases: li
     return rows
 
 
-def _arrests_after_intake(rng: random.Random, zone: shapely.Polygon, cases: list[Case], as_of: date) -> list[Row]:
+def _arrests_after_intake(rng: random.Random, zone: shapely.MultiPolygon, cases: list[Case], as_of: date) -> list[Row]:
     """Re-arrests at each enrolled person's own pace, strictly after the first intake up to as_of
     (in the program or after leaving it), and a few arrests on the intake day itself."""
     first_intakes = [entry for _, entry in sorted(_first_intakes(cases).items()) if entry[1] < as_of]
@@ -404,11 +407,11 @@ def _service_rows(rng: random.Random, cases: list[Case], as_of: date) -> list[Ro
     rows = []
     for case in cases:
         end = case.exited_on or as_of
-        if not case.is_enrolled or end <= case.intake_on:
+        if not case.is_enrolled or end <= case.intake_day:
             continue
         for _ in range(rng.choices((1, 2, 3, 4), SERVICES_PER_ENROLLMENT_WEIGHTS)[0]):
-            within = min(SERVICE_REFERRAL_WITHIN_DAYS, (end - case.intake_on).days)
-            referred_on = case.intake_on + timedelta(days=rng.randint(1, within))
+            within = min(SERVICE_REFERRAL_WITHIN_DAYS, (end - case.intake_day).days)
+            referred_on = case.intake_day + timedelta(days=rng.randint(1, within))
             started_on = None
             if rng.random() < SERVICE_STARTED_SHARE:
                 started_on = referred_on + timedelta(days=rng.randint(1, SERVICE_START_WITHIN_DAYS))
@@ -435,7 +438,7 @@ def _consent_rows(rng: random.Random, cases: list[Case], as_of: date) -> list[Ro
         if not case.is_enrolled or rng.random() >= CONSENT_SHARE:
             continue
         delay = 0 if rng.random() < CONSENT_ON_INTAKE_DAY_SHARE else rng.randint(1, 21)
-        signed_on = min(as_of, case.intake_on + timedelta(days=delay))
+        signed_on = min(as_of, case.intake_day + timedelta(days=delay))
         revoked_on = None
         if rng.random() < CONSENT_REVOKED_SHARE:
             revoked_on = signed_on + timedelta(days=rng.randint(30, 900))

@@ -91,7 +91,11 @@ EARLY_CONTACT_GAP = (2, 7)
 LATER_CONTACT_GAP = (7, 18)
 ATTEMPT_GAP = (4, 12)
 CONTACT_WITHOUT_STAFF_SHARE = 0.02
-QUIET_DAYS_BEFORE_EXIT = {"graduated": (0, 0), "disengaged": (21, 60), "incarcerated": (3, 20)}
+QUIET_DAYS_BEFORE_EXIT: dict[str | None, tuple[int, int]] = {
+    "graduated": (0, 0),
+    "disengaged": (21, 60),
+    "incarcerated": (3, 20),
+}
 USUAL_QUIET_DAYS_BEFORE_EXIT = (0, 14)
 
 # Officers: the pilot trains a cohort of Central District officers before launch; training then
@@ -123,7 +127,7 @@ RE_ARRESTS_PER_PERSON_YEAR = 0.1
 ADULT_AGE_DAYS = round(18 * DAYS_PER_YEAR) + 1
 INTAKE_DAY_ARRESTS = 3
 NEVER_ENROLLED_ARREST_SHARE = 0.15
-DIVERTED_CHARGES = {
+DIVERTED_CHARGES: dict[str | None, tuple[str, ...]] = {  # by offense; others have none
     "drug": ("CDS possession", "CDS possession - paraphernalia"),
     "prostitution": ("Prostitution",),
     "other": ("Trespassing", "Loitering", "Theft under $100"),

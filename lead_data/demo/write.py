@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, insert, inspect, selec
 from sqlalchemy.exc import DBAPIError
 
 from lead_data.models import Base
+from lead_data.progress import StageProgress, no_progress
 from lead_data.schema import create_schema
 
 Row = dict[str, Any]
@@ -31,14 +32,8 @@ Row = dict[str, Any]
 BATCH_ROWS = 5_000
 
 
-# progress(stage, fraction): what is being done and how much of the whole is done, 0.0 to 1.0.
-Progress = Callable[[str, float], None]
 DRAWN, SCHEMA_CREATED = 0.35, 0.45  # shares of the whole (measured: drawing ~0.6 s, writing ~1 s)
 INDEXING = 0.1  # share of a bulk load spent making the indexes again at its end
-
-
-def no_progress(stage: str, fraction: float) -> None:
-    """The default: say nothing."""
 
 
 # Written into every demo file the generator makes (SQLite's header field for "which program made
@@ -50,13 +45,14 @@ def is_generated_demo(path: Path) -> bool:
     """Whether the SQLite file at path is a demo database this generator wrote."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-            return connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+            application_id: int = connection.execute("PRAGMA application_id").fetchone()[0]
+            return application_id == DEMO_APPLICATION_ID
     except sqlite3.Error:  # not there, not readable, or not a SQLite file
         return False
 
 
 # load(connection, progress): puts every table's rows in, inside the transaction write_into_database opened.
-Load = Callable[[Connection, Progress], None]
+Load = Callable[[Connection, StageProgress], None]
 
 
 def check_target(target: Path | str) -> None:
@@ -65,7 +61,7 @@ def check_target(target: Path | str) -> None:
         raise ValueError(f"{target!r} is not a database URL; give a Path to write a SQLite file")
 
 
-def write_to(target: Path | str, load: Load, progress: Progress = no_progress) -> None:
+def write_to(target: Path | str, load: Load, progress: StageProgress = no_progress) -> None:
     """A ``Path`` target is a SQLite file, written afresh; a ``str`` one a database URL."""
     check_target(target)
     if isinstance(target, Path):
@@ -74,7 +70,7 @@ def write_to(target: Path | str, load: Load, progress: Progress = no_progress) -
         write_into_database(target, load, progress)
 
 
-def write_sqlite_file(path: Path, load: Load, progress: Progress = no_progress) -> None:
+def write_sqlite_file(path: Path, load: Load, progress: StageProgress = no_progress) -> None:
     """Build the database in a temporary file beside path, then move it into place in one step,
     so a reader (or a concurrent first run) never sees a half-written database."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +88,7 @@ def write_sqlite_file(path: Path, load: Load, progress: Progress = no_progress) 
         raise
 
 
-def write_into_database(url: str, load: Load, progress: Progress = no_progress) -> None:
+def write_into_database(url: str, load: Load, progress: StageProgress = no_progress) -> None:
     """Create the schema if its tables are absent, then load the rows in one transaction, refusing a
     database whose contract tables already hold rows."""
     engine = create_engine(url)
@@ -130,7 +126,7 @@ def _refuse_unless_empty(connection: Connection) -> None:
 def insert_rows(rows: dict[str, list[Row]]) -> Load:
     """Every table's row dicts, parents before children, in SQLAlchemy executemany batches."""
 
-    def load(connection: Connection, progress: Progress) -> None:
+    def load(connection: Connection, progress: StageProgress) -> None:
         total, written = max(1, sum(map(len, rows.values()))), 0
         for table in Base.metadata.sorted_tables:
             table_rows = rows[table.name]
@@ -165,11 +161,12 @@ def bulk_load(tables: dict[str, BulkTable]) -> Load:
     updates, one join per foreign key instead of a check per row. PostgreSQL's tables are analyzed
     at the end, as autovacuum soon would, so the planner knows their size from the first query."""
 
-    def load(connection: Connection, progress: Progress) -> None:
+    def load(connection: Connection, progress: StageProgress) -> None:
         dialect = connection.dialect.name
         if dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"the network-size demo loads into SQLite or PostgreSQL, not {dialect}")
-        driver = connection.connection.driver_connection
+        # sqlite3's connection or psycopg's, which share no type: the code below asks which by dialect.
+        driver: Any = connection.connection.driver_connection
         if dialect == "sqlite" and not driver.in_transaction:
             driver.execute("BEGIN")  # sqlite3 would run the DROP INDEX below outside any transaction
         restore = _set_aside_indexes(connection)

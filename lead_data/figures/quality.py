@@ -70,6 +70,7 @@ from lead_data.models import (
     STAFF_ROLES,
     Base,
 )
+from lead_data.progress import StepProgress
 from lead_data.site import Area, load_site
 from lead_data.sqlfunctions import date_of
 
@@ -177,12 +178,8 @@ def _type_name(column_type: TypeEngine[Any], conn: Connection) -> str:
 # --- checking -----------------------------------------------------------------------------------
 
 
-# Told how far a check has gone: (tables read so far, tables to read, rows read so far).
-Progress = Callable[[int, int, int], None]
-
-
 @needs("participant_lists")
-def check_database(conn: Connection, *, today: date, progress: Progress | None = None) -> list[Finding]:
+def check_database(conn: Connection, *, today: date, progress: StepProgress | None = None) -> list[Finding]:
     """Every way the database departs from the contract; empty when clean.
 
     ``today`` is the date after which any recorded date is in the future. Reads only, creates
@@ -228,7 +225,7 @@ def _check_rows(
     rules: Iterable[_RowRule],
     usable: set[tuple[str, str]],
     tables: Iterable[str],
-    progress: Progress | None = None,
+    progress: StepProgress | None = None,
 ) -> list[Finding]:
     """The values of ``tables`` stored as the wrong type (SQLite), then the rows breaking ``rules``.
 
@@ -802,7 +799,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def check_url(url: str, *, today: date) -> list[Finding]:
+def check_url(url: str, *, today: date, progress: StepProgress | None = None) -> list[Finding]:
     """Open ``url`` read-only and check it; DatabaseProblem (one line) when it cannot be opened or read."""
     try:
         engine = read_only_engine(url)
@@ -814,7 +811,7 @@ def check_url(url: str, *, today: date) -> list[Finding]:
         ) from error
     try:
         with engine.connect() as conn:
-            return check_database(conn, today=today)
+            return check_database(conn, today=today, progress=progress)
     except SQLAlchemyError as error:
         raise DatabaseProblem(f"cannot read {display_url(url)}: {describe_database_error(error)}") from error
     finally:

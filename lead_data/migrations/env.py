@@ -16,10 +16,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def configured_url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # alembic run by hand, not through lead_data.schema
+        raise RuntimeError(
+            "no sqlalchemy.url: run the migrations through lead_data.schema (python -m lead_data init-db)"
+        )
+    return url
+
+
 def run_migrations_offline() -> None:
     """Emit the SQL instead of running it (``alembic upgrade head --sql``)."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=configured_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -45,7 +54,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_migrations_on(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    engine = create_engine(configured_url(), poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
             run_migrations_on(connection)

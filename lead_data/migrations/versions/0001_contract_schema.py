@@ -13,6 +13,7 @@ the database it builds matches models.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -59,15 +60,21 @@ def one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> s
     return sa.CheckConstraint(condition, name=f"ck_{column}_allowed")
 
 
-def key(name: str) -> sa.Column:
+def key(name: str) -> sa.Column[int]:
     return sa.Column(name, sa.Integer(), primary_key=True)
 
 
-def required(name: str, type_: sa.types.TypeEngine, *constraints: sa.SchemaItem, **options: object) -> sa.Column:
-    return sa.Column(name, type_, *constraints, nullable=False, **options)
+def required(
+    name: str,
+    type_: sa.types.TypeEngine[Any],
+    *constraints: sa.schema.SchemaItem,
+    unique: bool | None = None,
+    server_default: str | None = None,
+) -> sa.Column[Any]:
+    return sa.Column(name, type_, *constraints, nullable=False, unique=unique, server_default=server_default)
 
 
-def optional(name: str, type_: sa.types.TypeEngine, *constraints: sa.SchemaItem) -> sa.Column:
+def optional(name: str, type_: sa.types.TypeEngine[Any], *constraints: sa.schema.SchemaItem) -> sa.Column[Any]:
     return sa.Column(name, type_, *constraints, nullable=True)
 
 

@@ -11,6 +11,7 @@ Written out in full rather than imported from models.py, for the reason 0001 giv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,15 +32,15 @@ def one_of(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
     return sa.CheckConstraint(condition, name=f"ck_{column}_allowed")
 
 
-def key(name: str) -> sa.Column:
+def key(name: str) -> sa.Column[int]:
     return sa.Column(name, sa.Integer(), primary_key=True)
 
 
-def required(name: str, type_: sa.types.TypeEngine, *constraints: sa.SchemaItem) -> sa.Column:
+def required(name: str, type_: sa.types.TypeEngine[Any], *constraints: sa.schema.SchemaItem) -> sa.Column[Any]:
     return sa.Column(name, type_, *constraints, nullable=False)
 
 
-def optional(name: str, type_: sa.types.TypeEngine, *constraints: sa.SchemaItem) -> sa.Column:
+def optional(name: str, type_: sa.types.TypeEngine[Any], *constraints: sa.schema.SchemaItem) -> sa.Column[Any]:
     return sa.Column(name, type_, *constraints, nullable=True)
 
 
