@@ -20,11 +20,11 @@ from lead_data.figures.caseload import (
 )
 from lead_data.labels import label, labelled
 from ui.access import may_see, record_export, record_view, require_page
-from ui.agenda import markdown_text
 from ui.charts import caseload_bars, show
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
+from ui.text import markdown_literal
 
 viewer = require_page(access.CASELOAD)
 settings = report_settings()
@@ -52,7 +52,7 @@ row[3].metric("Unassigned clients", unassigned, border=True)
 
 if suggestion is not None:
     st.info(
-        f"Suggested team for the next intake: **{suggestion['team']}** "
+        f"Suggested team for the next intake: **{markdown_literal(suggestion['team'])}** "
         f"({suggestion['caseload']} of {suggestion['caseload_cap']}, {suggestion['open_slots']} open slots now, "
         f"about {suggestion['projected_open_slots']:.0f} in {HORIZON_DAYS // 7} weeks at the current pace). "
         "A suggestion only: any team can take a client.",
@@ -95,7 +95,7 @@ if not forecast.empty:
         f"{HORIZON_DAYS // 7} weeks ahead at that pace."
     )
     nearest = nearest_cap_first(forecast).head(FORECAST_SENTENCES_SHOWN)
-    shown_names = nearest.assign(team=nearest["team"].map(markdown_text))  # team names shown literally
+    shown_names = nearest.assign(team=nearest["team"].map(markdown_literal))  # team names shown literally
     st.markdown("\n".join(f"- {forecast_sentence(team)}" for _, team in shown_names.iterrows()))
     if len(forecast) > len(nearest):
         st.caption(f"The {len(nearest)} teams nearest their cap; the table below has all {len(forecast):,}.")

@@ -15,6 +15,7 @@ from ui.casework import CLIENT_PARAMETER, client_links
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
+from ui.text import markdown_literal
 
 log = logging.getLogger("lead_dashboard")
 
@@ -33,12 +34,15 @@ if not asked:
     if offered > len(choices):
         st.caption(f"Showing the first {len(choices)} of {offered:,} people: type more of a name to narrow.")
     elif search.strip() and not offered:
-        st.caption(f"No one referred by {as_of:%d %B %Y} matches “{search.strip()}”.")
+        st.caption(f"No one referred by {as_of:%d %B %Y} matches “{markdown_literal(search.strip())}”.")
     client_links(choices, key="client-choice")
     st.stop()
 if not asked.isdigit():
     log.warning("%s asked for the client page of %r, which is not a participant ID", viewer.audit_name, asked)
-    st.error(f"“{asked[:40]}” is not a participant ID: the link should end in ?{CLIENT_PARAMETER}= and a number.")
+    st.error(
+        f"“{markdown_literal(asked[:40])}” is not a participant ID: the link should end in ?{CLIENT_PARAMETER}= "
+        "and a number."
+    )
     st.stop()
 
 participant_id = int(asked)
@@ -49,14 +53,17 @@ if client is None:
     st.warning(f"No participant with ID {participant_id} had been referred by {as_of:%d %B %Y}.")
     st.stop()
 
-st.header(client.name)
+st.header(markdown_literal(client.name))
 born = f"born {client.date_of_birth:%d %B %Y}" if client.date_of_birth else "date of birth not recorded"
 st.caption(f"ID {client.participant_id} · {born} · as of {as_of:%A %d %B %Y}. Staff only.")
 status, team, release = st.columns(3)
 status.metric("Status", {"referred": "Referred, never enrolled"}.get(client.status, label(client.status)))
-team.metric("Team", client.team or "Not enrolled")
+team.metric("Team", markdown_literal(client.team) if client.team else "Not enrolled")
 if client.peer or client.case_manager:
-    team.caption(f"Peer: {client.peer or 'not recorded'} · Case manager: {client.case_manager or 'not recorded'}")
+    team.caption(
+        f"Peer: {markdown_literal(client.peer or 'not recorded')} · "
+        f"Case manager: {markdown_literal(client.case_manager or 'not recorded')}"
+    )
 release.metric("Release of information", client.release.capitalize())
 
 st.subheader("Timeline")

@@ -12,6 +12,7 @@ from ui.casework import client_links
 from ui.data import load
 from ui.settings import report_settings
 from ui.tables import table
+from ui.text import markdown_literal
 
 NEXT_ACTION_LABELS = {
     casework.OVERDUE_CONTACT: "Overdue contact",
@@ -49,7 +50,7 @@ because = caseload.every_team_because
 if viewer.identified_by == DEMO:
     st.info("Demo database: nobody signs in, so every team is shown.", icon=":material/groups:")
 elif because == casework.IS_SUPERVISOR:
-    st.info(f"{caseload.staff_name}, as a supervisor you see every team.", icon=":material/groups:")
+    st.info(f"{markdown_literal(caseload.staff_name)}, as a supervisor you see every team.", icon=":material/groups:")
 elif because == casework.NO_STAFF_ID:
     st.info(
         "The roles file gives no staff_id for you, so every team is shown. Ask the program's data lead to add "
@@ -80,10 +81,10 @@ def show(frame, *, heading: str, file_name: str) -> None:
 if because is not None:
     show(caseload.own, heading=f"Every team: {len(caseload.own)} clients", file_name="clients")
 else:
-    teams = ", ".join(caseload.own_teams) or "no care team"
+    teams = ", ".join(map(markdown_literal, caseload.own_teams)) or "no care team"
     show(caseload.own, heading=f"{teams}: {len(caseload.own)} clients", file_name="my-clients")
     if not caseload.own_teams:
-        st.caption(f"{caseload.staff_name} is the peer or case manager of no care team.")
+        st.caption(f"{markdown_literal(caseload.staff_name)} is the peer or case manager of no care team.")
     with st.expander(f"Other teams: {len(caseload.others)} clients"):
         show(caseload.others, heading="Other teams", file_name="other-teams-clients")
 client_links(caseload.own, caseload.others, key="my-clients-client")

@@ -12,6 +12,7 @@ from lead_data.figures import casework
 from lead_data.figures.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
 from lead_data.labels import labelled
 from ui.settings import current_site
+from ui.text import isolated_text, markdown_literal
 
 log = logging.getLogger("lead_dashboard")
 CLIENT_PAGE = "pages/client.py"
@@ -59,14 +60,14 @@ def client_links(*lists: pd.DataFrame, key: str) -> None:
         "Open a client's page",
         options=list(names),
         index=None,
-        format_func=lambda participant_id: f"{names[participant_id]} (ID {participant_id})",
+        format_func=lambda participant_id: f"{isolated_text(names[participant_id])} (ID {participant_id})",
         placeholder="Choose a client from the list above",
         key=key,
     )
     if chosen is not None:
         right.page_link(
             CLIENT_PAGE,
-            label=f"Open {names[chosen]}'s page",
+            label=f"Open {markdown_literal(names[chosen])}'s page",
             icon=":material/person:",
             query_params={CLIENT_PARAMETER: str(chosen)},
         )

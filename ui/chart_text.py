@@ -3,6 +3,7 @@ sentence (also the chart's accessible name) and as a table of its data."""
 
 from __future__ import annotations
 
+import html
 import numbers
 import re
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from ui.text import markdown_literal
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def _category_label(key: object, tickformat: str | None) -> str:
         return key.strftime(tickformat if tickformat and tickformat.startswith("%") else "%b %Y")
     if isinstance(key, float) and key.is_integer():
         return str(int(key))
-    return str(key)
+    return html.unescape(str(key))  # a label from the database is drawn by Plotly as its escaped text
 
 
 def _value_text(value: float, percent: bool) -> str:
@@ -124,8 +127,9 @@ def chart_summary(data: ChartSeries) -> str:
     series (or the stacked total) its highest and lowest value and where."""
     if not data.categories:
         return f"{data.title}: no data."
+    categories = [markdown_literal(text) for text in data.categories]  # the sentence is drawn as Markdown
     if data.ordered:
-        first, last = data.categories[0], data.categories[-1]
+        first, last = categories[0], categories[-1]
         span = first if first == last else f"{first} to {last}"
     else:
         span = f"{len(data.categories)} {'category' if len(data.categories) == 1 else 'categories'}"
@@ -134,7 +138,7 @@ def chart_summary(data: ChartSeries) -> str:
         series = {"": [sum(value or 0 for value in values) for values in zip(*series.values(), strict=True)]}
     readings = []
     for name, values in series.items():
-        known = [(value, text) for value, text in zip(values, data.categories, strict=True) if value is not None]
+        known = [(value, text) for value, text in zip(values, categories, strict=True) if value is not None]
         if not known:
             continue
         highest = max(known, key=lambda point: point[0])

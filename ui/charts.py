@@ -33,6 +33,7 @@ from ui.palette import (
     translucent,
 )
 from ui.settings import AS_OF_KEY
+from ui.text import plotly_literal
 
 # Downloaded PNGs are slide-shaped and sharp, whatever the size of the screen they came from.
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1200, 675, 2
@@ -254,6 +255,8 @@ def caseload_bars(caseload: pd.DataFrame) -> go.Figure:
         .map({True: "Over cap", False: "Within cap"})
         .where(caseload["team_active"], "Inactive team")
     )
+    # Team names come from the database: Plotly would draw their HTML, so they are shown as text.
+    caseload = caseload.assign(team=caseload["team"].map(plotly_literal))
     figure = go.Figure()
     # A count sits at the foot of its bar, clear of the cap line at the top; above a bar too short to hold it.
     # (max over a list, not a column: with no teams a column's max is NaN.)

@@ -1,19 +1,28 @@
 """Opening one client's page from the Participants list, in a real browser, and the audit line it writes.
 
-The expected client and timeline come from ``lead_data`` on the demo file the server reads.
+The expected client and timeline come from ``lead_data`` on the demo file the server reads; a client whose
+name holds Markdown, HTML and a right-to-left override is read from a copy of it, on a server of its own.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from lead_data.db import DEMO_DATABASE_VARIABLE
 from lead_data.figures import casework, participants
 from tests.e2e.browser import main_title, open_page, wait_until_rendered
 from tests.e2e.conftest import AS_OF, StreamlitServer
+from ui.text import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, WORD_JOINER
+
+HOSTILE_FIRST_NAME = "[x](https://host) **b** ![i](https://host/p.png) :red[x] <b>x</b><img src=x> \u202eevil"
 
 
 def test_a_client_opens_from_the_participants_list(
@@ -46,3 +55,32 @@ def test_a_client_opens_from_the_participants_list(
     audit = [json.loads(line) for line in (streamlit_server.workdir / "audit.jsonl").read_text().splitlines()]
     views = [line for line in audit if line["page"] == "client"]
     assert views and views[-1]["filters"]["participant_id"] == participant_id
+
+
+def test_a_name_holding_markdown_html_and_an_override_is_drawn_as_its_text(
+    browser: Browser, demo_database: Path, start_server: Callable[..., StreamlitServer], tmp_path: Path
+):
+    hostile = tmp_path / "hostile-demo.sqlite"
+    shutil.copy(demo_database, hostile)
+    with sqlite3.connect(hostile) as conn:
+        participant_id, last_name = conn.execute(
+            "SELECT participant_id, last_name FROM participants ORDER BY participant_id LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "UPDATE participants SET first_name = ? WHERE participant_id = ?", (HOSTILE_FIRST_NAME, participant_id)
+        )
+    conn.close()
+    server = start_server(**{DEMO_DATABASE_VARIABLE: str(hostile)})
+    context = browser.new_context(base_url=server.url)
+    try:
+        client_page = context.new_page()
+        open_page(client_page, "/client", as_of=AS_OF, participant=participant_id)
+        # The heading's own text; beside it Streamlit draws its anchor link (stHeaderActionElements).
+        header = client_page.get_by_test_id("stMain").locator("h2 [data-heading-text]").first
+        drawn = header.text_content() or ""
+        invisible = f"[{FIRST_STRONG_ISOLATE}{POP_DIRECTIONAL_ISOLATE}{WORD_JOINER}]"
+        assert re.sub(invisible, "", drawn) == f"{HOSTILE_FIRST_NAME} {last_name}"
+        assert drawn.index(FIRST_STRONG_ISOLATE) < drawn.index("\u202e") < drawn.index(POP_DIRECTIONAL_ISOLATE)
+        expect(header.locator("*")).to_have_count(0)  # no link, image, bold, colour or icon: text only
+    finally:
+        context.close()
