@@ -113,11 +113,12 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{ADMIN_USER}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, prefix: str = "test") -> str:
-        """A new empty database; returns its URL."""
+    def create_database(self, prefix: str = "test", *, template: str | None = None) -> str:
+        """A new database, empty or a copy of the database named ``template``; returns its URL."""
         name = f"{prefix}_{next(self._database_numbers)}"
         engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        copy = f' TEMPLATE "{template}"' if template else ""
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         engine.dispose()
         return self.url(name)

@@ -1,20 +1,23 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against a real ``streamlit run`` server.
 
-The session generates a demo database for a fixed as-of date (so every figure is known), starts the
-dashboard on a free localhost port with that file as its demo database, and opens pages in headless
-Chromium at ``/usr/bin/chromium`` (or ``LEAD_CHROMIUM``; no browser download: Playwright's own builds
-cannot be fetched here).
+The session's demo database for a fixed as-of date (so every figure is known; ``generate`` of
+tests/conftest.py, the file the demo's own tests read) is the demo database of a dashboard started on a
+free localhost port, whose pages open in headless Chromium at ``/usr/bin/chromium`` (or
+``LEAD_CHROMIUM``; no browser download: Playwright's own builds cannot be fetched here).
 
 Without that Chromium the browser tests skip, unless ``LEAD_REQUIRE_BROWSER=1`` (CI), where they fail;
 under that variable any skipped browser test counts as a failure, the deployment tests' too (they
 skip without nginx, openssl or oidc-provider-mock: tests/e2e/deployment.py).
 
 Screenshots and the load-test report go to ``artifacts/`` (git-ignored).
+
+Under pytest-xdist every worker has its own browser, shared server and module servers (session and
+module fixtures are per worker); a module whose tests share an expensive site of servers carries an
+``xdist_group`` mark, so that under ``--dist loadgroup`` (pytest.ini) one worker starts it once.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -32,9 +35,10 @@ import pytest
 from playwright.sync_api import Browser
 
 from lead_data.db import DEMO_DATABASE_VARIABLE, read_only_engine
-from lead_data.demo import write_demo
+from lead_data.demo import DEFAULT_SEED
 from lead_data.figures import casework, meeting
 from lead_data.site import load_site
+from tests.conftest import ARTIFACTS, Generate
 from tests.e2e.browser import open_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,30 +56,10 @@ CHROMIUM_ARGS = [
     "--renderer-process-limit=2",
 ]
 AS_OF = date(2026, 11, 26)  # the demo's last day of history: every figure below is fixed
-ARTIFACTS = REPO / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-REPORT = ARTIFACTS / "e2e-report.json"
 SERVER_START_SECONDS = 60
 # Variables that would point the server at another database or change who may see what.
 SERVER_ENV_DROPPED = ("LEAD_DATABASE_URL", "LEAD_TRUST_PROXY_HEADER", "LEAD_ROLES_FILE")
-
-_summary: list[str] = []
-_report: dict[str, Any] = {}
-
-
-def report(key: str, value: Any, line: str) -> None:
-    """Keep a measurement: in artifacts/e2e-report.json and in pytest's closing summary."""
-    _report[key] = value
-    _summary.append(line)
-    ARTIFACTS.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps(_report, indent=2, default=str) + "\n")
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _summary:
-        terminalreporter.section("LEAD browser tests")
-        for line in _summary:
-            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -101,10 +85,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("e2e-db") / "demo.sqlite"
-    write_demo(path, as_of=AS_OF)
-    return path
+def demo_database(generate: Generate) -> Path:
+    """The default demo as of AS_OF: the same file the demo's own tests read (tests/conftest.py)."""
+    return generate(DEFAULT_SEED, AS_OF)
 
 
 @pytest.fixture(scope="session")

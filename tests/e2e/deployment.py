@@ -2,7 +2,7 @@
 deploy/'s configuration in front of dashboard replicas, and a real OpenID Connect provider.
 
 nginx is Debian's (``nginx``; scripts/install-system-packages.sh), the provider is
-``oidc-provider-mock`` from PyPI (requirements.txt). Without either the tests that need it skip,
+``oidc-provider-mock`` from PyPI (requirements-dev.txt). Without either the tests that need it skip,
 and under ``LEAD_REQUIRE_BROWSER=1`` (CI) a skip is a failure (tests/e2e/conftest.py).
 """
 
@@ -172,7 +172,7 @@ class OidcProvider:
 
     def __init__(self, workdir: Path, users: Iterable[dict]) -> None:
         if shutil.which("oidc-provider-mock", path=str(Path(sys.executable).parent)) is None:
-            pytest.skip("no oidc-provider-mock (pip install -r requirements.txt)")
+            pytest.skip("no oidc-provider-mock (pip install -r requirements-dev.txt)")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.metadata_url = f"{self.url}/.well-known/openid-configuration"

@@ -124,6 +124,7 @@ def sign_in_server(start_server, demo_database: Path) -> StreamlitServer:
     return start_server(secrets_toml=SIGN_IN_SECRETS, LEAD_DATABASE_URL=f"sqlite:///{demo_database}")
 
 
+@pytest.mark.xdist_group("sign-in-page")  # one worker starts sign_in_server for both sizes
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_the_sign_in_page_meets_wcag_21_aa(viewport: str, sign_in_server: StreamlitServer, new_context):
     page = new_context(viewport=VIEWPORTS[viewport]).new_page()

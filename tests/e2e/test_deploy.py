@@ -45,6 +45,9 @@ from tests.e2e.browser import (
 from tests.e2e.conftest import StreamlitServer
 from tests.e2e.deployment import REPO, NginxProxy, free_port
 
+# One worker starts this module's servers once and runs its tests in order (pytest.ini: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("deployed-site")
+
 HEADER = "X-Forwarded-Email"
 STAFF, PARTNER = "casemanager@lead.test", "detective@police.test"
 ROLES = f'[users]\n"{STAFF}" = "staff"\n\n[domains]\n"police.test" = "partner"\n'

@@ -22,6 +22,7 @@ from lead_data.figures import enrollment, meeting, participants, rearrests, refe
 from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_clients
 from lead_data.periods import period_ending
 from lead_data.site import load_site
+from tests.conftest import report
 from tests.e2e.browser import (
     BrowserProblems,
     choose_option,
@@ -32,7 +33,7 @@ from tests.e2e.browser import (
     set_sidebar_date,
     wait_until_rendered,
 )
-from tests.e2e.conftest import AS_OF, meeting_metrics, report
+from tests.e2e.conftest import AS_OF, meeting_metrics
 
 SHARED_AS_OF = date(2024, 6, 30)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

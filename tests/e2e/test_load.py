@@ -20,8 +20,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.conftest import ARTIFACTS, report
 from tests.e2e.browser import main_title, metrics, number, page_url
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, meeting_metrics, report
+from tests.e2e.conftest import StreamlitServer, meeting_metrics
 from ui import runlog
 
 SESSIONS = 20

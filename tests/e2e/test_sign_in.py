@@ -25,6 +25,9 @@ from tests.e2e.browser import (
 from tests.e2e.conftest import StreamlitServer
 from tests.e2e.deployment import NginxProxy, OidcProvider
 
+# One worker starts this module's servers once and runs its tests in order (pytest.ini: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("sign-in-site")
+
 STAFF = {"sub": "casemanager", "email": "casemanager@lead.test", "email_verified": True}
 PARTNER = {"sub": "detective", "email": "detective@police.test", "email_verified": True}  # a partner by domain
 NO_ROLE = {"sub": "stranger", "email": "stranger@elsewhere.test", "email_verified": True}
