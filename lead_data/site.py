@@ -169,19 +169,19 @@ class _Reader:
         return value
 
     def text(self, table: str, key: str) -> str:
-        value = self._value(table, key, str, "text")
+        value: str = self._value(table, key, str, "text")
         if not value.strip():
             raise self._fail(f"{table}.{key}", "text")
         return value
 
     def day(self, table: str, key: str) -> date:
-        value = self._value(table, key, date, "a date (e.g. 2017-02-01, unquoted)")
+        value: date = self._value(table, key, date, "a date (e.g. 2017-02-01, unquoted)")
         if isinstance(value, datetime):
             raise self._fail(f"{table}.{key}", "a date without a time")
         return value
 
     def positive(self, table: str, key: str) -> int:
-        value = self._value(table, key, int, "a whole number")
+        value: int = self._value(table, key, int, "a whole number")
         if value <= 0:
             raise self._fail(f"{table}.{key}", "a positive whole number")
         return value

@@ -48,6 +48,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import Executable
 
 from lead_data.models import REACHED_CONTACT_KINDS, Arrest, Contact, Enrollment, Referral
 from lead_data.periods import Period
@@ -76,7 +77,8 @@ def next_midnight(value: date) -> datetime:
 def on_or_before(column: Any, as_of: date, *, timestamp: bool = False) -> ColumnElement[bool]:
     """The row exists as of D: its date (or, with ``timestamp``, its timestamp's date) is on or before D."""
     # Timestamps compare against the next midnight so an index on the column stays usable.
-    return column < next_midnight(as_of) if timestamp else column <= as_of
+    condition: ColumnElement[bool] = column < next_midnight(as_of) if timestamp else column <= as_of
+    return condition
 
 
 def in_period(column: Any, period: Period | None, as_of: date, *, timestamp: bool = False) -> ColumnElement[bool]:
@@ -126,7 +128,7 @@ def smaller(first: Any, second: Any) -> ColumnElement[Any]:
 # --- running a statement ----------------------------------------------------------------------
 
 
-def frame(conn: Connection, statement: Select[Any]) -> pd.DataFrame:
+def frame(conn: Connection, statement: Executable) -> pd.DataFrame:
     """The statement's rows as a DataFrame with its column names."""
     result = conn.execute(statement)
     # Plain tuples: pandas probes each SQLAlchemy Row for namedtuple fields, several times slower.

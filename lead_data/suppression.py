@@ -59,10 +59,10 @@ def rounded(count: int) -> int | str:
     return max(SMALLEST_ROUNDED, ROUNDING_BASE * round(count / ROUNDING_BASE))
 
 
-def as_text(shown: int | str) -> str:
+def as_text(shown: int | float | str | None) -> str:
     """A count as shown (an int, "<11" or "*") as table text: thousands separated, so every cell of
     a public table is text and the hidden markers sit beside the numbers."""
-    return f"{shown:,}" if isinstance(shown, int) else shown
+    return f"{shown:,}" if isinstance(shown, int) else str(shown)
 
 
 def hidden_entries(counts: Mapping[str, int], equations: Sequence[Equation]) -> set[str]:

@@ -10,7 +10,7 @@ from lead_data import access
 from lead_data.figures import equity
 from lead_data.labels import label
 from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
-from ui.access import require_page
+from ui.access import may_see, require_page
 from ui.charts import group_rate_bars, show
 from ui.data import load
 from ui.settings import report_settings
@@ -55,7 +55,7 @@ st.caption(
     "litigation over racial disparities in drug arrests; a program that diverts unevenly repeats the harm. Each "
     "figure is shown by group beside the program's own, with the difference in percentage points."
 )
-if not viewer.permissions.small_counts:
+if not may_see(equity.referrals_by_group, "with_small_counts"):
     st.caption(
         f'Counts from 1 to {SMALLEST_SHOWN - 1} show as "{HIDDEN}"; "{COMPLEMENT}" marks a figure hidden because '
         "it would give such a count away from the totals on this page. A share is hidden when a count behind it is."

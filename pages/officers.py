@@ -9,7 +9,7 @@ import streamlit as st
 from lead_data import access
 from lead_data.figures import officers
 from lead_data.labels import label
-from ui.access import require_page
+from ui.access import may_see, require_page
 from ui.charts import category_bars, group_rate_bars, running_total_lines, show
 from ui.data import load
 from ui.palette import ACCENT
@@ -135,7 +135,11 @@ table(
 st.header("By officer")
 st.caption(
     "Every officer trained by the as-of date or with a referral in the period, most referrals first."
-    + ("" if viewer.permissions.officer_names else " Names and training dates are shown to staff and leadership.")
+    + (
+        ""
+        if may_see(officers.referrals_by_officer, "with_officer_names")
+        else " Names and training dates are shown to staff and leadership."
+    )
 )
 table(
     by_officer,

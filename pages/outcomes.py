@@ -13,7 +13,7 @@ from lead_data.figures import outcomes, rearrest_outcomes
 from lead_data.labels import label, labelled
 from lead_data.models import REFERRAL_TYPES
 from lead_data.reference import SEATTLE_LEAD_FINDINGS
-from ui.access import record_export, require_page
+from ui.access import may_see, record_export, require_page
 from ui.charts import outcome_share_lines, quarterly_bars, show, survival_chart
 from ui.data import database, load
 from ui.palette import EXIT_REASON_COLOURS, REARREST_KIND_COLOURS, SEVERITY_COLOURS
@@ -173,17 +173,17 @@ def jail_tab() -> None:
                 f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
-        columns = st.columns(2)  # two a row: a network's program cost has ten digits and more
+        before_column, after_column = st.columns(2)  # two a row: a network's program cost has ten digits and more
         cost_before, cost_after = (
             justice.loc["before", "cost_per_person_year"],
             justice.loc["after", "cost_per_person_year"],
         )
-        columns[0].metric(
+        before_column.metric(
             "Criminal-justice cost per person-year, before",
             "—" if pd.isna(cost_before) else money(cost_before),
             border=True,
         )
-        columns[1].metric(
+        after_column.metric(
             "Criminal-justice cost per person-year, after",
             "—" if pd.isna(cost_after) else money(cost_after),
             None if pd.isna(cost_after) or pd.isna(cost_before) else f"{money(cost_after - cost_before)} a year",
@@ -377,7 +377,7 @@ sections = {
     label("comparison"): comparison_tab,
     "Seattle (reference)": seattle_tab,
 }
-if viewer.permissions.evaluation_extract:
+if may_see(evaluation.evaluation_extract):
     sections["Evaluation extract"] = extract_tab
 lazy_tabs(sections)
 

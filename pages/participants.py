@@ -41,7 +41,12 @@ with st.container(border=True):
     referral_types = row[3].multiselect("Referral type", REFERRAL_TYPES, format_func=label)
     row = st.columns([2, 2, 2, 2])
     name = row[0].text_input("Name contains", max_chars=80, placeholder="first or last name")
-    intake_range = row[1].date_input("Intake between", value=(), max_value=as_of, help="Leave empty for any date.")
+    intake_range = row[1].date_input(
+        "Intake between",
+        value=(),  # type: ignore[arg-type]  # Streamlit's types omit the empty range it accepts at run time
+        max_value=as_of,
+        help="Leave empty for any date.",
+    )
     min_days = row[2].number_input("At least N days since contact", min_value=0, max_value=10_000, value=None, step=1)
 
 intake_from = intake_range[0] if len(intake_range) >= 1 else None

@@ -116,7 +116,8 @@ def current_viewer() -> Viewer:
     if sign_in_configured():
         if not st.user.get("is_logged_in", False):
             return Viewer(None, None, SIGN_IN, "Sign in to see the LEAD dashboard.")
-        email = st.user.get("email")
+        claimed = st.user.get("email")
+        email = claimed if isinstance(claimed, str) else None
         if not verified_email(st.user.to_dict()):
             log.warning("refused %s: the identity provider has not verified the email", email)
             return Viewer(
@@ -246,10 +247,19 @@ def require_figure(figure: Callable[..., Any]) -> dict[str, bool]:
     return role_arguments(viewer.role, figure)
 
 
-def may_see(figure: Callable[..., Any]) -> bool:
-    """Whether the viewer's role may run ``figure``: for a page that leaves out what a role may not see."""
+def may_see(figure: Callable[..., Any], argument: str | None = None) -> bool:
+    """Whether the viewer's role may run ``figure`` (with ``argument``, one of the keyword arguments its
+    declaration leaves to the role, e.g. "with_small_counts": whether the role runs it with that on), so
+    a page can leave out, or explain, what a role may not see."""
     viewer = the_viewer()
-    return viewer.role is not None and may_load(viewer.role, figure)
+    if viewer.role is None or not may_load(viewer.role, figure):
+        return False
+    if argument is None:
+        return True
+    decided = role_arguments(viewer.role, figure)
+    if argument not in decided:
+        raise ValueError(f"{figure.__qualname__} leaves no {argument!r} to the role (it leaves {sorted(decided)})")
+    return decided[argument]
 
 
 AUDIT_LOG_CLOSED = (

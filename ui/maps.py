@@ -35,7 +35,7 @@ FIT_HEIGHT_PX = 520
 MAX_ZOOM = 15.5
 
 
-class CompactDeck(pdk.Deck):
+class CompactDeck(pdk.Deck):  # type: ignore[misc]  # pydeck ships no types: Deck is Any to mypy
     """A deck whose JSON (what ``st.pydeck_chart`` sends) has no indentation: pydeck's own puts every
     number of every row on a line of its own, which triples what the browser gets."""
 

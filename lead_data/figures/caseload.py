@@ -196,7 +196,7 @@ def caseload_forecast(conn: Connection, *, as_of: date) -> pd.DataFrame:
         )
     ]
     forecast["days_to_cap"] = pd.Series(days, index=forecast.index, dtype="Int64")
-    forecast["reaches_cap_on"] = [None if pd.isna(day) else as_of + timedelta(days=int(day)) for day in days]
+    forecast["reaches_cap_on"] = [None if day is None else as_of + timedelta(days=day) for day in days]
     return forecast
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     and_,
     distinct,
@@ -32,7 +34,7 @@ from lead_data.sqlfunctions import (
 # --- referrals ------------------------------------------------------------------------------
 
 
-REFERRAL_DIMENSIONS = {
+REFERRAL_DIMENSIONS: dict[str, Callable[[], ColumnElement[Any]]] = {
     "month": lambda: month_of(Referral.referred_at),
     "quarter": lambda: quarter_of(Referral.referred_at),
     "referral_type": lambda: sql.labelled(Referral.referral_type),

@@ -54,7 +54,8 @@ class Agenda:
     @property
     def teams(self) -> list[str]:
         """The teams with someone to discuss, in agenda order."""
-        return self.counts["team"].tolist()
+        teams: list[str] = self.counts["team"].tolist()
+        return teams
 
     @property
     def named(self) -> int:

@@ -49,7 +49,7 @@ def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (numerator / denominator.where(denominator > 0)).astype(float)
 
 
-def _by_unit_and_overall(conn: Connection, statement: Any, unit: ColumnElement[str]) -> pd.DataFrame:
+def _by_unit_and_overall(conn: Connection, statement: Any, unit: Any) -> pd.DataFrame:
     """``statement``'s aggregates per unit, then once more for every unit together (``ALL_UNITS``)."""
     per_unit = sql.frame(conn, statement.add_columns(unit.label("unit")).group_by(unit).order_by(unit))
     overall = sql.frame(conn, statement).assign(unit=ALL_UNITS)

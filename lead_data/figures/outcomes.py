@@ -9,6 +9,7 @@ count); re-arrest outcomes are in ``rearrest_outcomes``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def active_participant_months(conn: Connection, *, as_of: date, cohort: sql.Coho
 # --- housing, employment, income --------------------------------------------------------------------
 
 
-OUTCOME_MEASURES = {
+OUTCOME_MEASURES: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "housed": lambda table: table.c.housing == "housed",
     "employed": lambda table: table.c.employed == true(),
     "legal_income": lambda table: table.c.legal_income == true(),
@@ -89,7 +90,7 @@ def _measure_columns(
 ) -> list[ColumnElement[Any]]:
     """Per measure, the yes answers and the answers (null left out), among ``table``'s rows or those
     ``only`` picks."""
-    columns = []
+    columns: list[ColumnElement[Any]] = []
     for measure, is_yes in OUTCOME_MEASURES.items():
         answered = table.c[ANSWERED[measure]].is_not(None)
         if only is not None:

@@ -223,7 +223,8 @@ def _participant_conditions(
 @needs("participant_lists")
 def team_names(conn: Connection, *, as_of: date) -> list[str]:
     """Names of teams a filter can offer: active teams and teams holding active enrollments."""
-    return caseload_by_team(conn, as_of=as_of)["team"].tolist()
+    names: list[str] = caseload_by_team(conn, as_of=as_of)["team"].tolist()
+    return names
 
 
 # --- services --------------------------------------------------------------------------------

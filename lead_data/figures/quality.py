@@ -17,7 +17,7 @@ not abort the rest). Errors in this module's own code are not caught: they are b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -297,7 +297,7 @@ def _enforced_by_database(conn: Connection, inspector: Inspector, rule: _RowRule
     foreign keys unless each writer asks it to, so there they are always checked.)"""
     if rule.check == DUPLICATE_VALUE:
         return rule.column in _unique_columns(inspector, rule.table)
-    if rule.check == ORPHANED_REFERENCE and conn.dialect.name == "postgresql":
+    if rule.check == ORPHANED_REFERENCE and rule.column is not None and conn.dialect.name == "postgresql":
         (foreign_key,) = CONTRACT[rule.table].c[rule.column].foreign_keys
         referenced = foreign_key.column
         statement = text(
@@ -324,10 +324,10 @@ def _unique_columns(inspector: Inspector, name: str) -> set[str]:
     unique; none for a view, whose rows nothing constrains."""
     if name not in inspector.get_table_names():
         return set()
-    keys = [inspector.get_pk_constraint(name).get("constrained_columns") or []]
+    keys: list[Sequence[str | None]] = [inspector.get_pk_constraint(name).get("constrained_columns") or []]
     keys += [constraint["column_names"] for constraint in inspector.get_unique_constraints(name)]
     keys += [index["column_names"] for index in inspector.get_indexes(name) if index.get("unique")]
-    return {columns[0] for columns in keys if len(columns) == 1}
+    return {column for columns in keys if len(columns) == 1 and (column := columns[0]) is not None}
 
 
 def _check_schema(conn: Connection, findings: list[Finding], tables: Iterable[str]) -> set[tuple[str, str]]:
