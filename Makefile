@@ -28,8 +28,11 @@ run: setup
 system-packages:
 	scripts/install-system-packages.sh
 
+# Tests marked serial measure what the browser draws within a wait, which other workers' load can
+# outlast: they run first, alone, then everything else on the workers.
 test: setup-dev system-packages
-	$(PYTHON) -m pytest -n $(TEST_WORKERS) --durations=20
+	$(PYTHON) -m pytest -m serial
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) --durations=20 -m "not serial"
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

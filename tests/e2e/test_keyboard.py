@@ -12,11 +12,15 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from lead_data import access
 from tests.e2e.browser import navigation_links, open_page, wait_until_rendered
 from tests.e2e.conftest import AS_OF
+
+# Tab by Tab, it reads each control's look a short wait after the key: alone, so no other worker slows the browser.
+pytestmark = pytest.mark.serial
 
 # What a keyboard user must be able to reach: links, buttons, fields, pickers, switches, expanders.
 CONTROLS = (
@@ -30,6 +34,7 @@ CONTROLS = (
 NOT_CONTROLS = '[tabindex="-1"]'
 OUT_OF_REACH = '[aria-hidden="true"], [inert], .modebar'
 SETTLE_MS = 120
+NEXT_FRAMES_DRAWN = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Streamlit's focus styles fade in; on a busy machine a fade can outlast any fixed wait, so the walk
 # sees each control's focused look at once (the look itself is unchanged).
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
@@ -75,6 +80,9 @@ def tab_walk(page: Page) -> tuple[list[str], set[int], list[int]]:
     for _ in range(len(controls) * 3 + 300):
         page.keyboard.press("Tab")
         page.wait_for_timeout(SETTLE_MS)
+        # and until the browser has drawn twice since: on a busy machine (xdist workers sharing two cores)
+        # a grid's focus styles can land after the fixed wait, and its ring then reads as never shown.
+        page.evaluate(NEXT_FRAMES_DRAWN)
         current = page.evaluate(FOCUSED_CONTROL)
         if current == previous:
             continue  # still inside the same control (a grid moving from cell to cell)
