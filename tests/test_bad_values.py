@@ -70,6 +70,10 @@ CASES = {
     "text timestamp": BadValue("arrests", "arrested_at", "'05/02/2024 14:00'", q.NOT_A_DATE, "TEXT"),
     "float in an integer key": BadValue("enrollments", "team_id", "team_id + 0.5", q.WRONG_TYPE, "NUMERIC"),
     "boolean that is not 0 or 1": BadValue("care_teams", "active", "2", q.WRONG_TYPE, "INTEGER"),
+    "null caseload_cap": BadValue(
+        "care_teams", "caseload_cap", "NULL", q.MISSING_VALUE, None, in_sqlite_table=False,
+        pages_stopped=("overview", "caseload", "participants", "weekly_meeting"),
+    ),
     "null intake_on": BadValue("enrollments", "intake_on", "NULL", q.MISSING_VALUE, None, in_sqlite_table=False),
 }  # fmt: skip
 # A float team_id matches no team: on SQLite, where the row checks can read it, it is an orphan too.

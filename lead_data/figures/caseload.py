@@ -87,6 +87,9 @@ def caseload_by_team(conn: Connection, *, as_of: date, with_staff_names: bool = 
     )
     frame = sql.frame(conn, statement)
     frame["team_active"] = frame["team_active"].astype(bool)
+    # Raises on a cap that is not a whole number (a NULL or text through a view), so ``load`` names
+    # care_teams.caseload_cap instead of a chart failing on it later.
+    frame["caseload_cap"] = frame["caseload_cap"].astype(int)
     frame["open_slots"] = (frame["caseload_cap"] - frame["caseload"]).clip(lower=0)
     frame["utilisation"] = (frame["caseload"] / frame["caseload_cap"].where(frame["caseload_cap"] > 0)).astype(float)
     frame["over_cap"] = frame["caseload"] > frame["caseload_cap"]
