@@ -15,12 +15,13 @@ from lead_data.figures import casework, meeting
 from lead_data.figures.caseload import caseload_by_team
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
-from ui.agenda import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, markdown_cells, markdown_text
+from ui.agenda import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, markdown_cells
 from ui.casework import client_links, configured_deadlines
 from ui.charts import caseload_bars, show
 from ui.data import load, load_later
 from ui.settings import report_settings
 from ui.tables import exported, table
+from ui.text import markdown_literal
 
 # Fixed CSS (no database text): the projector view hides Streamlit's sidebar, header and menus.
 PRESENTATION_STYLE = """<style>
@@ -114,7 +115,7 @@ team = None if chosen == ALL_TEAMS else chosen
 shown = agenda.for_team(team, names=meeting.NAMES_SHOWN)
 audit = {"as_of": as_of, "list": "client agenda", "team": team}
 if shown.counts.empty:
-    who = markdown_text(chosen) if team else "No participant"
+    who = markdown_literal(chosen) if team else "No participant"
     st.info(f"{who} has no new intake, re-arrest, exit or overdue contact this week.")
 elif not shown.with_names:
     discussed = int(shown.counts["clients"].sum())
@@ -145,7 +146,7 @@ if not shown.listed.empty:
         client_links(shown.listed, key="agenda-client")
 if shown.with_names and not shown.not_named.empty:
     more = int(shown.not_named["clients"].sum())
-    by_team = ", ".join(f"{markdown_text(row.team)}: {row.clients}" for row in shown.not_named.itertuples())
+    by_team = ", ".join(f"{markdown_literal(row.team)}: {row.clients}" for row in shown.not_named.itertuples())
     st.markdown(
         f"**{more} {'more ' if not shown.listed.empty else ''}participant{'s' if more != 1 else ''} "
         f"without a release on file** ({by_team})."

@@ -3,18 +3,15 @@ and the counts headed for reading, and database text shown literally in ``st.tab
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from lead_data.figures.meeting import AGENDA_REASONS, GRADUATED, Agenda
 from lead_data.labels import label
 from lead_data.sql import UNASSIGNED
+from ui.text import markdown_literal
 
 ALL_TEAMS = "All teams"
 AGENDA_HEADINGS = {"team": "Team", "name": "Name", "reasons": "Why", "discuss": "What to discuss"}
-# Characters Markdown would read as formatting; st.table renders every cell as Markdown.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
 def agenda_team_choices(teams: pd.DataFrame, agenda: Agenda) -> list[str]:
@@ -31,20 +28,14 @@ def agenda_rows(listed: pd.DataFrame) -> pd.DataFrame:
 
 def agenda_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """Clients to discuss per team and reason, headed as on the page, for ``st.table``."""
-    return counts.assign(team=counts["team"].map(markdown_text)).rename(
+    return counts.assign(team=counts["team"].map(markdown_literal)).rename(
         columns={"team": "Team", **{reason: label(reason) for reason in AGENDA_REASONS}, "clients": "Clients"}
     )
 
 
-def markdown_text(text: str) -> str:
-    """Database text (a name, a team, a charge) shown literally where Streamlit reads Markdown;
-    a line break starts a new line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
-
-
 def markdown_cells(rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` for ``st.table``: database text shown literally; a graduation in green, as on every chart."""
-    shown = rows.map(markdown_text)
+    shown = rows.map(markdown_literal)
     if "Why" in shown:
         graduated = label(GRADUATED)
         shown["Why"] = shown["Why"].str.replace(graduated, f":green[**{graduated}**]", regex=False)

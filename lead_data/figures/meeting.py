@@ -28,14 +28,6 @@ from lead_data.periods import Period, week_ending
 NEW_INTAKE, REARRESTED, GRADUATED, EXITED = "new_intake", "rearrested", "graduated", "exited"
 # The order reasons are listed and counted in; a graduation is apart from other exits: it is good news.
 AGENDA_REASONS = (NEW_INTAKE, REARRESTED, sql.CONTACT_OVERDUE, sql.IN_THE_WIND, GRADUATED, EXITED)
-REASON_LABELS = {
-    NEW_INTAKE: "New intake",
-    REARRESTED: "Re-arrest",
-    sql.CONTACT_OVERDUE: "Contact overdue",
-    sql.IN_THE_WIND: "In the wind",
-    GRADUATED: "Graduated",
-    EXITED: "Exited",
-}
 COUNT_COLUMNS = ("team", *AGENDA_REASONS, "clients")
 # A meeting reads through a few dozen names; past that the page says how many more there are and
 # offers the team filter. The figure lists this many per team, so any one team's part is complete to it.
