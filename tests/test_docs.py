@@ -1,7 +1,7 @@
 """The documentation names everything a reader opens, runs or sets, and nothing that is gone (in the
 spirit of Datasette's test_docs.py). Every list checked here is read from the code or the shipped
-files, never kept by hand: a new page, figure, variable, site-file key or command fails here until
-the docs name it.
+files, never kept by hand: a new page, figure, variable, site-file key, command or module fails here
+until the docs name it.
 """
 
 from __future__ import annotations
@@ -22,17 +22,27 @@ import pytest
 import lead_data
 from lead_data.__main__ import build_parser
 from lead_data.access import figure_access
+from lead_data.site import DEFAULT_SITE_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 DOCUMENTS = (ROOT / "README.md", *sorted(DOCS.glob("*.md")))
 ROUTER = ROOT / "dashboard.py"
+NAVIGATION = ROOT / "ui" / "navigation.py"
 PAGES_DOC = DOCS / "USING.md"
 FIGURES_DOC = DOCS / "FIGURES.md"
 SITE_DOC = DOCS / "YOUR_SITE.md"
+ARCHITECTURE_DOC = DOCS / "ARCHITECTURE.md"
+MODULES_SECTION = "What each folder holds"  # the heading of ARCHITECTURE.md's list of every module
 # Where the dashboard, its commands and its scripts read their environment.
 CODE_READING_VARIABLES = ("lead_data", "ui", "pages", "dashboard.py", "scripts")
-SITE_FILES = sorted(path for path in (ROOT / "site.toml", *ROOT.glob("sites/*/site.toml")) if path.is_file())
+# The folders whose every module ARCHITECTURE.md names; of tests/, only the helpers (a test file is named
+# by its subject). Alembic's revisions are one file per schema change, listed by the migrations folder.
+CODE_FOLDERS = ("lead_data", "ui", "pages", "scripts")
+TESTS = ROOT / "tests"
+MIGRATION_REVISIONS = ROOT / "lead_data" / "migrations" / "versions"
+# The site the dashboard reads by default, and every other site shipped beside it.
+SITE_FILES = sorted({DEFAULT_SITE_FILE, *ROOT.glob("sites/*/site.toml")})
 # The command line, and Alembic's migration scripts (which run only inside Alembic): no figures there.
 NOT_FIGURE_MODULES = {"__main__", "migrations"}
 
@@ -42,6 +52,7 @@ FENCED_BLOCK = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
 FIGURE_LINE = re.compile(r"^- `(\w+)`", re.MULTILINE)
+MODULE_NAME = re.compile(r"`(?:[\w.]+/)*(\w+\.py)`")  # `sql.py`, `ui/runlog.py`: the file's name
 
 
 def documentation() -> str:
@@ -54,8 +65,12 @@ def prose(document: Path) -> str:
 
 
 def router_page_titles() -> list[str]:
-    """The title of every page the router declares: the second item of each entry of dashboard.py's
-    SECTIONS, read from its source because importing it would run the app."""
+    """The title of every page the router declares, in its order: ``ui.navigation.SECTIONS``; until that
+    list moves there from the router, the second item of each entry of dashboard.py's ``SECTIONS``, read
+    from its source because importing dashboard.py would run the app."""
+    if NAVIGATION.is_file():
+        navigation = importlib.import_module("ui.navigation")
+        return [page.title for pages in navigation.SECTIONS.values() for page in pages]
     for node in ast.parse(ROUTER.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "SECTIONS" for target in node.targets):
             assert isinstance(node.value, ast.Dict)
@@ -83,6 +98,37 @@ def marked_figures() -> list[Callable[..., Any]]:
         for _, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and figure_access(function) is not None
     ]
+
+
+def modules() -> list[Path]:
+    """Every module of the code's folders and every helper module of the tests, package markers and
+    Alembic's revisions aside."""
+    found = [path for folder in CODE_FOLDERS for path in (ROOT / folder).rglob("*.py")]
+    found += [path for path in TESTS.rglob("*.py") if not path.name.startswith("test_")]
+    return sorted(
+        path.relative_to(ROOT)
+        for path in found
+        if path.name != "__init__.py" and not path.is_relative_to(MIGRATION_REVISIONS)
+    )
+
+
+def python_files() -> set[str]:
+    """The name of every Python file of the project: the router, the code's folders and the tests."""
+    folders = [ROOT / folder for folder in CODE_FOLDERS] + [TESTS]
+    return {ROUTER.name} | {path.name for folder in folders for path in folder.rglob("*.py")}
+
+
+def section(document: Path, heading: str) -> str:
+    """The text under ``## heading`` of a document, up to its next section."""
+    text = prose(document)
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def named_modules() -> set[str]:
+    """The file names ARCHITECTURE.md's list of every module gives, with or without their folders."""
+    return set(MODULE_NAME.findall(section(ARCHITECTURE_DOC, MODULES_SECTION)))
 
 
 def documented_page_rows() -> list[str]:
@@ -150,24 +196,26 @@ def local_links() -> list[tuple[Path, str]]:
     ]
 
 
-def test_the_lists_are_found():
+def test_the_lists_are_found() -> None:
     assert {"Overview", "Client", "Data quality"} <= set(router_page_titles())
     assert {"caseload_by_team", "public_summary", "check_database"} <= {f.__name__ for f in marked_figures()}
     assert {"demo", "init-db", "check"} <= set(subcommands(build_parser()))
+    assert {Path("lead_data/sql.py"), Path("ui/data.py"), Path("tests/program.py")} <= set(modules())
+    assert {"sql.py", "enrollment.py", "navigation.py"} <= named_modules()
     assert SITE_FILES and local_links()
 
 
 @pytest.mark.parametrize("title", router_page_titles())
-def test_every_page_of_the_router_is_documented(title):
+def test_every_page_of_the_router_is_documented(title: str) -> None:
     assert title in documented_page_rows(), f"add the {title} page to the table of pages in {PAGES_DOC.name}"
 
 
-def test_the_table_of_pages_names_only_pages_of_the_router():
+def test_the_table_of_pages_names_only_pages_of_the_router() -> None:
     stale = set(documented_page_rows()) - set(router_page_titles())
     assert not stale, f"{PAGES_DOC.name} documents pages the router does not declare: {sorted(stale)}"
 
 
-def test_every_figure_is_documented_and_every_documented_figure_exists():
+def test_every_figure_is_documented_and_every_documented_figure_exists() -> None:
     in_code = [figure.__name__ for figure in marked_figures()]
     in_docs = FIGURE_LINE.findall(FIGURES_DOC.read_text(encoding="utf-8"))
     assert len(in_code) == len(set(in_code)), "two figures share a name: the docs cannot tell them apart"
@@ -177,12 +225,12 @@ def test_every_figure_is_documented_and_every_documented_figure_exists():
 
 
 @pytest.mark.parametrize("variable", environment_variables())
-def test_every_environment_variable_is_documented(variable):
+def test_every_environment_variable_is_documented(variable: str) -> None:
     assert re.search(rf"\b{variable}\b", documentation()), f"document {variable} under docs/"
 
 
 @pytest.mark.parametrize("site_file", SITE_FILES, ids=lambda path: str(path.relative_to(ROOT)))
-def test_every_key_of_a_shipped_site_file_is_documented(site_file):
+def test_every_key_of_a_shipped_site_file_is_documented(site_file: Path) -> None:
     documented = SITE_DOC.read_text(encoding="utf-8")
     keys = [as_documented(path, key) for path, key in site_keys(tomllib.loads(site_file.read_text(encoding="utf-8")))]
     missing = [key for key in keys if key not in documented]
@@ -190,14 +238,24 @@ def test_every_key_of_a_shipped_site_file_is_documented(site_file):
 
 
 @pytest.mark.parametrize("command", subcommands(build_parser()))
-def test_every_command_is_documented(command):
+def test_every_command_is_documented(command: str) -> None:
     assert f"python -m lead_data {command}" in documentation(), f"document `python -m lead_data {command}`"
+
+
+@pytest.mark.parametrize("module", modules(), ids=str)
+def test_every_module_is_named_in_the_architecture(module: Path) -> None:
+    assert module.name in named_modules(), f"say what {module} holds in {ARCHITECTURE_DOC.name}, {MODULES_SECTION!r}"
+
+
+def test_the_architecture_names_only_modules_that_exist() -> None:
+    stale = named_modules() - python_files()
+    assert not stale, f"{ARCHITECTURE_DOC.name} names modules the tree no longer has: {sorted(stale)}"
 
 
 @pytest.mark.parametrize(
     "document, target", local_links(), ids=lambda value: value.name if isinstance(value, Path) else value
 )
-def test_every_local_link_resolves(document, target):
+def test_every_local_link_resolves(document: Path, target: str) -> None:
     path, _, anchor = target.partition("#")
     linked = (document.parent / path).resolve() if path else document
     assert linked.exists(), f"{document.relative_to(ROOT)} links to {path}, which does not exist"
