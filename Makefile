@@ -1,7 +1,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 # Two pytest workers per core: the browser tests spend much of their time waiting on a browser or a
-# server, and another worker's tests fill that time (measured in README's "Speed"; tests/conftest.py).
+# server, and another worker's tests fill that time (docs/TESTING.md; tests/conftest.py).
 TEST_WORKERS ?= 4
 
 .PHONY: setup setup-dev system-packages run test lint typecheck

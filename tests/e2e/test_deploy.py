@@ -1,4 +1,4 @@
-"""The dashboard as a site runs it (README "Deploy"): deploy/'s nginx terminating TLS in front of two
+"""The dashboard as a site runs it (docs/DEPLOY.md): deploy/'s nginx terminating TLS in front of two
 replicas, sticky per browser, the identity coming from the proxy (``LEAD_TRUST_PROXY_HEADER``).
 
 oauth2-proxy, which does the sign-in at a site, is stood in for by a few lines below that answer

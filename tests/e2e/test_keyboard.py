@@ -30,7 +30,7 @@ CONTROLS = (
 # Left out: helpers their widget keeps out of the Tab order on purpose (tabindex -1: a picker's "Open"
 # button, a date field's hidden native input, a chosen option's remove cross; the keyboard does
 # their work: arrow keys, Backspace). Plotly's camera button is an <a> without href, so it cannot
-# take focus: README, Accessibility, names it a known gap; the chart's data is behind "Show data".
+# take focus: docs/ACCESSIBILITY.md names it a known gap; the chart's data is behind "Show data".
 NOT_CONTROLS = '[tabindex="-1"]'
 OUT_OF_REACH = '[aria-hidden="true"], [inert], .modebar'
 SETTLE_MS = 120
