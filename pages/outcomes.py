@@ -21,7 +21,7 @@ from ui.settings import current_site, report_settings
 from ui.tables import table
 from ui.tabs import lazy_tabs
 
-viewer = require_page(access.OUTCOMES)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 MARKS = {f"{months} mo": day for months, day in rearrest_outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close

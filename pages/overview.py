@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures import casework, enrollment, participants
 from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_count
 from lead_data.figures.rearrests import rearrest_rate
@@ -14,7 +13,7 @@ from ui.data import load
 from ui.palette import REFERRAL_TYPE_COLOURS
 from ui.settings import current_site, report_settings
 
-viewer = require_page(access.OVERVIEW)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -15,7 +15,7 @@ from ui.data import load, load_later
 from ui.settings import current_site, report_settings
 from ui.tables import pager, table
 
-viewer = require_page(access.REFERRAL_QUEUE)
+viewer = require_page(__file__)
 as_of = report_settings().as_of
 deadlines = current_site().deadlines
 

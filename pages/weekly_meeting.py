@@ -29,7 +29,7 @@ PRESENTATION_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 </style>"""
 
-viewer = require_page(access.WEEKLY_MEETING)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 

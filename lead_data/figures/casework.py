@@ -16,7 +16,7 @@ not exist for it) and aggregates in SQL with bound parameters. The rules are in 
 - **My clients.** Active enrollments, with engagement and days since contact as ``lead_data.sql`` defines
   them, attempts since the last reached contact (since intake when there is none), open service
   referrals (referred on or before D, not started by D) and the one next action that comes first
-  of: *overdue contact* (more than 14 days since contact), *intake paperwork* (no release of
+  of: *overdue contact* (more than ``ENGAGED_MAX_DAYS`` days since contact), *intake paperwork* (no release of
   information signed by D), *assessment due* (none since intake, or the latest one since intake
   ``ASSESSMENT_INTERVAL_DAYS`` or more days before D).
 """
