@@ -194,13 +194,10 @@ def _deadlines(read: _Reader) -> QueueDeadlines:
 
 def _unit_costs(read: _Reader) -> UnitCosts:
     table = read.table("costs")
-    placeholder = table.get("placeholder", True)
-    if not isinstance(placeholder, bool):
-        raise read.fail("costs.placeholder", "true or false")
     return UnitCosts(
         **{name: read.amount("costs", name) for name in UNIT_COST_NAMES},
         currency=read.text("costs", "currency") if "currency" in table else "USD",
-        placeholder=placeholder,
+        placeholder=read.flag("costs", "placeholder") if "placeholder" in table else True,
         source=f"{read.text('costs', 'source') if 'source' in table else 'not stated'} ({read.path})",
     )
 
@@ -211,43 +208,49 @@ class _Reader:
     def __init__(self, path: Path, document: dict[str, Any]) -> None:
         self.path, self.document = path, document
 
-    def fail(self, key: str, expected: str) -> SiteError:
+    def _fail(self, key: str, expected: str) -> SiteError:
         return SiteError(f"site file {self.path}: {key} must be {expected}")
 
     def table(self, name: str) -> dict[str, Any]:
         found = self.document.get(name)
         if not isinstance(found, dict):
-            raise self.fail(f"[{name}]", "a table")
+            raise self._fail(f"[{name}]", "a table")
         return found
 
     def _value(self, table: str, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
         value = self.table(table).get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise self.fail(f"{table}.{key}", expected)
+            raise self._fail(f"{table}.{key}", expected)
         return value
 
     def text(self, table: str, key: str) -> str:
         value: str = self._value(table, key, str, "text")
         if not value.strip():
-            raise self.fail(f"{table}.{key}", "text")
+            raise self._fail(f"{table}.{key}", "text")
         return value
 
     def day(self, table: str, key: str) -> date:
         value: date = self._value(table, key, date, "a date (e.g. 2017-02-01, unquoted)")
         if isinstance(value, datetime):
-            raise self.fail(f"{table}.{key}", "a date without a time")
+            raise self._fail(f"{table}.{key}", "a date without a time")
         return value
 
     def positive(self, table: str, key: str) -> int:
         value: int = self._value(table, key, int, "a whole number")
         if value <= 0:
-            raise self.fail(f"{table}.{key}", "a positive whole number")
+            raise self._fail(f"{table}.{key}", "a positive whole number")
+        return value
+
+    def flag(self, table: str, key: str) -> bool:
+        value = self.table(table).get(key)
+        if not isinstance(value, bool):
+            raise self._fail(f"{table}.{key}", "true or false")
         return value
 
     def amount(self, table: str, key: str) -> float:
         value = self._value(table, key, (int, float), "a number of at least 0")
         if value < 0:
-            raise self.fail(f"{table}.{key}", "a number of at least 0")
+            raise self._fail(f"{table}.{key}", "a number of at least 0")
         return float(value)
 
     def file(self, table: str, key: str) -> Path:
@@ -256,7 +259,7 @@ class _Reader:
     def files(self, table: str, key: str) -> list[Path]:
         value = self.table(table).get(key)
         if not isinstance(value, list) or not value or not all(isinstance(item, str) for item in value):
-            raise self.fail(f"{table}.{key}", "a list of one or more GeoJSON file paths")
+            raise self._fail(f"{table}.{key}", "a list of one or more GeoJSON file paths")
         return [self._existing(item, f"{table}.{key}") for item in value]
 
     def _existing(self, text: str, key: str) -> Path:
