@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
-from ui.access import draw_access_gate, draw_identity, signed_out_when_idle, viewer_of_this_run
+from ui.access import (
+    draw_access_gate,
+    draw_identity,
+    may_see_the_database_address,
+    signed_out_when_idle,
+    viewer_of_this_run,
+)
 from ui.data import require_database
+from ui.navigation import SECTIONS
 from ui.runlog import script_run
 from ui.settings import draw_report_settings
 
@@ -34,34 +40,6 @@ canvas:focus-visible, [data-testid="stMain"]:focus-visible { outline-offset: -3p
 </style>"""
 NAVIGATION_KEY = "navigation"  # the menu's container: class ``st-key-navigation`` in the browser
 
-SECTIONS = {
-    "Leadership": [
-        ("pages/overview.py", "Overview", ":material/dashboard:", access.OVERVIEW),
-        ("pages/public_summary.py", "Public summary", ":material/public:", access.PUBLIC_SUMMARY),
-    ],
-    "Program": [
-        ("pages/enrollment.py", "Enrollment", ":material/how_to_reg:", access.ENROLLMENT),
-        ("pages/rearrests.py", "Re-arrests", ":material/gavel:", access.REARRESTS),
-        ("pages/outcomes.py", "Outcomes", ":material/trending_down:", access.OUTCOMES),
-        ("pages/equity.py", "Equity", ":material/balance:", access.EQUITY),
-        ("pages/officers.py", "Officers", ":material/local_police:", access.OFFICERS),
-        ("pages/caseload.py", "Caseload", ":material/groups:", access.CASELOAD),
-        ("pages/referral_map.py", "Referral map", ":material/map:", access.REFERRAL_MAP),
-        ("pages/referral_queue.py", "Referral queue", ":material/pending_actions:", access.REFERRAL_QUEUE),
-    ],
-    "Staff": [
-        ("pages/participants.py", "Participants", ":material/person_search:", access.PARTICIPANTS),
-        ("pages/my_clients.py", "My clients", ":material/assignment_ind:", access.MY_CLIENTS),
-        ("pages/client.py", "Client", ":material/person:", access.CLIENT),
-    ],
-    "Partners": [
-        ("pages/weekly_meeting.py", "Weekly meeting", ":material/co_present:", access.WEEKLY_MEETING),
-    ],
-    "Data": [
-        ("pages/data_quality.py", "Data quality", ":material/fact_check:", access.DATA_QUALITY),
-    ],
-}
-
 
 def document_title(page: st.Page) -> str:
     """The browser tab's title: the page first, so every page has its own (WCAG 2.4.2)."""
@@ -73,7 +51,7 @@ def draw_navigation(sections: dict[str, list[st.Page]]) -> None:
 
     Drawn with ``st.page_link`` under headings because Streamlit's own sectioned menu nests section
     ``<div>``s in its ``<ul>`` (axe-core ``list``/``listitem``, WCAG 1.3.1). The links are the same
-    ``st.Page`` objects the hidden router holds, so a page added to SECTIONS needs nothing more.
+    ``st.Page`` objects the hidden router holds, so a page added to ui.navigation.SECTIONS needs nothing more.
     """
     with st.sidebar.container(key=NAVIGATION_KEY):
         for section, pages in sections.items():
@@ -95,9 +73,9 @@ with script_run() as run, viewer_of_this_run() as viewer:
 
     allowed = {
         section: [
-            st.Page(path, title=title, icon=icon)
-            for path, title, icon, key in entries
-            if viewer.permissions.may_open(key)
+            st.Page(entry.path, title=entry.title, icon=entry.icon)
+            for entry in entries
+            if viewer.permissions.may_open(entry.key)
         ]
         for section, entries in SECTIONS.items()
     }
@@ -110,6 +88,6 @@ with script_run() as run, viewer_of_this_run() as viewer:
     database = require_database()
     draw_report_settings(viewer)
     draw_identity(viewer)
-    if not database.is_demo and viewer.permissions.database_address:
+    if not database.is_demo and may_see_the_database_address():
         st.sidebar.caption(f"Database: {database.display_url}")
     page.run()

@@ -1,17 +1,14 @@
-"""Unit costs and the cost estimate (DATA_CONTRACT.md, "Cost (an estimate)").
+"""The cost estimate (DATA_CONTRACT.md, "Cost (an estimate)").
 
-Unit costs are configuration, never code: a TOML file named by ``LEAD_COSTS``, by default
-``lead_data/costs.toml``, whose shipped values are placeholders a site must replace. Every cost
-figure carries the unit costs it was computed from, so a page can print them beside it.
+Unit costs are configuration, never code: the ``[costs]`` table of the site file (``lead_data.site``,
+``Site.costs``), whose shipped values are placeholders a site must replace. Every cost figure takes the
+unit costs it is computed from, so a page can print them beside it.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -19,71 +16,7 @@ from sqlalchemy import Connection
 from lead_data import sql
 from lead_data.access import aggregate
 from lead_data.figures.outcomes import active_participant_months
-
-COSTS_VARIABLE = "LEAD_COSTS"
-DEFAULT_COSTS_FILE = Path(__file__).with_name("costs.toml")
-UNIT_COST_NAMES = ("arrest", "booking", "jail_day", "participant_month")
-
-
-class CostsFileProblem(Exception):
-    """The unit-costs file cannot be used; no cost figure is shown."""
-
-
-@dataclass(frozen=True)
-class UnitCosts:
-    arrest: float
-    booking: float
-    jail_day: float
-    participant_month: float
-    currency: str
-    placeholder: bool  # true: the shipped placeholders, not a site's own costs
-    source: str  # where the numbers come from, in the file's own words, and the file
-
-    def describe(self) -> str:
-        """The unit costs in one line, as printed beside every cost figure."""
-        money = self.money
-        return (
-            f"{money(self.arrest)} per arrest, {money(self.booking)} per booking, {money(self.jail_day)} per jail day, "
-            f"{money(self.participant_month)} per participant-month"
-        )
-
-    def money(self, amount: float) -> str:
-        sign = "-" if amount < 0 else ""
-        symbol = "$" if self.currency == "USD" else f"{self.currency} "
-        return f"{sign}{symbol}{abs(amount):,.0f}"
-
-
-def costs_file() -> Path:
-    return Path(os.environ.get(COSTS_VARIABLE) or DEFAULT_COSTS_FILE)
-
-
-def load_unit_costs(path: Path | None = None) -> UnitCosts:
-    """Read the unit costs (see ``costs.toml``); a clear CostsFileProblem when they cannot be used."""
-    path = path or costs_file()
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise CostsFileProblem(f"The unit-costs file {path} does not exist (set {COSTS_VARIABLE}).") from error
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CostsFileProblem(f"The unit-costs file {path} is not valid TOML: {error}") from error
-    table = document.get("unit_costs")
-    if not isinstance(table, dict):
-        raise CostsFileProblem(f"The unit-costs file {path} has no [unit_costs] table.")
-    values = {}
-    for name in UNIT_COST_NAMES:
-        value = table.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise CostsFileProblem(f"{path}: [unit_costs] {name} must be a number of at least 0, not {value!r}.")
-        values[name] = float(value)
-    placeholder = document.get("placeholder", True)
-    if not isinstance(placeholder, bool):
-        raise CostsFileProblem(f"{path}: placeholder must be true or false, not {placeholder!r}.")
-    return UnitCosts(
-        **values,
-        currency=str(document.get("currency", "USD")),
-        placeholder=placeholder,
-        source=f"{document.get('source', 'not stated')} ({path})",
-    )
+from lead_data.site import UnitCosts
 
 
 def criminal_justice_cost(rates: pd.DataFrame, *, costs: UnitCosts) -> pd.DataFrame:

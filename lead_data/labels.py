@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lead_data.sql import NOT_RECORDED
+from lead_data.sql import (
+    CONTACT_OVERDUE,
+    ENGAGED,
+    ENGAGED_MAX_DAYS,
+    IN_THE_WIND,
+    NOT_RECORDED,
+    OVERDUE_MAX_DAYS,
+)
 
 LABELS: dict[str, str] = {
     # referral types (docs/DATA_CONTRACT.md, referrals.referral_type)
@@ -83,3 +90,13 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = frame[column].map(label)
     return frame
+
+
+def engagement_days(level: str) -> str:
+    """What puts a client at engagement ``level``, in words built from the rule's thresholds (``lead_data.sql``),
+    for help texts and notes."""
+    return {
+        ENGAGED: f"{ENGAGED_MAX_DAYS} days or fewer since the last contact",
+        CONTACT_OVERDUE: f"{ENGAGED_MAX_DAYS + 1}–{OVERDUE_MAX_DAYS} days since the last contact",
+        IN_THE_WIND: f"more than {OVERDUE_MAX_DAYS} days since the last contact",
+    }[level]

@@ -20,6 +20,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from lead_data.figures.meeting import COUNT_COLUMNS
+from lead_data.labels import engagement_days
+from lead_data.sql import CONTACT_OVERDUE, IN_THE_WIND
 
 CHANGE_COLUMNS = ("figure", "this_week", "last_week", "change")
 CASELOAD_COLUMNS = ("team", "caseload", "caseload_cap", "over_cap", "last_week", "change")
@@ -146,7 +148,8 @@ def _agenda_section(pdf: _Page, agenda: pd.DataFrame) -> None:
         return
     pdf.note(
         "A client with two reasons counts under each; Clients counts each person once. "
-        "Overdue: 15-30 days since the last contact; in the wind: more than 30. Graduations are good news."
+        f"Overdue: {engagement_days(CONTACT_OVERDUE)}; in the wind: {engagement_days(IN_THE_WIND)}. "
+        "Graduations are good news."
     )
     counts = agenda[list(AGENDA_COLUMNS)]
     # The total first, so it is on the page even when the last teams give way to a note.

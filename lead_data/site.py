@@ -1,9 +1,10 @@
 """The site: every fact that makes this dashboard one LEAD program's rather than another's.
 
-One TOML file holds them (``LEAD_SITE`` names it; default ``site.toml`` at the repository root,
-Baltimore's): the program's and the city's names, the city boundary and the pilot zones (GeoJSON
-files), the launch date, the default caseload cap, the time zone in which "today" is reckoned,
-and the referral queue's deadlines. Everything else reads them from ``load_site()``.
+One folder per site under ``sites/`` holds them: its ``site.toml`` (``LEAD_SITE`` names it; default
+``sites/baltimore/site.toml``) and the GeoJSON files it names. The site file sets the program's and the
+city's names, the city boundary and the pilot zones, the launch date, the time zone in which "today" is
+reckoned, the referral queue's deadlines and the unit costs of the cost estimate. Everything is checked
+when the file loads (a SiteError says which key to fix); everything else reads them from ``load_site()``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -22,9 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 SITE_VARIABLE = "LEAD_SITE"
-DEFAULT_SITE_FILE = Path(__file__).resolve().parents[1] / "site.toml"
-# Replaced by the site file's ``zones``; still set, it is an error rather than silently ignored.
-RETIRED_PILOT_ZONE_VARIABLE = "LEAD_PILOT_ZONE"
+DEFAULT_SITE_FILE = Path(__file__).resolve().parents[1] / "sites" / "baltimore" / "site.toml"
+# Variables the site file replaced, with where their setting went: still set, each is an error rather
+# than silently ignored.
+RETIRED_VARIABLES = {
+    "LEAD_PILOT_ZONE": "list the pilot zone's GeoJSON file in [zones] files of the site file",
+    "LEAD_COSTS": "put the unit costs in the [costs] table of the site file",
+}
 
 Ring = tuple[tuple[float, float], ...]  # (longitude, latitude) corners, closed
 
@@ -58,17 +63,43 @@ class Area:
 
 
 @dataclass(frozen=True)
-class Deadlines:
-    """The referral queue's deadlines, in days, by name (``intake_days = 30`` in ``[deadlines]``)."""
+class QueueDeadlines:
+    """Days after the referral by which each step of the referral queue should be done, and how long
+    the queue looks back (``[deadlines]``); they do not decrease from step to step."""
 
-    days: tuple[tuple[str, int], ...]
+    eligibility_days: int  # from referral to the eligibility decision
+    verification_days: int  # from referral to the State's Attorney's verification
+    intake_days: int  # from referral to intake
+    window_days: int  # a referral with no intake by then has left the queue
 
-    def __getitem__(self, name: str) -> int:
-        """The number of days of ``name`` (e.g. "intake_days"); SiteError naming the defined ones if absent."""
-        found = dict(self.days)
-        if name not in found:
-            raise SiteError(f"the site file's [deadlines] has no {name} (it has {', '.join(found) or 'none'})")
-        return found[name]
+
+UNIT_COST_NAMES = ("arrest", "booking", "jail_day", "participant_month")
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """The cost estimate's unit costs (``[costs]``); every cost figure is shown beside them."""
+
+    arrest: float
+    booking: float
+    jail_day: float
+    participant_month: float
+    currency: str
+    placeholder: bool  # true: the shipped placeholders, not a site's own costs
+    source: str  # where the numbers come from, in the file's own words, and the file
+
+    def describe(self) -> str:
+        """The unit costs in one line, as printed beside every cost figure."""
+        money = self.money
+        return (
+            f"{money(self.arrest)} per arrest, {money(self.booking)} per booking, {money(self.jail_day)} per jail day, "
+            f"{money(self.participant_month)} per participant-month"
+        )
+
+    def money(self, amount: float) -> str:
+        sign = "-" if amount < 0 else ""
+        symbol = "$" if self.currency == "USD" else f"{self.currency} "
+        return f"{sign}{symbol}{abs(amount):,.0f}"
 
 
 @dataclass(frozen=True)
@@ -78,9 +109,9 @@ class Site:
     city: Area  # its name is the city's name ("Baltimore")
     zones: tuple[Area, ...]  # at least one; they do not overlap
     launch_date: date
-    caseload_cap: int  # the cap a figure assumes where a team records none
     time_zone: str  # IANA name, e.g. "America/New_York"
-    deadlines: Deadlines
+    deadlines: QueueDeadlines
+    costs: UnitCosts | None  # None: the site file sets no unit costs, and no cost figure is shown
 
     @property
     def city_name(self) -> str:
@@ -99,12 +130,13 @@ def site_path() -> Path:
 
 
 def load_site(path: Path | str | None = None) -> Site:
-    """The site of ``path`` (default: ``LEAD_SITE``, else site.toml), read again only when the file changes."""
-    if os.environ.get(RETIRED_PILOT_ZONE_VARIABLE):
-        raise SiteError(
-            f"{RETIRED_PILOT_ZONE_VARIABLE} is no longer read: list the pilot zone's GeoJSON file in "
-            f"[zones] files of the site file ({SITE_VARIABLE}, default {DEFAULT_SITE_FILE.name}) and unset it"
-        )
+    """The site of ``path`` (default: ``LEAD_SITE``, else Baltimore's), read again only when the file changes."""
+    for variable, instead in RETIRED_VARIABLES.items():
+        if os.environ.get(variable):
+            raise SiteError(
+                f"{variable} is no longer read: {instead} ({SITE_VARIABLE}, default "
+                f"{DEFAULT_SITE_FILE.relative_to(DEFAULT_SITE_FILE.parents[2])}) and unset it"
+            )
     path = Path(path) if path is not None else site_path()
     try:
         modified = path.stat().st_mtime_ns
@@ -141,9 +173,32 @@ def _load_site(path_text: str, modified_ns: int) -> Site:
         city=city,
         zones=zones,
         launch_date=read.day("program", "launch_date"),
-        caseload_cap=read.positive("program", "caseload_cap"),
         time_zone=time_zone,
-        deadlines=Deadlines(tuple((name, read.positive("deadlines", name)) for name in read.table("deadlines"))),
+        deadlines=_deadlines(read),
+        costs=_unit_costs(read) if "costs" in document else None,
+    )
+
+
+def _deadlines(read: _Reader) -> QueueDeadlines:
+    deadlines = QueueDeadlines(
+        **{setting.name: read.positive("deadlines", setting.name) for setting in fields(QueueDeadlines)}
+    )
+    if not deadlines.eligibility_days <= deadlines.verification_days <= deadlines.intake_days <= deadlines.window_days:
+        raise SiteError(
+            f"site file {read.path}: the referral queue's deadlines must not decrease from step to step: "
+            f"eligibility_days ({deadlines.eligibility_days}) ≤ verification_days ({deadlines.verification_days}) "
+            f"≤ intake_days ({deadlines.intake_days}) ≤ window_days ({deadlines.window_days})"
+        )
+    return deadlines
+
+
+def _unit_costs(read: _Reader) -> UnitCosts:
+    table = read.table("costs")
+    return UnitCosts(
+        **{name: read.amount("costs", name) for name in UNIT_COST_NAMES},
+        currency=read.text("costs", "currency") if "currency" in table else "USD",
+        placeholder=read.flag("costs", "placeholder") if "placeholder" in table else True,
+        source=f"{read.text('costs', 'source') if 'source' in table else 'not stated'} ({read.path})",
     )
 
 
@@ -185,6 +240,18 @@ class _Reader:
         if value <= 0:
             raise self._fail(f"{table}.{key}", "a positive whole number")
         return value
+
+    def flag(self, table: str, key: str) -> bool:
+        value = self.table(table).get(key)
+        if not isinstance(value, bool):
+            raise self._fail(f"{table}.{key}", "true or false")
+        return value
+
+    def amount(self, table: str, key: str) -> float:
+        value = self._value(table, key, (int, float), "a number of at least 0")
+        if value < 0:
+            raise self._fail(f"{table}.{key}", "a number of at least 0")
+        return float(value)
 
     def file(self, table: str, key: str) -> Path:
         return self._existing(self._value(table, key, str, "a file path"), f"{table}.{key}")

@@ -31,10 +31,6 @@ def place_labels(site: Site) -> dict[str, str]:
     }
 
 
-def zone_keys(site: Site) -> list[str]:
-    return [zone.key for zone in site.zones]
-
-
 def locate(site: Site, longitudes: Sequence[Any] | np.ndarray, latitudes: Sequence[Any] | np.ndarray) -> np.ndarray:
     """For each point, its place key (a zone's key, OUTSIDE_ZONE, LOCATION_UNKNOWN or OUTSIDE_CITY).
 

@@ -18,7 +18,8 @@ from lead_data.figures.caseload import (
     unassigned_clients,
     unassigned_count,
 )
-from lead_data.labels import label, labelled
+from lead_data.labels import engagement_days, label, labelled
+from lead_data.sql import CONTACT_OVERDUE, IN_THE_WIND
 from ui.access import may_see, record_export, record_view, require_page
 from ui.charts import caseload_bars, show
 from ui.data import load
@@ -26,7 +27,7 @@ from ui.settings import report_settings
 from ui.tables import table
 from ui.text import markdown_literal
 
-viewer = require_page(access.CASELOAD)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 
@@ -79,10 +80,10 @@ else:
             ),
             "over_cap": st.column_config.CheckboxColumn("Over cap"),
             "contact_overdue": st.column_config.NumberColumn(
-                label("contact_overdue"), help="15–30 days since last contact"
+                label(CONTACT_OVERDUE), help=engagement_days(CONTACT_OVERDUE).capitalize()
             ),
             "in_the_wind": st.column_config.NumberColumn(
-                label("in_the_wind"), help="More than 30 days since last contact"
+                label(IN_THE_WIND), help=engagement_days(IN_THE_WIND).capitalize()
             ),
         },
     )

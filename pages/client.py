@@ -19,7 +19,7 @@ from ui.text import markdown_literal
 
 log = logging.getLogger("lead_dashboard")
 
-viewer = require_page(access.CLIENT)
+viewer = require_page(__file__)
 as_of = report_settings().as_of
 
 st.title("Client")

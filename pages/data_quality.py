@@ -11,7 +11,7 @@ from ui.background import load_in_background, start_again
 from ui.settings import current_site
 from ui.tables import table
 
-viewer = require_page(access.DATA_QUALITY)
+viewer = require_page(__file__)
 today = current_site().today()
 
 st.title("Data quality")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures import equity
 from lead_data.labels import label
 from lead_data.suppression import COMPLEMENT, HIDDEN, SMALLEST_SHOWN
@@ -17,7 +16,7 @@ from ui.settings import report_settings
 from ui.tables import table
 from ui.tabs import lazy_tabs
 
-viewer = require_page(access.EQUITY)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -7,6 +7,7 @@ import streamlit as st
 from lead_data import access
 from lead_data.figures import casework
 from lead_data.labels import labelled
+from lead_data.sql import ENGAGED_MAX_DAYS
 from ui.access import DEMO, record_export, record_view, require_page
 from ui.casework import client_links
 from ui.data import load
@@ -33,7 +34,7 @@ COLUMNS = {
     "last_assessment_on": st.column_config.DateColumn("Last assessment"),
 }
 
-viewer = require_page(access.MY_CLIENTS)
+viewer = require_page(__file__)
 as_of = report_settings().as_of
 
 caseload = load(casework.my_clients, as_of=as_of, staff_id=viewer.staff_id)
@@ -43,8 +44,9 @@ record_view(viewer, access.MY_CLIENTS, audit)
 st.title("My clients")
 st.caption(
     f"Active clients on {as_of:%A %d %B %Y}, the most pressing next action first: overdue contact (over "
-    f"14 days), then intake paperwork (no release of information signed), then an assessment due (none since "
-    f"intake, or {casework.ASSESSMENT_INTERVAL_DAYS} days since the last). Staff only: contains names."
+    f"{ENGAGED_MAX_DAYS} days), then intake paperwork (no release of information signed), then an "
+    f"assessment due (none since intake, or {casework.ASSESSMENT_INTERVAL_DAYS} days since the last). "
+    "Staff only: contains names."
 )
 because = caseload.every_team_because
 if viewer.identified_by == DEMO:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures import officers
 from lead_data.labels import label
 from ui.access import may_see, require_page
@@ -16,7 +15,7 @@ from ui.palette import ACCENT
 from ui.settings import report_settings
 from ui.tables import table
 
-viewer = require_page(access.OFFICERS)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -21,7 +21,7 @@ from ui.settings import current_site, report_settings
 from ui.tables import table
 from ui.tabs import lazy_tabs
 
-viewer = require_page(access.OUTCOMES)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 MARKS = {f"{months} mo": day for months, day in rearrest_outcomes.DAYS_AT_MONTHS.items()}  # short: 6 and 12 sit close
@@ -158,19 +158,21 @@ def jail_tab() -> None:
         )
 
     st.header("Cost (an estimate)")
-    try:
-        unit_costs = costs.load_unit_costs()
-    except costs.CostsFileProblem as problem:
-        st.error(f"Cost figures are not shown: {problem}", icon=":material/error:")
+    site = current_site()
+    unit_costs = site.costs
+    if unit_costs is None:
+        st.info(
+            "The site file sets no unit costs, so no cost estimate is shown. With a `[costs]` table in the site "
+            "file it would show the criminal-justice cost per person-year before and after, and the program's cost."
+        )
     else:
         money = unit_costs.money
         justice = costs.criminal_justice_cost(rates, costs=unit_costs)
         program = load(costs.program_cost, as_of=as_of, costs=unit_costs, cohort=cohort)
         if unit_costs.placeholder:
             st.warning(
-                f"**Placeholder unit costs**: these are not {current_site().city_name}'s costs. Set the site's own "
-                "in the file "
-                f"named by `{costs.COSTS_VARIABLE}` (see the README) before quoting any cost figure.",
+                f"**Placeholder unit costs**: these are not {site.city_name}'s costs. Set the site's own "
+                "in the `[costs]` table of the site file (see the README) before quoting any cost figure.",
                 icon=":material/warning:",
             )
         before_column, after_column = st.columns(2)  # two a row: a network's program cost has ten digits and more

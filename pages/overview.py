@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures import casework, enrollment, participants
 from lead_data.figures.caseload import caseload_balance, caseload_by_team, unassigned_count
 from lead_data.figures.rearrests import rearrest_rate
 from ui.access import may_see, require_page
-from ui.casework import configured_deadlines
 from ui.charts import monthly_bars, monthly_line, service_bars, show
 from ui.data import load
 from ui.palette import REFERRAL_TYPE_COLOURS
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 
-viewer = require_page(access.OVERVIEW)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 
@@ -24,7 +22,7 @@ referrals = load(enrollment.referral_count, as_of=as_of, period=period)
 rearrests = load(rearrest_rate, as_of=as_of)
 caseload = load(caseload_by_team, as_of=as_of)
 unassigned = load(unassigned_count, as_of=as_of)
-past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=configured_deadlines())
+past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=current_site().deadlines)
 active_trend = load(enrollment.active_by_month, as_of=as_of, period=period)
 referral_trend = load(enrollment.referrals_by, as_of=as_of, period=period, by=("month", "referral_type"))
 services = load(participants.service_linkage, as_of=as_of) if may_see(participants.service_linkage) else None

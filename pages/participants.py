@@ -23,7 +23,7 @@ from ui.settings import report_settings
 from ui.tables import pager, table
 
 LABELLED_COLUMNS = ("status", "engagement", "referral_type")
-viewer = require_page(access.PARTICIPANTS)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 

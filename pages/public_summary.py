@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures.public_summary import public_summary
 from lead_data.labels import label
 from lead_data.suppression import COMPLEMENT, HIDDEN, ROUNDING_BASE, SMALLEST_SHOWN
@@ -15,7 +14,7 @@ from ui.data import load
 from ui.settings import chooses_report_settings, current_site, public_summary_as_of
 from ui.tables import table
 
-viewer = require_page(access.PUBLIC_SUMMARY)
+viewer = require_page(__file__)
 site = current_site()
 summary = load(public_summary, as_of=public_summary_as_of(viewer), site=site)
 headline = summary.headline

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access, sql
+from lead_data import sql
 from lead_data.figures import enrollment, rearrests
 from ui.access import require_page
 from ui.charts import days_bars, monthly_bars, show
@@ -12,7 +12,7 @@ from ui.data import load
 from ui.palette import SEVERITY_COLOURS
 from ui.settings import report_settings
 
-viewer = require_page(access.REARRESTS)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lead_data import access
 from lead_data.figures import referral_places
 from ui import maps
 from ui.access import require_page
 from ui.data import load
 from ui.settings import current_site, report_settings
 
-viewer = require_page(access.REFERRAL_MAP)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of, period = settings.as_of, settings.period
 

@@ -10,14 +10,14 @@ import streamlit as st
 from lead_data import access
 from lead_data.figures import casework
 from ui.access import may_see, record_export, record_view, require_page
-from ui.casework import STEP_HELP, STEP_LABELS, client_links, configured_deadlines, queue_rows
+from ui.casework import STEP_HELP, STEP_LABELS, client_links, queue_rows
 from ui.data import load, load_later
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 from ui.tables import pager, table
 
-viewer = require_page(access.REFERRAL_QUEUE)
+viewer = require_page(__file__)
 as_of = report_settings().as_of
-deadlines = configured_deadlines()
+deadlines = current_site().deadlines
 
 counts = load(casework.referral_queue_counts, as_of=as_of, deadlines=deadlines)
 

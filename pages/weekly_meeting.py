@@ -16,10 +16,10 @@ from lead_data.figures.caseload import caseload_by_team
 from lead_data.meeting_report import weekly_summary_pdf
 from ui.access import record_export, record_view, require_page
 from ui.agenda import ALL_TEAMS, agenda_counts, agenda_rows, agenda_team_choices, markdown_cells
-from ui.casework import client_links, configured_deadlines
+from ui.casework import client_links
 from ui.charts import caseload_bars, show
 from ui.data import load, load_later
-from ui.settings import report_settings
+from ui.settings import current_site, report_settings
 from ui.tables import exported, table
 from ui.text import markdown_literal
 
@@ -30,7 +30,7 @@ PRESENTATION_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 </style>"""
 
-viewer = require_page(access.WEEKLY_MEETING)
+viewer = require_page(__file__)
 settings = report_settings()
 as_of = settings.as_of
 
@@ -38,7 +38,7 @@ changes = load(meeting.weekly_changes, as_of=as_of)
 teams = load(caseload_by_team, as_of=as_of)
 caseload = meeting.caseload_change(teams, load(caseload_by_team, as_of=as_of - timedelta(days=7)))
 agenda = load(meeting.meeting_agenda, as_of=as_of, names_per_team=meeting.NAMES_SHOWN)
-deadlines = configured_deadlines()
+deadlines = current_site().deadlines
 past_deadline = load(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
 past_deadline_last_week = load(casework.referrals_past_deadline, as_of=as_of - timedelta(days=7), deadlines=deadlines)
 

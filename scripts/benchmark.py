@@ -34,7 +34,6 @@ the figures as JSON (default artifacts/benchmark-<backend>-scale<S>.json).
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import logging
 import os
@@ -62,6 +61,7 @@ from lead_data.demo import PARTICIPANTS_PER_SCALE, write_network_demo  # noqa: E
 from lead_data.models import Contact  # noqa: E402
 from tests.apptest import APP, AUTH_SECRETS, ROLES_FILE, STAFF_USER  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
+from ui.navigation import PAGES  # noqa: E402
 
 if TYPE_CHECKING:  # only the measuring process imports Streamlit's testing runtime
     from streamlit.testing.v1 import AppTest
@@ -93,24 +93,9 @@ def allowed_script_seconds(figures_seconds: float) -> float:
 
 
 def router_pages() -> list[tuple[str, str]]:
-    """(path, title) of every page of dashboard.py's SECTIONS that staff may open, in menu order.
-
-    SECTIONS is read from dashboard.py's source, not imported: importing dashboard.py runs the app.
-    """
-    tree = ast.parse(APP.read_text(), filename=str(APP))
-    assigned = {
-        target.id: node.value
-        for node in tree.body
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
-        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-        if isinstance(target, ast.Name)
-    }
-    if "SECTIONS" not in assigned:
-        raise SystemExit(f"{APP} declares no SECTIONS: the benchmark reads the router's pages from it")
-    # The expression names page keys from lead_data.access, and nothing else.
-    sections = eval(compile(ast.Expression(assigned["SECTIONS"]), str(APP), "eval"), {"access": access})
+    """(path, title) of every page of the router (ui.navigation) that staff may open, in menu order."""
     staff = access.PERMISSIONS[access.STAFF]
-    return [(path, title) for entries in sections.values() for path, title, _, key in entries if staff.may_open(key)]
+    return [(page.path, page.title) for page in PAGES if staff.may_open(page.key)]
 
 
 # --- measuring one backend (runs in a process of its own) -----------------------------------------

@@ -28,25 +28,10 @@ from tests.apptest import (
     metrics,
     open_app,
 )
+from ui import navigation
 
 D = date(2024, 6, 30)
-PAGES = {
-    "overview": "pages/overview.py",
-    "enrollment": "pages/enrollment.py",
-    "rearrests": "pages/rearrests.py",
-    "outcomes": "pages/outcomes.py",
-    "equity": "pages/equity.py",
-    "officers": "pages/officers.py",
-    "caseload": "pages/caseload.py",
-    "referral_map": "pages/referral_map.py",
-    "participants": "pages/participants.py",
-    "weekly_meeting": "pages/weekly_meeting.py",
-    "data_quality": "pages/data_quality.py",
-    "public_summary": "pages/public_summary.py",
-    "referral_queue": "pages/referral_queue.py",
-    "my_clients": "pages/my_clients.py",
-    "client": "pages/client.py",
-}
+PAGES = {page.key: page.path for page in navigation.PAGES}  # the router's pages, by their access key
 CANARIES = ("Qqcanary", "Zzcanary", "Xxcanary", "Wwcanary")
 
 
@@ -94,6 +79,19 @@ def program(db, monkeypatch):
     db.enroll(waiting, intake_on=date(2024, 5, 1))
     monkeypatch.setenv(DATABASE_URL_VARIABLE, db.url)
     return {"consented": consented, "never": never, "waiting": waiting}
+
+
+def test_every_page_a_role_opens_is_a_page_of_the_router_and_every_page_opens_for_some_role():
+    opened = {page for permissions in PERMISSIONS.values() for page in permissions.pages}
+    assert opened <= set(PAGES), opened - set(PAGES)
+    assert set(PAGES) <= opened, set(PAGES) - opened
+    assert len(PAGES) == len(navigation.PAGES), "two pages share a key"
+
+
+def test_a_script_the_router_does_not_declare_is_no_page():
+    assert navigation.page_of_script(navigation.APP_FOLDER / "pages" / "caseload.py").title == "Caseload"
+    with pytest.raises(LookupError, match="declare it in ui.navigation.SECTIONS"):
+        navigation.page_of_script(navigation.APP_FOLDER / "pages" / "nowhere.py")
 
 
 @pytest.mark.parametrize("role", ROLES)

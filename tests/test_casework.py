@@ -4,6 +4,7 @@ and the roles file's staff ids."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,16 +24,13 @@ from lead_data.figures.casework import (
     OVERDUE_CONTACT,
     PENDING_ELIGIBILITY,
     UNKNOWN_STAFF_ID,
-    DeadlineProblem,
-    QueueDeadlines,
-    queue_deadlines,
 )
 from lead_data.figures.participants import ListPage
 from lead_data.models import CareTeam, Officer
-from lead_data.site import DEFAULT_SITE_FILE, load_site
+from lead_data.site import DEFAULT_SITE_FILE, QueueDeadlines, SiteError, load_site
 
 D = date(2024, 6, 30)
-DEADLINES = QueueDeadlines()  # eligibility 7, verification 14, intake 30 days; window 90
+DEADLINES = QueueDeadlines(eligibility_days=7, verification_days=14, intake_days=30, window_days=90)  # Baltimore
 
 
 def days_ago(days: int) -> date:
@@ -59,7 +57,7 @@ def past_deadline(db) -> int:
 
 def test_the_default_deadlines_are_a_week_two_weeks_and_thirty_days_within_ninety():
     assert DEADLINES == QueueDeadlines(eligibility_days=7, verification_days=14, intake_days=30, window_days=90)
-    assert queue_deadlines(load_site()) == DEADLINES
+    assert load_site().deadlines == DEADLINES
 
 
 def test_a_pending_referral_is_on_time_on_its_deadline_day_and_past_it_the_day_after(db):
@@ -170,7 +168,7 @@ def test_every_step_is_counted_even_when_nobody_waits_at_it(db):
 
 def test_configured_deadlines_move_the_flag(db):
     db.referral(db.participant("Eight", "Days"), days_ago(8), eligibility="pending")
-    longer = QueueDeadlines(eligibility_days=10)
+    longer = replace(DEADLINES, eligibility_days=10)
     with db.connect() as conn:
         assert casework.referrals_past_deadline(conn, as_of=D, deadlines=longer) == 0
         assert casework.referrals_past_deadline(conn, as_of=D, deadlines=DEADLINES) == 1
@@ -179,9 +177,11 @@ def test_configured_deadlines_move_the_flag(db):
 def site_with_deadlines(folder: Path, **days: int) -> Path:
     """Baltimore's site file with its ``[deadlines]`` replaced by ``days``."""
     text = DEFAULT_SITE_FILE.read_text()
-    for relative in ("sites/baltimore/city_limits.geojson", "lead_data/pilot_zone.geojson"):
+    for relative in ("city_limits.geojson", "zones.geojson"):
         text = text.replace(f'"{relative}"', f'"{DEFAULT_SITE_FILE.parent / relative}"')
-    text = text[: text.index("[deadlines]")] + "[deadlines]\n" + "".join(f"{k} = {v}\n" for k, v in days.items())
+    before, rest = text.split("[deadlines]\n")
+    after = rest[rest.index("\n[") :]  # the tables after [deadlines]
+    text = before + "[deadlines]\n" + "".join(f"{k} = {v}\n" for k, v in days.items()) + after
     path = folder / "site.toml"
     path.write_text(text)
     return path
@@ -189,7 +189,7 @@ def site_with_deadlines(folder: Path, **days: int) -> Path:
 
 def test_deadlines_come_from_the_site_file(tmp_path):
     path = site_with_deadlines(tmp_path, eligibility_days=3, verification_days=14, intake_days=45, window_days=90)
-    deadlines = queue_deadlines(load_site(path))
+    deadlines = load_site(path).deadlines
     assert deadlines == QueueDeadlines(eligibility_days=3, verification_days=14, intake_days=45, window_days=90)
 
 
@@ -203,8 +203,8 @@ def test_deadlines_come_from_the_site_file(tmp_path):
 )
 def test_an_unusable_deadline_is_refused_naming_the_site_file(tmp_path, days):
     path = site_with_deadlines(tmp_path, **days)
-    with pytest.raises(DeadlineProblem, match=str(path)):
-        queue_deadlines(load_site(path))
+    with pytest.raises(SiteError, match=str(path)):
+        load_site(path)
 
 
 # --- my clients ------------------------------------------------------------------------------

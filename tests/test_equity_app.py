@@ -54,6 +54,7 @@ def test_staff_see_exact_counts_by_race(program):
     assert referrals.loc["All", ["referred", "enrolled", "enrolled_rate"]].tolist() == ["15", "12", "80%"]
     assert referrals.loc["White", ["referred", "pending", "enrolled"]].tolist() == ["3", "2", "1"]
     assert referrals.loc["White", "enrolled_rate_difference"] == "-47 pts"  # 33% against 80%
+    assert not any("<11" in caption.value for caption in at.caption)  # nothing suppressed, nothing to explain
     assert not at.exception and not at.error
 
 

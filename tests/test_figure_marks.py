@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 import lead_data
 from lead_data import evaluation, sql
 from lead_data.access import PERMISSIONS, ROLES, figure_access, figures_in, may_load, package_modules, role_arguments
-from lead_data.costs import load_unit_costs
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.figures import (
     caseload,
@@ -54,8 +53,8 @@ SAMPLE_INPUTS: dict[str, Any] = {
     "cohort": sql.EVERYONE,
     "tables": CONTRACT_TABLES,
     "key": b"figure-marks-test-key",
-    "costs": load_unit_costs(),
-    "deadlines": casework.QueueDeadlines(),
+    "costs": load_site().costs,
+    "deadlines": load_site().deadlines,
     "staff_id": None,  # every team
     "participant_id": None,  # set by the ``program`` fixture: a canary's id
 }

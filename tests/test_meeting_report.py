@@ -192,6 +192,8 @@ def test_the_summary_counts_the_agenda_by_team_and_reason_with_a_total():
     assert "Team 1 1 1 2 0 1 0 4" in text
     assert "Team 2 2 1 4 0 1 0 7" in text
     assert "Clients All teams 3 2 6 0 2 0 11 Team 1" in text
+    # The thresholds are the engagement rule's own (lead_data.sql), spelled in the PDF's font.
+    assert "Overdue: 15-30 days since the last contact; in the wind: more than 30 days since the last contact." in text
 
 
 def test_an_empty_agenda_says_so():

@@ -150,6 +150,8 @@ def test_the_officers_page_shows_names_only_to_staff_and_leadership(app_force, r
     assert shown["Referrals per trained officer"] == "1.3"
     assert shown["Referrals before training"] == "3"
     assert ("Officer Test-" in shown_text(at)) is (role in ("staff", "leadership"))
+    captions = "\n".join(caption.value for caption in at.caption)
+    assert ("Names and training dates are shown to staff and leadership" in captions) is (role == "partner")
     assert not at.exception and not at.error
 
 

@@ -14,6 +14,7 @@ from lead_data import sql
 from lead_data.export import csv_bytes
 from lead_data.figures import meeting, outcomes, rearrest_outcomes
 from lead_data.figures.public_summary import public_summary
+from lead_data.site import UnitCosts
 from lead_data.suppression import COMPLEMENT, HIDDEN
 
 D = date(2024, 6, 30)
@@ -365,55 +366,14 @@ def test_log_rank_and_rate_ratio_match_a_hand_computation(db):
 # --- costs ------------------------------------------------------------------------------------------------------
 
 
-def _costs_file(tmp_path, body: str):
-    path = tmp_path / "costs.toml"
-    path.write_text(body)
-    return path
-
-
-UNIT_COSTS = """
-placeholder = false
-currency = "USD"
-source = "Test site budget"
-[unit_costs]
-arrest = 1000
-booking = 400.5
-jail_day = 100
-participant_month = 600
-"""
-
-
-def test_unit_costs_come_from_the_file_named_by_lead_costs(tmp_path, monkeypatch):
-    monkeypatch.setenv(c.COSTS_VARIABLE, str(_costs_file(tmp_path, UNIT_COSTS)))
-    costs = c.load_unit_costs()
-    assert (costs.arrest, costs.booking, costs.jail_day, costs.participant_month) == (1000, 400.5, 100, 600)
-    assert not costs.placeholder
-    assert costs.describe() == "$1,000 per arrest, $400 per booking, $100 per jail day, $600 per participant-month"
-
-
-def test_the_shipped_unit_costs_are_marked_as_placeholders(monkeypatch):
-    monkeypatch.delenv(c.COSTS_VARIABLE, raising=False)
-    assert c.load_unit_costs().placeholder
-    lines = c.DEFAULT_COSTS_FILE.read_text().split("[unit_costs]")[1].strip().splitlines()
-    assert all("PLACEHOLDER" in line for line in lines if "=" in line)
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ("[unit_costs]\narrest = 1\n", "booking must be a number"),
-        (UNIT_COSTS.replace("jail_day = 100", 'jail_day = "cheap"'), "jail_day must be a number"),
-        (UNIT_COSTS.replace("arrest = 1000", "arrest = -5"), "arrest must be a number of at least 0"),
-        ("unit_costs = [", "not valid TOML"),
-    ],
+# Loading the unit costs is the site file's (tests/test_site.py); here, the figures computed from them.
+UNIT_COSTS = UnitCosts(
+    arrest=1000, booking=400.5, jail_day=100, participant_month=600, currency="USD", placeholder=False, source="test"
 )
-def test_a_bad_unit_costs_file_says_what_is_wrong(tmp_path, body, message):
-    with pytest.raises(c.CostsFileProblem, match=message):
-        c.load_unit_costs(_costs_file(tmp_path, body))
 
 
-def test_criminal_justice_cost_per_person_year_and_program_cost(db, tmp_path):
-    costs = c.load_unit_costs(_costs_file(tmp_path, UNIT_COSTS))
+def test_criminal_justice_cost_per_person_year_and_program_cost(db):
+    costs = UNIT_COSTS
     person, _ = _enrolled(db, intake_on=date(2024, 1, 1), referred_on=date(2024, 1, 1), exited_on=date(2024, 1, 31))
     db.arrest(person, date(2023, 12, 1))
     db.book(person, date(2023, 12, 1), released_on=date(2023, 12, 2))

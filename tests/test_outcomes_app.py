@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 from lead_data.access import PERMISSIONS, ROLES
 from lead_data.db import DATABASE_URL_VARIABLE
 from lead_data.evaluation import PSEUDONYM_KEY_VARIABLE
+from lead_data.site import SITE_VARIABLE
 from tests.apptest import APP, AUTH_SECRETS, LEADERSHIP_USER, PARTNER_USER, STAFF_USER, USER_OF_ROLE, open_app
+from tests.test_site import copy_of_baltimore
 from ui.runlog import recording_figure_calls
 from ui.tabs import TAB_PARAMETER
 
@@ -201,13 +203,21 @@ def test_unit_costs_are_printed_beside_the_cost_figures_and_placeholders_are_fla
     assert shares["Criminal-justice cost per person-year, before"] == f"${950 / (3 * 365 / 365.25):,.0f}"
 
 
-def test_a_bad_costs_file_is_explained_not_a_traceback(program, monkeypatch, tmp_path):
-    broken = tmp_path / "costs.toml"
-    broken.write_text("[unit_costs]\narrest = 'a lot'\n")
-    monkeypatch.setenv("LEAD_COSTS", str(broken))
+def test_bad_unit_costs_stop_the_page_with_what_to_fix_in_the_site_file(program, monkeypatch, tmp_path):
+    broken = copy_of_baltimore(tmp_path, lambda text: text.replace("arrest = 1000.0", "arrest = 'a lot'"))
+    monkeypatch.setenv(SITE_VARIABLE, str(broken))
     at = open_outcomes(tab="Jail and cost")
-    assert "arrest must be a number" in at.error[0].value
-    assert "6 months" in {metric.label for metric in choose_tab(at, "Re-arrest").metric}
+    assert not at.exception
+    assert "costs.arrest must be a number" in at.error[0].value
+    assert not at.metric
+
+
+def test_a_site_without_unit_costs_shows_no_cost_estimate(program, monkeypatch, tmp_path):
+    monkeypatch.setenv(SITE_VARIABLE, str(copy_of_baltimore(tmp_path, lambda text: text[: text.index("[costs]")])))
+    at = open_outcomes(tab="Jail and cost")
+    assert not at.exception and not at.error
+    assert any("sets no unit costs" in info.value for info in at.info)
+    assert not {"Program cost to date", "Criminal-justice cost per person-year, before"} & {m.label for m in at.metric}
 
 
 def test_a_comparison_group_is_labelled_an_observational_comparison(program):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,16 @@ import pytest
 
 from lead_data.figures import quality, referral_places
 from lead_data.figures.public_summary import complete_quarters, public_summary
-from lead_data.site import DEFAULT_SITE_FILE, RETIRED_PILOT_ZONE_VARIABLE, SITE_VARIABLE, SiteError, load_site
+from lead_data.site import (
+    DEFAULT_SITE_FILE,
+    RETIRED_VARIABLES,
+    SITE_VARIABLE,
+    UNIT_COST_NAMES,
+    QueueDeadlines,
+    SiteError,
+    UnitCosts,
+    load_site,
+)
 from lead_data.zone import LOCATION_UNKNOWN, OUTSIDE_CITY, OUTSIDE_ZONE, locate, place_labels
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,7 +68,6 @@ def write_site(
 [program]
 name = "LEAD Testville"
 launch_date = 2020-03-15
-caseload_cap = 12
 
 [city]
 name = "Testville"
@@ -68,16 +78,37 @@ boundary = "city.geojson"
 files = ["zones.geojson"]
 
 [deadlines]
+eligibility_days = 3
+verification_days = 5
 intake_days = 10
+window_days = 60
+
+[costs]
+placeholder = false
+currency = "USD"
+source = "Test site budget"
+arrest = 1000
+booking = 400.5
+jail_day = 100
+participant_month = 600
 """
     )
+    return path
+
+
+def copy_of_baltimore(folder: Path, edit: Callable[[str], str]) -> Path:
+    """Baltimore's site folder copied into ``folder``, its site file's text changed by ``edit``."""
+    shutil.copytree(DEFAULT_SITE_FILE.parent, folder, dirs_exist_ok=True)
+    path = folder / DEFAULT_SITE_FILE.name
+    path.write_text(edit(path.read_text()))
     return path
 
 
 @pytest.fixture(autouse=True)
 def no_site_variables(monkeypatch):
     monkeypatch.delenv(SITE_VARIABLE, raising=False)
-    monkeypatch.delenv(RETIRED_PILOT_ZONE_VARIABLE, raising=False)
+    for variable in RETIRED_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -89,9 +120,8 @@ def test_the_default_site_file_is_baltimore_with_every_fact_typed():
     assert (site.program_name, site.city_name) == ("LEAD", "Baltimore")
     assert [(zone.key, zone.name) for zone in site.zones] == [("pilot_zone", "Pilot zone")]
     assert site.launch_date == date(2017, 2, 1)
-    assert site.caseload_cap == 28
     assert site.time_zone == "America/New_York"
-    assert site.deadlines["intake_days"] == 30
+    assert site.deadlines == QueueDeadlines(eligibility_days=7, verification_days=14, intake_days=30, window_days=90)
     west, south, east, north = site.city.polygon.bounds
     assert 39.19 <= south < north <= 39.38 and -76.72 <= west < east <= -76.52
 
@@ -101,7 +131,8 @@ def test_lead_site_names_another_site_file(monkeypatch):
     site = load_site()
     assert (site.program_name, site.city_name, site.launch_date) == ("LEAD (example)", "Santa Fe", date(2014, 5, 1))
     assert [zone.key for zone in site.zones] == ["railyard", "plaza"]
-    assert (site.caseload_cap, site.time_zone, site.deadlines["intake_days"]) == (20, "America/Denver", 21)
+    assert (site.time_zone, site.deadlines.intake_days) == ("America/Denver", 21)
+    assert site.costs is None  # the example sets no unit costs: the Outcomes page shows no cost estimate
 
 
 def test_the_site_is_read_once_and_again_when_its_file_changes(tmp_path):
@@ -114,11 +145,30 @@ def test_the_site_is_read_once_and_again_when_its_file_changes(tmp_path):
     assert load_site(path).city_name == "Newtown"
 
 
-def test_a_missing_deadline_is_an_error_naming_those_defined(tmp_path):
-    deadlines = load_site(write_site(tmp_path)).deadlines
-    assert deadlines["intake_days"] == 10
-    with pytest.raises(SiteError, match=r"no first_contact_days \(it has intake_days\)"):
-        deadlines["first_contact_days"]
+def test_deadlines_and_unit_costs_come_from_the_site_file(tmp_path):
+    site = load_site(write_site(tmp_path))
+    assert site.deadlines == QueueDeadlines(eligibility_days=3, verification_days=5, intake_days=10, window_days=60)
+    costs = site.costs
+    assert costs is not None
+    assert (costs.arrest, costs.booking, costs.jail_day, costs.participant_month) == (1000, 400.5, 100, 600)
+    assert not costs.placeholder
+    assert costs.source == f"Test site budget ({site.file})"
+    assert costs.describe() == "$1,000 per arrest, $400 per booking, $100 per jail day, $600 per participant-month"
+
+
+def test_the_shipped_unit_costs_are_marked_as_placeholders():
+    costs = load_site().costs
+    assert costs is not None and costs.placeholder
+    lines = DEFAULT_SITE_FILE.read_text().split("[costs]")[1].strip().splitlines()
+    assert all("PLACEHOLDER" in line for line in lines if line.split("=")[0].strip() in UNIT_COST_NAMES)
+
+
+def test_unit_costs_without_currency_or_source_are_dollars_of_an_unstated_source(tmp_path):
+    path = write_site(tmp_path)
+    path.write_text(path.read_text().replace('currency = "USD"\n', "").replace('source = "Test site budget"\n', ""))
+    costs = load_site(path).costs
+    assert isinstance(costs, UnitCosts)
+    assert (costs.currency, costs.source) == ("USD", f"not stated ({path})")
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -140,7 +190,6 @@ def test_a_site_file_that_is_not_toml_is_reported_as_such(tmp_path):
     ("replace", "by", "message"),
     [
         ("launch_date = 2020-03-15", 'launch_date = "March 2020"', r"program.launch_date must be a date"),
-        ("caseload_cap = 12", "caseload_cap = 0", r"program.caseload_cap must be a positive whole number"),
         ('name = "Testville"\n', "", r"city.name must be text"),
         ('time_zone = "America/Chicago"', 'time_zone = "Mars/Olympus"', r"not a known time zone"),
         (
@@ -149,6 +198,13 @@ def test_a_site_file_that_is_not_toml_is_reported_as_such(tmp_path):
             r"city.boundary names gone.geojson, but .* not exist",
         ),
         ("intake_days = 10", "intake_days = -3", r"deadlines.intake_days must be a positive whole number"),
+        ("window_days = 60\n", "", r"deadlines.window_days must be a whole number"),
+        ("verification_days = 5", "verification_days = 12", r"deadlines must not decrease from step to step"),
+        ("window_days = 60", "window_days = 9", r"intake_days \(10\) ≤ window_days \(9\)"),
+        ("booking = 400.5\n", "", r"costs.booking must be a number of at least 0"),
+        ("jail_day = 100", 'jail_day = "cheap"', r"costs.jail_day must be a number"),
+        ("arrest = 1000", "arrest = -5", r"costs.arrest must be a number of at least 0"),
+        ("placeholder = false", 'placeholder = "no"', r"costs.placeholder must be true or false"),
         ('files = ["zones.geojson"]', "files = []", r"zones.files must be a list of one or more GeoJSON"),
     ],
 )
@@ -186,8 +242,14 @@ def test_a_zone_needs_a_name(tmp_path):
 
 
 def test_the_retired_pilot_zone_variable_says_where_the_zone_went(monkeypatch):
-    monkeypatch.setenv(RETIRED_PILOT_ZONE_VARIABLE, "/etc/lead/zone.geojson")
+    monkeypatch.setenv("LEAD_PILOT_ZONE", "/etc/lead/zone.geojson")
     with pytest.raises(SiteError, match=r"no longer read: list the pilot zone's GeoJSON file in \[zones\] files"):
+        load_site()
+
+
+def test_the_retired_costs_variable_says_where_the_costs_went(monkeypatch):
+    monkeypatch.setenv("LEAD_COSTS", "/etc/lead/costs.toml")
+    with pytest.raises(SiteError, match=r"LEAD_COSTS is no longer read: put the unit costs in the \[costs\] table"):
         load_site()
 
 

@@ -5,8 +5,10 @@ section, trusted only when the identity provider vouches for the email (``verifi
 header set by an authenticating reverse proxy, when ``LEAD_TRUST_PROXY_HEADER`` names it;
 otherwise nobody, which is allowed only on the demo database. Roles come from the roles file.
 The router works the viewer out once per run (``viewer_of_this_run``); every gate reads that.
-Every page calls ``require_page`` first, so a page refuses to draw for a role that may not see it
-even when reached by its URL.
+Every page calls ``require_page(__file__)`` first, so a page refuses to draw for a role that may not
+see it even when reached by its URL. What a role may see within a page is asked in one form,
+``may_see(figure)``, of the figure's own declaration (``lead_data.access``); the database's address,
+which no figure shows, has ``may_see_the_database_address()``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from lead_data.access import (
     role_arguments,
 )
 from lead_data.db import DatabaseProblem, choose_database
+from ui.navigation import page_of_script
 
 log = logging.getLogger("lead_dashboard")
 
@@ -217,9 +220,11 @@ def _through_the_router() -> None:
         st.rerun()
 
 
-def require_page(page: str) -> Viewer:
-    """The viewer, if their role may open ``page``; otherwise the page stops with a refusal."""
+def require_page(script: str) -> Viewer:
+    """The viewer, if their role may open the page whose script is ``script`` (the page's ``__file__``);
+    otherwise the page stops with a refusal."""
     _through_the_router()
+    page = page_of_script(script).key
     viewer = the_viewer()
     if viewer.role is None:
         st.error(viewer.refusal or "No access.", icon=":material/lock:")
@@ -260,6 +265,12 @@ def may_see(figure: Callable[..., Any], argument: str | None = None) -> bool:
     if argument not in decided:
         raise ValueError(f"{figure.__qualname__} leaves no {argument!r} to the role (it leaves {sorted(decided)})")
     return decided[argument]
+
+
+def may_see_the_database_address() -> bool:
+    """Whether the viewer's role may see where the program database is (server, name or file path)."""
+    permissions = the_viewer().permissions
+    return permissions is not None and permissions.database_address
 
 
 AUDIT_LOG_CLOSED = (

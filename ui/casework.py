@@ -1,20 +1,15 @@
-"""What the casework pages share: the referral queue's deadlines and its rows in words, and the way from a list of
-people to one client's page."""
+"""What the casework pages share: the referral queue's rows in words, and the way from a list of people to one
+client's page."""
 
 from __future__ import annotations
-
-import logging
 
 import pandas as pd
 import streamlit as st
 
 from lead_data.figures import casework
-from lead_data.figures.casework import DeadlineProblem, QueueDeadlines, queue_deadlines
 from lead_data.labels import labelled
-from ui.settings import current_site
 from ui.text import isolated_text, markdown_literal
 
-log = logging.getLogger("lead_dashboard")
 CLIENT_PAGE = "pages/client.py"
 CLIENT_PARAMETER = "participant"
 
@@ -33,16 +28,6 @@ STEP_HELP = {
 def queue_rows(queue: pd.DataFrame) -> pd.DataFrame:
     """The queue's rows as the table shows them: steps and referral types in words."""
     return labelled(queue.assign(step=queue["step"].map(STEP_LABELS)), "referral_type")
-
-
-def configured_deadlines() -> QueueDeadlines:
-    """The referral queue's deadlines; the page stops with what to fix when a setting is unusable."""
-    try:
-        return queue_deadlines(current_site())
-    except DeadlineProblem as problem:
-        log.error("referral queue deadlines unusable: %s", problem)
-        st.error(f"The referral queue's deadlines are misconfigured: {problem}", icon=":material/settings:")
-        st.stop()
 
 
 def client_links(*lists: pd.DataFrame, key: str) -> None:

@@ -29,7 +29,7 @@ from lead_data.db import (
 from lead_data.demo import write_demo
 from lead_data.figures import quality
 from ui import runlog
-from ui.access import require_figure, the_viewer
+from ui.access import may_see_the_database_address, require_figure
 
 log = logging.getLogger("lead_dashboard")
 Figure = TypeVar("Figure")
@@ -227,7 +227,6 @@ def stop_with_problem(message: str, *, detail: str = "") -> NoReturn:
     """Stop the page with ``message``; the technical ``detail`` (the database's address, the driver's
     error) goes to the log, and on screen only to roles that may see where the database is."""
     log.error("%s %s", message, detail)
-    permissions = the_viewer().permissions
-    shown = f"{message} {detail}" if detail and permissions and permissions.database_address else message
+    shown = f"{message} {detail}" if detail and may_see_the_database_address() else message
     st.error(shown, icon=":material/database_off:")
     st.stop()

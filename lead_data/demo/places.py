@@ -4,7 +4,6 @@ function that draws a point."""
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from functools import lru_cache
@@ -13,12 +12,12 @@ from pathlib import Path
 import shapely
 
 from lead_data.demo.people import Place
-from lead_data.site import load_site
+from lead_data.site import DEFAULT_SITE_FILE, load_site
 
 # Places: (location text, longitude, latitude, weight). The pilot-zone ones cluster around
 # Lexington Market, the University of Maryland, Baltimore campus and the west-side corridors.
 # Another site's demo moves them all onto its own zones (shift_to_site).
-PLACES_DRAWN_AROUND = Path(__file__).parents[1] / "pilot_zone.geojson"  # Baltimore's pilot zone
+PLACES_DRAWN_AROUND = DEFAULT_SITE_FILE  # Baltimore's site: the places lie around its pilot zone
 IN_ZONE_PLACES = (
     ("N Eutaw St & W Lexington St", -76.6206, 39.2918, 10),
     ("N Paca St & W Lexington St", -76.6229, 39.2916, 8),
@@ -93,16 +92,14 @@ def _in_city(longitude: float, latitude: float) -> bool:
     return bool(shapely.intersects_xy(load_site().city.polygon, longitude, latitude))
 
 
-def site_zones() -> shapely.MultiPolygon:
-    """The configured site's pilot zones (lead_data.site), as one shape."""
-    return shapely.MultiPolygon([zone.polygon for zone in load_site().zones])
+def site_zones(site_file: Path | None = None) -> shapely.MultiPolygon:
+    """The pilot zones of ``site_file`` (default: the configured site's, lead_data.site), as one shape."""
+    return shapely.MultiPolygon([zone.polygon for zone in load_site(site_file).zones])
 
 
 @lru_cache(maxsize=1)
 def _centre_of_places() -> tuple[float, float]:
-    west, south, east, north = shapely.geometry.shape(
-        json.loads(PLACES_DRAWN_AROUND.read_text())["features"][0]["geometry"]
-    ).bounds
+    west, south, east, north = site_zones(PLACES_DRAWN_AROUND).bounds
     return (west + east) / 2, (south + north) / 2
 
 

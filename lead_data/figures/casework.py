@@ -16,14 +16,14 @@ not exist for it) and aggregates in SQL with bound parameters. The rules are in 
 - **My clients.** Active enrollments, with engagement and days since contact as ``lead_data.sql`` defines
   them, attempts since the last reached contact (since intake when there is none), open service
   referrals (referred on or before D, not started by D) and the one next action that comes first
-  of: *overdue contact* (more than 14 days since contact), *intake paperwork* (no release of
+  of: *overdue contact* (more than ``ENGAGED_MAX_DAYS`` days since contact), *intake paperwork* (no release of
   information signed by D), *assessment due* (none since intake, or the latest one since intake
   ``ASSESSMENT_INTERVAL_DAYS`` or more days before D).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -47,61 +47,16 @@ from lead_data.models import (
     Service,
     Staff,
 )
-from lead_data.site import Site, SiteError
+from lead_data.site import QueueDeadlines
 from lead_data.sqlfunctions import date_of, days_between, fold, folded
 
-# --- the referral queue's configuration --------------------------------------------------------
+# --- the referral queue ------------------------------------------------------------------------
 
 PENDING_ELIGIBILITY = "pending_eligibility"
 AWAITING_VERIFICATION = "awaiting_sao_verification"
 AWAITING_INTAKE = "awaiting_intake"
 QUEUE_STEPS = (PENDING_ELIGIBILITY, AWAITING_VERIFICATION, AWAITING_INTAKE)
 QUEUE_PER_PAGE = 100  # referrals per page of the queue: a statewide network's queue holds hundreds
-
-
-class DeadlineProblem(ValueError):
-    """A deadline setting cannot be used; the queue is not shown until it is fixed."""
-
-
-@dataclass(frozen=True)
-class QueueDeadlines:
-    """Days after the referral by which each step should be done, and how long the queue looks back.
-
-    The site file's ``[deadlines]`` sets them (``lead_data.site``); these defaults are Baltimore's:
-    an eligibility decision within a week, the State's Attorney's verification within two weeks,
-    intake within 30 days; a referral with no intake after 90 days has left the queue.
-    """
-
-    eligibility_days: int = 7
-    verification_days: int = 14
-    intake_days: int = 30
-    window_days: int = 90
-
-    def for_step(self, step: str) -> int:
-        return {
-            PENDING_ELIGIBILITY: self.eligibility_days,
-            AWAITING_VERIFICATION: self.verification_days,
-            AWAITING_INTAKE: self.intake_days,
-        }[step]
-
-
-def queue_deadlines(site: Site) -> QueueDeadlines:
-    """The site's deadlines (each named in its ``[deadlines]``), checked not to decrease step by step."""
-    try:
-        values = {setting.name: site.deadlines[setting.name] for setting in fields(QueueDeadlines)}
-    except SiteError as problem:
-        raise DeadlineProblem(f"{site.file}: {problem}") from problem
-    deadlines = QueueDeadlines(**values)
-    if not deadlines.eligibility_days <= deadlines.verification_days <= deadlines.intake_days <= deadlines.window_days:
-        raise DeadlineProblem(
-            f"{site.file}: the referral queue's deadlines must not decrease from step to step: eligibility_days "
-            f"({deadlines.eligibility_days}) ≤ verification_days ({deadlines.verification_days}) ≤ intake_days "
-            f"({deadlines.intake_days}) ≤ window_days ({deadlines.window_days})."
-        )
-    return deadlines
-
-
-# --- the referral queue ------------------------------------------------------------------------
 
 
 def _queue(as_of: date, deadlines: QueueDeadlines) -> Any:
@@ -212,7 +167,8 @@ def referral_queue_counts(conn: Connection, *, as_of: date, deadlines: QueueDead
     ).group_by(queue.c.step)
     found = sql.frame(conn, statement).set_index("step")
     counts = found.reindex(list(QUEUE_STEPS)).fillna(0).astype(int).rename_axis("step").reset_index()
-    counts.insert(1, "deadline_days", [deadlines.for_step(step) for step in QUEUE_STEPS])
+    in_step_order = [deadlines.eligibility_days, deadlines.verification_days, deadlines.intake_days]  # QUEUE_STEPS
+    counts.insert(1, "deadline_days", in_step_order)
     return counts
 
 

@@ -230,6 +230,6 @@ def meeting_metrics(figure: Callable[..., Any], as_of: date) -> dict[str, int]:
     """The weekly meeting's metrics for the week ending ``as_of``, straight from lead_data."""
     changes = figure(meeting.weekly_changes, as_of=as_of)
     expected = dict(zip(changes["figure"], changes["this_week"].astype(int), strict=True))
-    deadlines = casework.queue_deadlines(load_site())
+    deadlines = load_site().deadlines
     expected["Referrals past deadline"] = figure(casework.referrals_past_deadline, as_of=as_of, deadlines=deadlines)
     return expected

@@ -6,7 +6,7 @@ judge: every page at 320 CSS px wide and at 200% zoom, checked in the DOM and ke
 Staff use the shared demo server (no sign-in: the demo's viewer is staff); leadership, partner and
 public each get one server that believes a proxy's identity header (LEAD_TRUST_PROXY_HEADER) and a
 roles file naming one user per role. The pages are the ones the app's menu offers each role, so a
-page added to dashboard.SECTIONS is checked with nothing to change here.
+page added to ui.navigation.SECTIONS is checked with nothing to change here.
 """
 
 from __future__ import annotations
