@@ -172,7 +172,7 @@ def jail_tab() -> None:
         if unit_costs.placeholder:
             st.warning(
                 f"**Placeholder unit costs**: these are not {site.city_name}'s costs. Set the site's own "
-                "in the `[costs]` table of the site file (see the README) before quoting any cost figure.",
+                "in the `[costs]` table of the site file (docs/YOUR_SITE.md) before quoting any cost figure.",
                 icon=":material/warning:",
             )
         before_column, after_column = st.columns(2)  # two a row: a network's program cost has ten digits and more

@@ -364,7 +364,7 @@ def mark(meets: bool) -> str:
 
 
 def markdown(document: dict[str, Any]) -> str:
-    """A Markdown section per backend, ready to paste into the README."""
+    """A Markdown section per backend, ready to paste into docs/SPEED.md."""
     lines = []
     for backend, result in document["backends"].items():
         lines.append(f"**{BACKEND_NAMES.get(backend, backend)}**, {result['database']}, as of {document['as_of']}.")

@@ -7,13 +7,9 @@ until the docs name it.
 from __future__ import annotations
 
 import argparse
-import ast
-import importlib
-import inspect
-import pkgutil
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +17,18 @@ import pytest
 
 import lead_data
 from lead_data.__main__ import build_parser
-from lead_data.access import figure_access
+from lead_data.access import figures_in
 from lead_data.site import DEFAULT_SITE_FILE
+from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 DOCUMENTS = (ROOT / "README.md", *sorted(DOCS.glob("*.md")))
-ROUTER = ROOT / "dashboard.py"
-NAVIGATION = ROOT / "ui" / "navigation.py"
 PAGES_DOC = DOCS / "USING.md"
 FIGURES_DOC = DOCS / "FIGURES.md"
 SITE_DOC = DOCS / "YOUR_SITE.md"
 ARCHITECTURE_DOC = DOCS / "ARCHITECTURE.md"
+ROUTER = ROOT / "dashboard.py"
 MODULES_SECTION = "What each folder holds"  # the heading of ARCHITECTURE.md's list of every module
 # Where the dashboard, its commands and its scripts read their environment.
 CODE_READING_VARIABLES = ("lead_data", "ui", "pages", "dashboard.py", "scripts")
@@ -43,8 +39,6 @@ TESTS = ROOT / "tests"
 MIGRATION_REVISIONS = ROOT / "lead_data" / "migrations" / "versions"
 # The site the dashboard reads by default, and every other site shipped beside it.
 SITE_FILES = sorted({DEFAULT_SITE_FILE, *ROOT.glob("sites/*/site.toml")})
-# The command line, and Alembic's migration scripts (which run only inside Alembic): no figures there.
-NOT_FIGURE_MODULES = {"__main__", "migrations"}
 
 SOURCES = (".py", ".sh")  # the files of those folders that may read a variable
 VARIABLE = re.compile(r"\bLEAD_[A-Z0-9_]+\b")
@@ -65,39 +59,8 @@ def prose(document: Path) -> str:
 
 
 def router_page_titles() -> list[str]:
-    """The title of every page the router declares, in its order: ``ui.navigation.SECTIONS``; until that
-    list moves there from the router, the second item of each entry of dashboard.py's ``SECTIONS``, read
-    from its source because importing dashboard.py would run the app."""
-    if NAVIGATION.is_file():
-        navigation = importlib.import_module("ui.navigation")
-        return [page.title for pages in navigation.SECTIONS.values() for page in pages]
-    for node in ast.parse(ROUTER.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "SECTIONS" for target in node.targets):
-            assert isinstance(node.value, ast.Dict)
-            return [
-                ast.literal_eval(entry.elts[1])
-                for section in node.value.values
-                if isinstance(section, ast.List)
-                for entry in section.elts
-                if isinstance(entry, ast.Tuple)
-            ]
-    raise AssertionError(f"{ROUTER.name} declares no SECTIONS")
-
-
-def marked_figures() -> list[Callable[..., Any]]:
-    """Every function of every ``lead_data`` module, subpackages included, that carries an access
-    mark of ``lead_data.access`` (``@aggregate``, ``@needs``, ``@shown_by_role``), each once."""
-    modules = [
-        importlib.import_module(found.name)
-        for found in pkgutil.walk_packages(lead_data.__path__, "lead_data.")
-        if not set(found.name.split(".")) & NOT_FIGURE_MODULES
-    ]
-    return [
-        function
-        for module in modules
-        for _, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and figure_access(function) is not None
-    ]
+    """The title of every page the router declares, in its order."""
+    return [page.title for page in PAGES]
 
 
 def modules() -> list[Path]:
@@ -198,7 +161,7 @@ def local_links() -> list[tuple[Path, str]]:
 
 def test_the_lists_are_found() -> None:
     assert {"Overview", "Client", "Data quality"} <= set(router_page_titles())
-    assert {"caseload_by_team", "public_summary", "check_database"} <= {f.__name__ for f in marked_figures()}
+    assert {"caseload_by_team", "public_summary", "check_database"} <= {f.__name__ for f in figures_in(lead_data)}
     assert {"demo", "init-db", "check"} <= set(subcommands(build_parser()))
     assert {Path("lead_data/sql.py"), Path("ui/data.py"), Path("tests/program.py")} <= set(modules())
     assert {"sql.py", "enrollment.py", "navigation.py"} <= named_modules()
@@ -216,7 +179,7 @@ def test_the_table_of_pages_names_only_pages_of_the_router() -> None:
 
 
 def test_every_figure_is_documented_and_every_documented_figure_exists() -> None:
-    in_code = [figure.__name__ for figure in marked_figures()]
+    in_code = [figure.__name__ for figure in figures_in(lead_data)]
     in_docs = FIGURE_LINE.findall(FIGURES_DOC.read_text(encoding="utf-8"))
     assert len(in_code) == len(set(in_code)), "two figures share a name: the docs cannot tell them apart"
     assert len(in_docs) == len(set(in_docs)), f"{FIGURES_DOC.name} lists a figure twice"

@@ -146,7 +146,7 @@ def current_viewer() -> Viewer:
         UNPROTECTED,
         "This dashboard is pointed at a program database, and no sign-in is configured. It shows no data "
         f"until either an [auth] section is added to .streamlit/secrets.toml (sign-in) or {TRUST_PROXY_VARIABLE} "
-        "names the identity header of the authenticating proxy in front of it. See the README.",
+        'names the identity header of the authenticating proxy in front of it. See docs/ACCESS.md, "Sign-in".',
     )
 
 

@@ -2,7 +2,7 @@
 their next action, and one client's timeline.
 
 Like every figure, each takes an open connection and the as-of date D (rows dated after D do
-not exist for it) and aggregates in SQL with bound parameters. The rules are in README.md
+not exist for it) and aggregates in SQL with bound parameters. The rules are in docs/USING.md
 ("Casework"):
 
 - **Referral queue.** A referral dated on or before D is waiting at one step: *pending eligibility*
