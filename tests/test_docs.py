@@ -7,6 +7,8 @@ until the docs name it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
 import tomllib
 from collections.abc import Iterator
@@ -131,9 +133,12 @@ def environment_variables() -> list[str]:
 
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
-    return [
-        name for action in parser._actions if isinstance(action, argparse._SubParsersAction) for name in action.choices
-    ]
+    """The commands ``parser`` takes, as its usage error lists them (argparse has no public list)."""
+    with pytest.raises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as error:
+        parser.parse_args(["no-such-command"])
+    choices = re.search(r"choose from (.+?)\)", error.getvalue())
+    assert choices, error.getvalue()
+    return re.findall(r"'?([\w-]+)'?", choices.group(1))
 
 
 def anchors(document: Path) -> set[str]:

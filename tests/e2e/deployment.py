@@ -161,6 +161,16 @@ class NginxProxy:
         the request line, and its duration and end time in seconds."""
         return [tuple(line.split("\t")) for line in self.access_log.read_text().splitlines()]
 
+    def requests_for(self, request_line: str, timeout: float = 10.0) -> list[tuple[str, ...]]:
+        """The logged requests whose request line holds ``request_line``, waiting for the first: nginx
+        writes a request's line when it finishes it, which can be after the client has the whole answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [request for request in self.requests() if request_line in request[3]]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
     def stop(self) -> None:
         if self.process is not None:
             stop(self.process)

@@ -248,7 +248,7 @@ def test_nobody_reaches_the_dashboard_without_signing_in_at_the_proxy_whatever_h
     status, _, body = fetch(site, probe, {HEADER: STAFF})
     assert status == 200 and SIGN_IN_PAGE in body.decode()
     # Answered by nginx and oauth2-proxy: no replica was asked.
-    (upstream,) = [upstream for _, _, upstream, request, _ in site.proxy.requests() if f"GET {probe} " in request]
+    (upstream,) = [upstream for _, _, upstream, *_ in site.proxy.requests_for(f"GET {probe} ")]
     assert not any(f":{replica.port}" in upstream for replica in site.replicas), upstream
 
 
